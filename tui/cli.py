@@ -1,0 +1,157 @@
+"""The `krant` command: open the reader, or list, show and check posts from scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui import __version__
+from tui.library import ALL, Library
+from tui.posts import Post, PostText, Problem, read_post_text
+from tui.render import render_body
+
+DEFAULT_FOLDER = Path("posts")
+SUBCOMMANDS = ("list", "show", "check")
+
+
+class UsageError(Exception):
+    """A mistake in how krant was called; reported on one line with exit status 2."""
+
+
+def folder_argument(text: str | None) -> Path:
+    """Check that a posts folder exists and can be read, with a one-line reason if not."""
+    folder = Path(text) if text else DEFAULT_FOLDER
+    if not folder.exists():
+        raise UsageError(f"no such folder: {folder}")
+    if not folder.is_dir():
+        raise UsageError(f"not a folder: {folder}")
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise UsageError(f"cannot read folder {folder}: permission denied")
+    return folder.resolve()
+
+
+def local_time(post: Post) -> str:
+    return post.date.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def post_record(post: Post) -> dict[str, object]:
+    """Every field of a post, for `--json`."""
+    return {
+        "title": post.title,
+        "date": post.date.isoformat(),
+        "categories": list(post.categories),
+        "link": post.link,
+        "image": post.image,
+        "layout": post.layout,
+        "published": post.published,
+        "path": str(post.path),
+        "file": post.relpath,
+        "format": "html" if post.is_html else "markdown",
+        "warnings": list(post.warnings),
+        "key": post.key,
+    }
+
+
+def command_list(arguments: argparse.Namespace) -> int:
+    library = Library.load(folder_argument(arguments.path), arguments.all)
+    posts = library.view(arguments.category or ALL)
+    if arguments.json:
+        json.dump([post_record(post) for post in posts], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for post in posts:
+        print(f"{local_time(post)}  {', '.join(post.categories)}  {post.title}")
+    return 0
+
+
+def command_show(arguments: argparse.Namespace) -> int:
+    path = Path(arguments.file)
+    if not path.exists():
+        raise UsageError(f"no such file: {path}")
+    if path.is_dir():
+        raise UsageError(f"is a folder, not a post: {path}")
+    result = read_post_text(path.resolve(), path.resolve().parent)
+    if isinstance(result, Problem):
+        print(f"{path}: {result.reason}", file=sys.stderr)
+        return 1
+    print(article_text(result))
+    return 0
+
+
+def article_text(result: PostText) -> str:
+    """The article as plain text: a header of title, date, categories and link, then the body."""
+    post = result.post
+    lines = [post.title, "=" * min(len(post.title), 80), ""]
+    lines.append(f"Date:       {post.date.astimezone().strftime('%Y-%m-%d %H:%M %Z')}")
+    lines.append(f"Categories: {', '.join(post.categories)}")
+    if post.link:
+        lines.append(f"Link:       {post.link}")
+    if post.image:
+        lines.append(f"Image:      {post.image}")
+    rendered = render_body(result.body, is_html=post.is_html)
+    lines += ["", rendered.text, *(["", *rendered.notes] if rendered.notes else [])]
+    return "\n".join(lines)
+
+
+def command_check(arguments: argparse.Namespace) -> int:
+    library = Library.load(folder_argument(arguments.path), include_unpublished=True)
+    for problem in library.problems:
+        print(f"{problem.relpath}: {problem.reason}")
+    for post in sorted(library.posts, key=lambda post: post.relpath):
+        for warning in post.warnings:
+            print(f"{post.relpath}: warning: {warning}")
+    posts, problems = len(library), len(library.problems)
+    print(f"{posts} posts, {problems} problems", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def command_open(arguments: argparse.Namespace) -> int:
+    folder = folder_argument(arguments.path)
+    from tui.app import run_app
+
+    return run_app(folder, poll=arguments.poll, include_unpublished=arguments.all)
+
+
+def _parser_for(command: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="krant" if command is None else f"krant {command}",
+        description="A terminal news reader for a folder of Jekyll-style posts.",
+        epilog="Scripting: krant list [PATH], krant show FILE, krant check [PATH].",
+    )
+    parser.add_argument("--version", action="version", version=f"krant {__version__}")
+    if command == "show":
+        parser.add_argument("file", help="a post file")
+        return parser
+    parser.add_argument("path", nargs="?", help="the posts folder (default: ./posts)")
+    parser.add_argument("--all", action="store_true", help="include posts with `published: false`")
+    if command == "list":
+        parser.add_argument("--category", "-c", help="only posts in this category")
+        parser.add_argument("--json", action="store_true", help="every field, as JSON")
+    elif command is None:
+        parser.add_argument("--poll", action="store_true", help="watch the folder by polling")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments_list = list(sys.argv[1:] if argv is None else argv)
+    command = arguments_list[0] if arguments_list and arguments_list[0] in SUBCOMMANDS else None
+    parser = _parser_for(command)
+    arguments = parser.parse_args(arguments_list[1:] if command else arguments_list)
+    run = {"list": command_list, "show": command_show, "check": command_check}.get(
+        command or "", command_open
+    )
+    try:
+        return run(arguments)
+    except UsageError as error:
+        print(f"krant: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader of our output (e.g. `head`) went away; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,94 @@
+"""Parse the many shapes a post's date comes in into timezone-aware datetimes."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from email.utils import parsedate_to_datetime
+
+_JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:-|$)")
+_LOOSE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S %z",
+    "%Y-%m-%d %H:%M %z",
+    "%Y-%m-%d %H:%M:%S.%f %z",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%d-%m-%Y",
+)
+_LONGEST_DATE_TEXT = 100
+
+
+def _aware(moment: datetime) -> datetime:
+    """Give a naive datetime the local zone (as Jekyll does), keep an aware one as it is."""
+    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
+        return moment.astimezone()
+    return moment
+
+
+def _checked(moment: datetime) -> datetime | None:
+    """Return an aware datetime that can be shown in any zone, or None if it is out of range."""
+    try:
+        moment = _aware(moment)
+        moment.astimezone(UTC)
+        moment.astimezone()
+    except (OverflowError, ValueError, OSError):
+        return None
+    return moment
+
+
+def parse_date(value: object) -> datetime | None:
+    """Read a front-matter date: RFC 2822, ISO 8601 (with or without zone), YAML timestamp or date.
+
+    Returns None when the value is missing or not a date that exists.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, datetime):
+        return _checked(value)
+    if isinstance(value, date):
+        return _checked(datetime.combine(value, time()))
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or len(text) > _LONGEST_DATE_TEXT:
+        return None
+    return _parse_text(text)
+
+
+def _parse_text(text: str) -> datetime | None:
+    try:
+        return _checked(datetime.fromisoformat(text.replace("z", "Z")))
+    except ValueError:
+        pass
+    if any(character.isalpha() for character in text):
+        try:
+            return _checked(parsedate_to_datetime(text))
+        except (TypeError, ValueError, IndexError, OverflowError):
+            pass
+    for layout in _LOOSE_FORMATS:
+        try:
+            return _checked(datetime.strptime(text, layout))
+        except ValueError:
+            continue
+    return None
+
+
+def date_from_filename(name: str) -> datetime | None:
+    """The local midnight of a Jekyll file name's `YYYY-MM-DD-` prefix, if it names a real day."""
+    match = _JEKYLL_NAME.match(name)
+    if not match:
+        return None
+    try:
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    return _checked(datetime.combine(day, time()))
+
+
+def date_from_timestamp(timestamp: float) -> datetime:
+    """A file's modification time as an aware local datetime."""
+    try:
+        return datetime.fromtimestamp(timestamp).astimezone()
+    except (OverflowError, ValueError, OSError):
+        return datetime.fromtimestamp(0, UTC)

@@ -1,0 +1,402 @@
+"""Find post files in a folder and read each into a Post, or a Problem that says why it can't be."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from tui.dates import date_from_filename, date_from_timestamp, parse_date
+from tui.encoding import NotText, decode_bytes, repair_mojibake
+from tui.render import looks_like_html
+from tui.sanitize import clean_line
+
+POST_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt"})
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Files larger than this are listed as problems instead of being read."""
+MAX_FRONT_MATTER_CHARS = 256 * 1024
+"""Front matter beyond this is not parsed: no real post needs it, and YAML is slow on it."""
+MAX_TITLE_CHARS = 300
+MAX_CATEGORY_CHARS = 60
+MAX_CATEGORIES = 20
+UNCATEGORISED = "uncategorised"
+
+_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\r?\n")
+_FM_CLOSE = {"---": re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE),
+             "+++": re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)}
+_SLUG_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$|<h1\b[^>]*>(.*?)</h1>|<title>(.*?)</title>",
+                      re.IGNORECASE | re.MULTILINE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A readable post's metadata. The body stays on disk and is read when the post is opened."""
+
+    path: Path
+    relpath: str
+    title: str
+    date: datetime
+    categories: tuple[str, ...]
+    link: str | None = None
+    image: str | None = None
+    layout: str | None = None
+    published: bool = True
+    is_html: bool = True
+    size: int = 0
+    mtime: float = 0.0
+    warnings: tuple[str, ...] = ()
+    key: str = field(default="", compare=False)
+    """Identity that survives renames and moves: the link where there is one, else a content hash."""
+
+    @property
+    def sort_key(self) -> tuple[float, str]:
+        """Newest first, then by path so posts with the same date keep a stable order."""
+        return (-self.date.timestamp(), self.relpath)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file that is not a readable post, and a one-line reason."""
+
+    path: Path
+    relpath: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostText:
+    """A post's metadata together with its raw body, as read from disk."""
+
+    post: Post
+    body: str
+
+
+class _Unreadable(Exception):
+    """Raised inside the reader with the reason a file becomes a Problem."""
+
+
+def is_candidate_name(name: str) -> bool:
+    """Whether a file name may be a post: a post suffix, not hidden, not an editor's leftover."""
+    if name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".part")):
+        return False
+    return os.path.splitext(name)[1].lower() in POST_SUFFIXES
+
+
+def is_candidate_path(path: Path, root: Path) -> bool:
+    """Whether a path below root may be a post: a candidate name and no hidden folder on the way."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    return bool(parts) and not any(part.startswith(".") for part in parts[:-1]) and (
+        is_candidate_name(parts[-1])
+    )
+
+
+def find_post_files(root: Path) -> Iterator[Path]:
+    """Every candidate post file below root, following symlinks once and never into a loop.
+
+    Only regular files are yielded; pipes, sockets and devices are never opened.
+    """
+    seen_dirs: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = folder.stat()
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) in seen_dirs:
+            continue
+        seen_dirs.add((info.st_dev, info.st_ino))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name, reverse=True)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=True):
+                    stack.append(Path(entry.path))
+                elif is_candidate_name(entry.name):
+                    yield Path(entry.path)
+            except OSError:
+                continue
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """The path as shown to users: relative to the folder, with unprintable bytes made visible."""
+    try:
+        text = path.relative_to(root).as_posix()
+    except ValueError:
+        text = str(path)
+    return clean_line(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def read_post(path: Path, root: Path) -> Post | Problem:
+    """Read one file into a Post (metadata only), or a Problem with the reason. Never raises."""
+    result = read_post_text(path, root)
+    return result.post if isinstance(result, PostText) else result
+
+
+def read_post_text(path: Path, root: Path) -> PostText | Problem:
+    """Read one file into its Post and raw body, or a Problem with the reason. Never raises."""
+    relpath = relative_name(path, root)
+    try:
+        return _read(path, relpath)
+    except _Unreadable as reason:
+        return Problem(path, relpath, str(reason))
+    except RecursionError:
+        return Problem(path, relpath, "front matter is nested too deeply")
+    except MemoryError:
+        return Problem(path, relpath, "too large to read")
+    except Exception as error:  # the loader's promise: no exception from one file escapes
+        return Problem(path, relpath, f"could not be read: {type(error).__name__}: {error}"[:300])
+
+
+def read_body(post: Post) -> str:
+    """Read a post's raw body again from disk, for showing it.
+
+    Raises:
+        OSError: the file can no longer be read (it may have been removed).
+        ValueError: the file no longer holds a readable post.
+    """
+    result = read_post_text(post.path, post.path.parent)
+    if isinstance(result, Problem):
+        raise ValueError(result.reason)
+    return result.body
+
+
+def _open_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError as error:
+        raise _Unreadable("vanished before it could be read") from error
+    except OSError as error:
+        raise _Unreadable(f"cannot be read: {error.strerror or error}") from error
+    if stat.S_ISDIR(info.st_mode):
+        raise _Unreadable("is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise _Unreadable("is not a regular file (a pipe, socket or device); not opened")
+    if info.st_size > MAX_FILE_BYTES:
+        raise _Unreadable(f"too large ({info.st_size / 1e6:.1f} MB; the limit is "
+                          f"{MAX_FILE_BYTES / 1e6:.0f} MB)")
+    try:
+        descriptor = os.open(path, flags)
+    except FileNotFoundError as error:
+        raise _Unreadable("vanished before it could be read") from error
+    except OSError as error:
+        raise _Unreadable(f"cannot be read: {error.strerror or error}") from error
+    try:
+        opened = os.fstat(descriptor)
+        if not stat.S_ISREG(opened.st_mode):
+            raise _Unreadable("is not a regular file (a pipe, socket or device); not opened")
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise _Unreadable(f"cannot be read: {error.strerror or error}") from error
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_FILE_BYTES:
+        raise _Unreadable("too large (it grew while being read)")
+    return data, opened
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, object] | None, str]:
+    """Split and parse front matter: YAML between `---`, TOML between `+++`, or a JSON object."""
+    opening = _FRONT_MATTER.match(text)
+    if opening is None:
+        if text.startswith("{"):
+            return _json_front_matter(text)
+        return None, text
+    delimiter = opening[0].strip()
+    closing = _FM_CLOSE[delimiter].search(text, opening.end())
+    if closing is None:
+        raise _Unreadable(f"front matter starts with '{delimiter}' but never ends")
+    raw, body = text[opening.end() : closing.start()], text[closing.end() :]
+    if len(raw) > MAX_FRONT_MATTER_CHARS:
+        raise _Unreadable(f"front matter is too large ({len(raw):,} characters)")
+    handler = frontmatter.YAMLHandler() if delimiter == "---" else _toml_handler()
+    try:
+        data = handler.load(raw)
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        line = f" at line {where.line + 2}" if where is not None else ""
+        problem = getattr(error, "problem", None) or type(error).__name__
+        raise _Unreadable(f"invalid YAML front matter{line}: {problem}") from error
+    except ValueError as error:
+        raise _Unreadable(f"invalid front matter: {error}"[:200]) from error
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise _Unreadable(f"front matter is a {type(data).__name__}, not a set of fields")
+    return data, body.lstrip("\r\n")
+
+
+def _toml_handler() -> frontmatter.default_handlers.BaseHandler:
+    import tomllib
+
+    class _TomlHandler(frontmatter.YAMLHandler):
+        def load(self, fm: str, **kwargs: object) -> object:
+            try:
+                return tomllib.loads(fm)
+            except tomllib.TOMLDecodeError as error:
+                raise ValueError(f"TOML: {error}") from error
+
+    return _TomlHandler()
+
+
+def _json_front_matter(text: str) -> tuple[dict[str, object] | None, str]:
+    decoder = json.JSONDecoder()
+    try:
+        data, end = decoder.raw_decode(text[: MAX_FRONT_MATTER_CHARS])
+    except (ValueError, RecursionError):
+        return None, text
+    if not isinstance(data, dict):
+        return None, text
+    return data, text[end:].lstrip("\r\n")
+
+
+def _text_field(metadata: dict[str, object], *names: str) -> str | None:
+    """The first of the fields that holds a string (numbers are accepted as their text)."""
+    for name in names:
+        value = metadata.get(name)
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, int | float | str):
+            text = clean_line(repair_mojibake(str(value)))
+            if text:
+                return text
+    return None
+
+
+def _categories(metadata: dict[str, object], relpath: str) -> tuple[tuple[str, ...], list[str]]:
+    """Categories from `category` (one) and `categories` (a list or a space-separated string)."""
+    found: list[object] = []
+    warnings: list[str] = []
+    single = metadata.get("category")
+    if isinstance(single, list):
+        found.extend(single)
+    elif single is not None:
+        found.append(single)
+    several = metadata.get("categories")
+    if isinstance(several, str):
+        found.extend(several.split())
+    elif isinstance(several, list):
+        found.extend(several)
+    elif several is not None:
+        found.append(several)
+    names: list[str] = []
+    for value in found[: MAX_CATEGORIES * 4]:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            warnings.append(f"ignored a category that is not text ({type(value).__name__})")
+            continue
+        name = clean_line(repair_mojibake(str(value)), MAX_CATEGORY_CHARS)
+        if name and name.casefold() not in {known.casefold() for known in names}:
+            names.append(name)
+    if not names:
+        names = _folder_categories(relpath)
+    return tuple(names[:MAX_CATEGORIES]) or (UNCATEGORISED,), warnings
+
+
+def _folder_categories(relpath: str) -> list[str]:
+    """Jekyll's `news/world/_posts/x.md` is in the categories news and world."""
+    parts = relpath.split("/")[:-1]
+    if "_posts" not in parts:
+        return []
+    return [clean_line(part, MAX_CATEGORY_CHARS) for part in parts[: parts.index("_posts")] if part]
+
+
+def title_from_name(name: str) -> str:
+    """A readable title from a file name: `2019-05-15-hello-big-world.md` → `Hello big world`."""
+    stem = os.path.splitext(name)[0]
+    stem = _SLUG_DATE.sub("", stem)
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return clean_line(words[:1].upper() + words[1:], MAX_TITLE_CHARS) or clean_line(name)
+
+
+def _title_from_content(body: str) -> str | None:
+    match = _HEADING.search(body[:20_000])
+    if match is None:
+        return None
+    text = next(group for group in match.groups() if group is not None)
+    return clean_line(repair_mojibake(_TAG.sub("", text)), MAX_TITLE_CHARS) or None
+
+
+def identity_key(link: str | None, title: str, when: datetime) -> str:
+    """A read-state key that stays the same when a file is renamed or moved."""
+    if link:
+        return "link:" + link
+    digest = hashlib.blake2b(f"{title}\x00{when.isoformat()}".encode(), digest_size=12)
+    return "post:" + digest.hexdigest()
+
+
+def _read(path: Path, relpath: str) -> PostText:
+    data, info = _open_bytes(path)
+    if not data.strip():
+        raise _Unreadable("empty file")
+    try:
+        decoded = decode_bytes(data)
+    except NotText as error:
+        raise _Unreadable(str(error)) from error
+    warnings = [decoded.warning] if decoded.warning else []
+    metadata, body = _split_front_matter(decoded.text)
+    if metadata is None:
+        if not body.strip():
+            raise _Unreadable("no front matter and no content")
+        metadata = {}
+        warnings.append("no front matter; title and date come from the file")
+
+    title = _text_field(metadata, "title")
+    if title is None:
+        title = _title_from_content(body) if not metadata else None
+        if title is None:
+            title = title_from_name(path.name)
+            if metadata:
+                warnings.append("no usable title; using the file name")
+    title = clean_line(title, MAX_TITLE_CHARS)
+
+    when = parse_date(metadata.get("date"))
+    if when is None:
+        reason = "no date" if metadata.get("date") is None else "unreadable date"
+        when = date_from_filename(path.name)
+        if when is not None:
+            warnings.append(f"{reason}; using the date in the file name")
+        else:
+            when = date_from_timestamp(info.st_mtime)
+            warnings.append(f"{reason}; using the file's modification time")
+
+    categories, category_warnings = _categories(metadata, relpath)
+    warnings.extend(category_warnings)
+    link = _text_field(metadata, "externe_link", "link", "url")
+    published = metadata.get("published", True) is not False
+    post = Post(
+        path=path,
+        relpath=relpath,
+        title=title,
+        date=when,
+        categories=categories,
+        link=link,
+        image=_text_field(metadata, "feature_image", "image"),
+        layout=_text_field(metadata, "layout"),
+        published=published,
+        is_html=looks_like_html(body, path.suffix),
+        size=info.st_size,
+        mtime=info.st_mtime,
+        warnings=tuple(warnings),
+        key=identity_key(link, title, when),
+    )
+    return PostText(post, body)
