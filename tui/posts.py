@@ -31,11 +31,15 @@ MAX_CATEGORIES = 20
 UNCATEGORISED = "uncategorised"
 
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\r?\n")
-_FM_CLOSE = {"---": re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE),
-             "+++": re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)}
+_FM_CLOSE = {
+    "---": re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE),
+    "+++": re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE),
+}
 _SLUG_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$|<h1\b[^>]*>(.*?)</h1>|<title>(.*?)</title>",
-                      re.IGNORECASE | re.MULTILINE | re.DOTALL)
+_HEADING = re.compile(
+    r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$|<h1\b[^>]*>(.*?)</h1>|<title>(.*?)</title>",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL,
+)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -99,8 +103,10 @@ def is_candidate_path(path: Path, root: Path) -> bool:
         parts = path.relative_to(root).parts
     except ValueError:
         return False
-    return bool(parts) and not any(part.startswith(".") for part in parts[:-1]) and (
-        is_candidate_name(parts[-1])
+    return (
+        bool(parts)
+        and not any(part.startswith(".") for part in parts[:-1])
+        and (is_candidate_name(parts[-1]))
     )
 
 
@@ -192,8 +198,9 @@ def _open_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     if not stat.S_ISREG(info.st_mode):
         raise _Unreadable("is not a regular file (a pipe, socket or device); not opened")
     if info.st_size > MAX_FILE_BYTES:
-        raise _Unreadable(f"too large ({info.st_size / 1e6:.1f} MB; the limit is "
-                          f"{MAX_FILE_BYTES / 1e6:.0f} MB)")
+        raise _Unreadable(
+            f"too large ({info.st_size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)"
+        )
     try:
         descriptor = os.open(path, flags)
     except FileNotFoundError as error:
@@ -262,7 +269,7 @@ def _toml_handler() -> frontmatter.default_handlers.BaseHandler:
 def _json_front_matter(text: str) -> tuple[dict[str, object] | None, str]:
     decoder = json.JSONDecoder()
     try:
-        data, end = decoder.raw_decode(text[: MAX_FRONT_MATTER_CHARS])
+        data, end = decoder.raw_decode(text[:MAX_FRONT_MATTER_CHARS])
     except (ValueError, RecursionError):
         return None, text
     if not isinstance(data, dict):
