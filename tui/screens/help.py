@@ -1,0 +1,66 @@
+"""The help screen (`?`): every key krant knows, in one table."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: tuple[tuple[str, str], ...] = (
+    ("j / k, ↓ / ↑", "Move down / up (in an article: scroll)"),
+    ("g / G, Home / End", "First / last"),
+    ("PgUp / PgDn", "A page up / down"),
+    ("Tab / Shift+Tab", "Next / previous pane"),
+    ("Enter / l", "Open the article (in the sidebar: go to the list)"),
+    ("Esc / h", "Back (close the article)"),
+    ("Space", "In an article: a page down"),
+    ("n / p", "Next / previous article of the list"),
+    ("[ / ]", "Previous / next category"),
+    ("o", "Open the article's link in the browser"),
+    ("y", "Copy the article's link"),
+    ("Ctrl+P", "Command palette: go to category, open, copy, theme"),
+    ("?", "This help"),
+    ("q", "Quit"),
+)
+"""The keys, as shown here and in the README."""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the keys; any of Esc, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        & > VerticalScroll {
+            width: auto;
+            max-width: 90%;
+            height: auto;
+            max-height: 90%;
+            border: round $primary;
+            background: $panel;
+            padding: 0 1;
+        }
+        & Static { width: auto; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape,q,question_mark,h", "dismiss", "Close", id="help.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for keys, meaning in KEYS:
+            table.add_row(Text(keys), Text(meaning))
+        with VerticalScroll() as scroll:
+            scroll.border_title = "krant keys"
+            yield Static(table)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

@@ -1,0 +1,154 @@
+"""The list of articles: one row per post (date, category, title), newest first, at any length."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+
+from tui.posts import Post
+from tui.widgets.line_list import CursorList
+
+DATE_FORMAT = "%Y-%m-%d %H:%M"
+DATE_WIDTH = 16
+CATEGORY_WIDTH = 12
+MARKER_WIDTH = 2
+
+
+def fit(text: str, cells: int) -> str:
+    """Text cut (with an ellipsis) or padded to exactly `cells` terminal cells."""
+    if cells <= 0:
+        return ""
+    if cell_len(text) > cells:
+        return set_cell_size(text, cells - 1) + "…"
+    return set_cell_size(text, cells)
+
+
+class ArticleList(CursorList):
+    """Rows of posts built from plain text segments; the cursor follows a post, not a row number.
+
+    Any `Sequence[Post]` can be shown (a category's view, later search results), with an optional
+    snippet per row.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = CursorList.COMPONENT_CLASSES | {
+        "article-list--date",
+        "article-list--category",
+        "article-list--snippet",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList {
+        & > .article-list--date { color: $text-muted; }
+        & > .article-list--category { color: $text-secondary; }
+        & > .article-list--snippet { color: $text-muted; }
+    }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._posts: Sequence[Post] = ()
+        self._snippets: Sequence[str] | None = None
+        self._by_date = True
+        self.is_unread: Callable[[Post], bool] | None = None
+        """Set by read state: unread rows get a marker and bold text. None: no marker column content."""
+
+    @property
+    def posts(self) -> Sequence[Post]:
+        return self._posts
+
+    @property
+    def row_count(self) -> int:
+        return len(self._posts)
+
+    @property
+    def selected_post(self) -> Post | None:
+        return self._posts[self.cursor] if 0 <= self.cursor < len(self._posts) else None
+
+    def set_posts(
+        self,
+        posts: Sequence[Post],
+        *,
+        snippets: Sequence[str] | None = None,
+        by_date: bool = True,
+        keep_selection: bool = True,
+        empty_message: str | None = None,
+    ) -> None:
+        """Show other posts (or the same, changed). With `keep_selection`, the selected post stays selected
+        and on the same screen row, so rows added above or below do not make the view jump.
+
+        Args:
+            posts: The rows, in display order.
+            snippets: An extra text per row (such as a search match), or None.
+            by_date: The posts are in `Post.sort_key` order, so a post can be found by bisection.
+            keep_selection: Follow the selected post; otherwise start again at the top.
+            empty_message: What to say when there are no posts.
+        """
+        if empty_message is not None:
+            self.empty_message = empty_message
+        previous = self.selected_post
+        screen_row = self.cursor - self.scroll_offset.y
+        self._posts, self._snippets, self._by_date = posts, snippets, by_date
+        if not keep_selection or previous is None:
+            self.rows_changed(cursor=0, top=0 if not keep_selection else None)
+            return
+        index = self.index_of(previous)
+        if index is None:
+            self.rows_changed()
+        else:
+            self.rows_changed(cursor=index, top=index - screen_row)
+
+    def index_of(self, post: Post) -> int | None:
+        """Where a post (by path) is in the list, or None."""
+        posts = self._posts
+        if self._by_date:
+            low, high, wanted = 0, len(posts), post.sort_key
+            while low < high:
+                middle = (low + high) // 2
+                if posts[middle].sort_key < wanted:
+                    low = middle + 1
+                else:
+                    high = middle
+            for index in range(low, min(low + 64, len(posts))):
+                if posts[index].path == post.path:
+                    return index
+        return self._scan(post.path)
+
+    def _scan(self, path: Path) -> int | None:
+        for index, candidate in enumerate(self._posts):
+            if candidate.path == path:
+                return index
+        return None
+
+    def select_post(self, post: Post) -> bool:
+        """Put the cursor on a post if it is in the list."""
+        index = self.index_of(post)
+        if index is None:
+            return False
+        self.move_cursor(index)
+        return True
+
+    def render_row(self, index: int, width: int, style: Style) -> list[Segment]:
+        post = self._posts[index]
+        unread = self.is_unread is not None and self.is_unread(post)
+        if unread:
+            style += Style(bold=True)
+        date_style = style + self.get_component_rich_style("article-list--date", partial=True)
+        category_style = style + self.get_component_rich_style("article-list--category", partial=True)
+        category_width = CATEGORY_WIDTH if width >= 60 else 8
+        segments = [
+            Segment("● " if unread else " " * MARKER_WIDTH, style),
+            Segment(post.date.astimezone().strftime(DATE_FORMAT), date_style),
+            Segment("  ", style),
+            Segment(fit(", ".join(post.categories), category_width), category_style),
+            Segment("  ", style),
+            Segment(post.title, style),
+        ]
+        if self._snippets is not None and index < len(self._snippets) and self._snippets[index]:
+            snippet_style = style + self.get_component_rich_style("article-list--snippet", partial=True)
+            segments.append(Segment("  " + self._snippets[index], snippet_style))
+        return segments

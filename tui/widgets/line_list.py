@@ -1,0 +1,202 @@
+"""A keyboard list with a cursor, drawn line by line (Line API) so it stays instant at any length."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class CursorList(ScrollView, can_focus=True):
+    """Rows with one highlighted; only the rows on screen are ever drawn.
+
+    Subclasses say how many rows there are (`row_count`) and draw one (`render_row`) from plain text
+    segments; they never use markup, so untrusted text is shown as it is.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"cursor-list--cursor", "cursor-list--empty"}
+
+    DEFAULT_CSS = """
+    CursorList {
+        background: $surface;
+        overflow-x: hidden;
+        overflow-y: auto;
+        & > .cursor-list--cursor {
+            color: $block-cursor-blurred-foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .cursor-list--cursor {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+        & > .cursor-list--empty {
+            color: $text-muted;
+            text-style: italic;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("home,g", "first", "First", show=False, id="list.first"),
+        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page-up"),
+        Binding("enter,l", "select", "Open", id="list.select"),
+    ]
+
+    class Highlighted(Message):
+        """The cursor moved to another row."""
+
+        def __init__(self, cursor_list: CursorList, index: int) -> None:
+            super().__init__()
+            self.cursor_list = cursor_list
+            self.index = index
+
+        @property
+        def control(self) -> CursorList:
+            return self.cursor_list
+
+    class Selected(Message):
+        """The user chose the row under the cursor (Enter, `l`, or a click on it)."""
+
+        def __init__(self, cursor_list: CursorList, index: int) -> None:
+            super().__init__()
+            self.cursor_list = cursor_list
+            self.index = index
+
+        @property
+        def control(self) -> CursorList:
+            return self.cursor_list
+
+    empty_message: str = ""
+    """Shown (dimmed) when there are no rows."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.cursor = -1
+        """The highlighted row, or -1 when there are no rows."""
+
+    # For subclasses -------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def render_row(self, index: int, width: int, style: Style) -> list[Segment]:
+        """The segments of one row, in the given base style (cursor styling is added by the caller)."""
+        raise NotImplementedError
+
+    # Drawing ---------------------------------------------------------------------------------
+
+    @property
+    def page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = self.scroll_offset.y + y
+        if self.row_count == 0:
+            if y == 0 and self.empty_message:
+                style = base + self.get_component_rich_style("cursor-list--empty", partial=True)
+                return Strip([Segment(" " + self.empty_message, style)]).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        if index >= self.row_count:
+            return Strip.blank(width, base)
+        style = base
+        if index == self.cursor:
+            style = base + self.get_component_rich_style("cursor-list--cursor", partial=True)
+        return Strip(self.render_row(index, width, style)).crop_extend(0, width, style)
+
+    def rows_changed(self, cursor: int | None = None, top: int | None = None) -> None:
+        """Call after the rows changed: resize, put the cursor (and optionally the top row) and redraw."""
+        count = self.row_count
+        self.virtual_size = Size(0, count)
+        if count == 0:
+            self.cursor = -1
+        else:
+            wanted = self.cursor if cursor is None else cursor
+            self.cursor = min(max(wanted, 0), count - 1)
+        if top is not None:
+            self.scroll_to(y=max(0, min(top, self.max_scroll_y)), animate=False, immediate=True)
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    # Moving ----------------------------------------------------------------------------------
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on a row (clamped), scroll it into view, and say so with `Highlighted`."""
+        count = self.row_count
+        if count == 0:
+            return
+        index = min(max(index, 0), count - 1)
+        if index == self.cursor:
+            return
+        old = self.cursor
+        self.cursor = index
+        self.refresh_line(old)
+        self.refresh_line(index)
+        self._scroll_to_cursor()
+        self.post_message(self.Highlighted(self, index))
+
+    def _scroll_to_cursor(self) -> None:
+        if self.cursor < 0:
+            return
+        top = self.scroll_offset.y
+        height = self.page_height
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(self.row_count - 1)
+
+    def action_page_down(self) -> None:
+        height = self.page_height
+        self.scroll_to(y=min(self.scroll_offset.y + height, self.max_scroll_y), animate=False, immediate=True)
+        self.move_cursor(self.cursor + height)
+
+    def action_page_up(self) -> None:
+        height = self.page_height
+        self.scroll_to(y=max(self.scroll_offset.y - height, 0), animate=False, immediate=True)
+        self.move_cursor(self.cursor - height)
+
+    def action_select(self) -> None:
+        if self.cursor >= 0:
+            self.post_message(self.Selected(self, self.cursor))
+
+    def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self.scroll_offset.y + offset.y
+        if 0 <= index < self.row_count:
+            if index == self.cursor or event.chain >= 2:
+                self.action_select()
+            else:
+                self.move_cursor(index)
