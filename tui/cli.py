@@ -11,8 +11,10 @@ from pathlib import Path
 
 from tui import __version__
 from tui.library import ALL, Library
+from tui.locations import Locations
 from tui.posts import Post, PostText, Problem, read_post_text
 from tui.render import render_body
+from tui.state import stored_read_keys
 
 DEFAULT_FOLDER = Path("posts")
 SUBCOMMANDS = ("list", "show", "check")
@@ -38,8 +40,8 @@ def local_time(post: Post) -> str:
     return post.date.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def post_record(post: Post) -> dict[str, object]:
-    """Every field of a post, for `--json`."""
+def post_record(post: Post, read: bool = False) -> dict[str, object]:
+    """Every field of a post and whether it has been read, for `--json`."""
     return {
         "title": post.title,
         "date": post.date.isoformat(),
@@ -53,14 +55,23 @@ def post_record(post: Post) -> dict[str, object]:
         "format": "html" if post.is_html else "markdown",
         "warnings": list(post.warnings),
         "key": post.key,
+        "read": read,
     }
 
 
 def command_list(arguments: argparse.Namespace) -> int:
-    library = Library.load(folder_argument(arguments.path), arguments.all)
+    folder = folder_argument(arguments.path)
+    library = Library.load(folder, arguments.all)
     posts = library.view(arguments.category or ALL)
+    # Only reads the store: listing never creates state files, and with no store every post is unread.
+    read_keys, notice = stored_read_keys(folder, Locations.default().state_dir)
+    if notice:
+        print(f"krant: warning: {notice}", file=sys.stderr)
+    if arguments.unread:
+        posts = [post for post in posts if post.key not in read_keys]
     if arguments.json:
-        json.dump([post_record(post) for post in posts], sys.stdout, ensure_ascii=False, indent=2)
+        records = [post_record(post, post.key in read_keys) for post in posts]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
     for post in posts:
@@ -131,6 +142,7 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
     if command == "list":
         parser.add_argument("--category", "-c", help="only posts in this category")
         parser.add_argument("--json", action="store_true", help="every field, as JSON")
+        parser.add_argument("--unread", action="store_true", help="only posts not yet read in krant")
     elif command is None:
         parser.add_argument("--poll", action="store_true", help="watch the folder by polling")
     return parser
