@@ -275,6 +275,32 @@ def test_readable_marks_are_recovered_from_a_damaged_store(
         assert state.read_keys() == {"link:a", "link:b"}
 
 
+def test_a_store_another_window_just_recovered_is_not_moved_aside(
+    folder: Path, state_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    healthy = tmp_path / "healthy"
+    with ReadState.open(folder, healthy) as state:
+        state.mark(["link:theirs"])
+    state_dir.mkdir(parents=True)
+    path = store_path(folder, state_dir)
+    path.write_bytes(b"garbage" * 1000)
+    original = state_module._check_version
+    checked: list[sqlite3.Connection] = []
+
+    def other_window_recovers_meanwhile(db: sqlite3.Connection) -> None:
+        checked.append(db)
+        if len(checked) == 1:
+            store_path(folder, healthy).rename(path)
+            raise sqlite3.DatabaseError("file is not a database")
+        original(db)
+
+    monkeypatch.setattr(state_module, "_check_version", other_window_recovers_meanwhile)
+    with ReadState.open(folder, state_dir) as state:
+        assert state.notice is None
+        assert state.read_keys() == {"link:theirs"}
+    assert corrupt_copies(state_dir) == []
+
+
 def test_state_dir_that_is_a_file_keeps_marks_in_memory(folder: Path, tmp_path: Path) -> None:
     not_a_folder = tmp_path / "state"
     not_a_folder.write_text("in the way")

@@ -285,19 +285,25 @@ class ReadState:
 
     def _connect_store(self) -> None:
         """Open the store at `self.path` and load it; on damage move it aside and start a new one."""
-        try:
-            self._attach(self.path)
-            return
-        except _NewerStore:
-            self._read |= _salvage(self.path)
-            self._go_to_memory("it was written by a newer version of krant")
-            return
-        except sqlite3.OperationalError as error:
-            self._read |= _salvage(self.path)
-            self._go_to_memory(_reason(error))
-            return
-        except sqlite3.DatabaseError as error:
-            damage = _reason(error)
+        damage = ""
+        for _attempt in range(2):
+            identity = _file_identity(self.path)
+            try:
+                self._attach(self.path)
+                return
+            except _NewerStore:
+                self._read |= _salvage(self.path)
+                self._go_to_memory("it was written by a newer version of krant")
+                return
+            except sqlite3.OperationalError as error:
+                self._read |= _salvage(self.path)
+                self._go_to_memory(_reason(error))
+                return
+            except sqlite3.DatabaseError as error:
+                damage = _reason(error)
+            if _file_identity(self.path) == identity:
+                break
+            # Another window moved the damaged file aside while we looked at it: try the new one first.
         self._read |= _salvage(self.path)
         try:
             kept = _move_aside(self.path)
@@ -322,11 +328,11 @@ class ReadState:
         """
         db = _connect(path, "rwc")
         try:
+            _check_version(db)
             db.execute("PRAGMA journal_mode = WAL")
             # Marks are small and cheap to lose on a power cut, not worth an fsync on every keypress;
             # NORMAL keeps every transaction atomic and survives a crash of krant itself.
             db.execute("PRAGMA synchronous = NORMAL")
-            _check_version(db)
             check = db.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise sqlite3.DatabaseError(check)
@@ -348,12 +354,12 @@ class ReadState:
             unsaved = {key: True for key in self._read if not stored.get(key)} | self._pending
             if unsaved:
                 _write_marks(db, unsaved)
-            info = os.stat(path)
+            identity = _file_identity(path)
             data_version = db.execute("PRAGMA data_version").fetchone()[0]
         except BaseException:
             db.close()
             raise
-        self._db, self._identity = db, (info.st_dev, info.st_ino)
+        self._db, self._identity = db, identity
         self._seen_seq, self._data_version = seq, data_version
         self._read |= {key for key, read in stored.items() if read}
         self._read -= {key for key, read in self._pending.items() if not read}
@@ -362,11 +368,8 @@ class ReadState:
 
     def _store_was_replaced(self) -> bool:
         """Whether the file at `path` is no longer the one we have open (another window moved it aside)."""
-        try:
-            info = os.stat(self.path)
-        except OSError:
-            return True
-        return (info.st_dev, info.st_ino) != self._identity
+        identity = _file_identity(self.path)
+        return identity is None or identity != self._identity
 
     def _replace_store(self, damage: str | None) -> None:
         """Leave a store that went bad (or was replaced by another window) and carry on with a good one."""
@@ -483,6 +486,14 @@ def _move_aside(path: Path) -> Path:
         os.rename(wal, kept.with_name(kept.name + "-wal"))
     path.with_name(path.name + "-shm").unlink(missing_ok=True)
     return kept
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 def _encode(key: str) -> bytes:
