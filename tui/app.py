@@ -42,7 +42,7 @@ class KrantApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("o", "open_link", "Open link", id="app.open-link"),
+        Binding("o", "open_link", "Browser", id="app.open-link"),
         Binding("y", "copy_link", "Copy link", id="app.copy-link"),
         Binding(
             "left_square_bracket",

@@ -36,15 +36,14 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen {
         align: center middle;
         & > VerticalScroll {
-            width: auto;
-            max-width: 90%;
+            width: 76;
+            max-width: 100%;
             height: auto;
             max-height: 90%;
             border: round $primary;
             background: $panel;
             padding: 0 1;
         }
-        & Static { width: auto; }
     }
     """
 

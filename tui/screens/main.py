@@ -86,7 +86,23 @@ class MainScreen(Screen[None]):
 
     def show_library(self, library: Library, *, loading: bool, folder_name: str) -> None:
         """Bring sidebar and list up to date with the library, keeping what is selected."""
-        self.sidebar.set_entries(sidebar_entries(library))
+        entries = sidebar_entries(library)
+        selected = self.sidebar.selected
+        if (
+            selected is not None
+            and selected.kind is EntryKind.CATEGORY
+            and all(entry.identity != selected.identity for entry in entries)
+        ):
+            # The category being read lost its last post: keep it (empty) until the user moves away.
+            entries.append(SidebarEntry(EntryKind.CATEGORY, selected.name, 0))
+            entries.sort(
+                key=lambda entry: (
+                    entry.kind is not EntryKind.ALL,
+                    entry.kind is EntryKind.PROBLEMS,
+                    entry.name.casefold(),
+                )
+            )
+        self.sidebar.set_entries(entries)
         self.show_entry(
             library, self.sidebar.selected, keep_selection=True, loading=loading, folder_name=folder_name
         )

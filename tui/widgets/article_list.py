@@ -146,8 +146,10 @@ class ArticleList(CursorList):
             Segment("  ", style),
             Segment(fit(", ".join(post.categories), category_width), category_style),
             Segment("  ", style),
-            Segment(post.title, style),
         ]
+        room = width - sum(segment.cell_length for segment in segments)
+        title = post.title if cell_len(post.title) <= room else fit(post.title, room)
+        segments.append(Segment(title, style))
         if self._snippets is not None and index < len(self._snippets) and self._snippets[index]:
             snippet_style = style + self.get_component_rich_style("article-list--snippet", partial=True)
             segments.append(Segment("  " + self._snippets[index], snippet_style))

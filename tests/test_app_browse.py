@@ -1,0 +1,218 @@
+"""Browsing by keyboard: moving, opening, going back, next/previous, categories, both layouts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ui_helpers import (
+    NEWER_TITLE,
+    OLDER_TITLE,
+    amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
+    copy_seed,
+    new_app,
+    page_until,
+    screen_text,
+    wait_article,
+    wait_loaded,
+)
+
+from tui.messages import PostsLoaded
+from tui.screens.help import HelpScreen
+from tui.screens.reader import ReaderScreen
+from tui.widgets.article_list import ArticleList
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
+
+WIDE = (160, 48)
+NARROW = (80, 24)
+
+
+async def test_main_screen_lists_posts_newest_first_with_categories(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    seen: list[PostsLoaded] = []
+    async with app.run_test(
+        size=WIDE, message_hook=lambda m: seen.append(m) if isinstance(m, PostsLoaded) else None
+    ) as pilot:
+        await wait_loaded(pilot, app)
+        text = screen_text(app)
+        assert text.index(NEWER_TITLE[:20]) < text.index(OLDER_TITLE[:20])
+        assert "2019-05-15 22:01" in text  # 22:01 +02:00 shown in local (Amsterdam) time
+        for name in ("All", "buitenland", "nieuws"):
+            assert name in text
+        assert "2 posts · 2 categories" in text
+        assert seen and seen[-1].batch.finished and seen[-1].batch.total == 2
+
+
+async def test_moving_the_cursor(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        articles = app.main.article_list
+        assert app.focused is articles
+        assert articles.selected_post.title == NEWER_TITLE
+        await pilot.press("j")
+        assert articles.selected_post.title == OLDER_TITLE
+        await pilot.press("k")
+        assert articles.selected_post.title == NEWER_TITLE
+        await pilot.press("down", "down")  # past the end stays on the last row
+        assert articles.selected_post.title == OLDER_TITLE
+        await pilot.press("g")
+        assert articles.cursor == 0
+        await pilot.press("G")
+        assert articles.cursor == 1
+        await pilot.press("home")
+        assert articles.cursor == 0
+        await pilot.press("end")
+        assert articles.cursor == 1
+
+
+async def test_open_and_back_in_a_wide_terminal(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        assert app.main.article_view.display
+        assert "Choose an article" in screen_text(app)
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        text = screen_text(app)
+        assert "Syrië" in text
+        assert "Wed 15 May 2019 22:01 (11 hours ago)" in text
+        assert "Link:" in text and "http://feeds.nos.nl/~r/nosnieuwsbuitenland/~3/MgZNuWpkq7Y/2284826" in text
+        assert "Image:" in text and "https://nos.nl/data/image/2019/05/15/550241/1008x567.jpg" in text
+        assert NEWER_TITLE in text and OLDER_TITLE[:20] in text  # list and article side by side
+        assert app.focused is app.main.article_view
+        await pilot.press("escape")
+        assert app.focused is app.main.article_list
+        await pilot.press("j", "l")
+        await wait_article(pilot, app)
+        assert app.main.article_view.post.title == OLDER_TITLE
+        await pilot.press("h")
+        assert app.focused is app.main.article_list
+
+
+async def test_open_and_back_in_a_narrow_terminal(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await wait_loaded(pilot, app)
+        assert not app.main.article_view.display
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        assert isinstance(app.screen, ReaderScreen)
+        assert OLDER_TITLE[:20] not in screen_text(app)  # the article has the whole screen
+        assert await page_until(pilot, app, "Syrië")
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReaderScreen)
+        assert OLDER_TITLE[:20] in screen_text(app)
+        assert app.focused is app.main.article_list
+
+
+async def test_article_scrolls_by_keyboard(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        view = app.screen.query_one("#reader-article")
+        assert view.scroll_y == 0
+        await pilot.press("j")
+        assert view.scroll_y == 1
+        await pilot.press("k")
+        assert view.scroll_y == 0
+        await pilot.press("space")
+        assert view.scroll_y > 5
+
+
+async def test_next_and_previous_without_leaving_the_article(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=NARROW, notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        await pilot.press("n")
+        await wait_article(pilot, app)
+        assert isinstance(app.screen, ReaderScreen)
+        assert OLDER_TITLE in screen_text(app)
+        assert app.main.article_list.selected_post.title == OLDER_TITLE
+        await pilot.press("n")  # there is no next: it says so and stays
+        await wait_article(pilot, app)
+        await pilot.pause(0.2)
+        assert OLDER_TITLE in screen_text(app)
+        assert "No next article." in screen_text(app)
+        await pilot.press("p")
+        await wait_article(pilot, app)
+        assert NEWER_TITLE in screen_text(app)
+        assert await page_until(pilot, app, "Syrië")
+
+
+async def test_brackets_switch_categories(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        articles = app.query_one(ArticleList)
+        await pilot.press("]")
+        await pilot.pause()
+        assert app.main.sidebar.selected.name == "buitenland"
+        assert [post.title for post in articles.posts] == [NEWER_TITLE]
+        await pilot.press("]")
+        await pilot.pause()
+        assert [post.title for post in articles.posts] == [OLDER_TITLE]
+        assert NEWER_TITLE[:20] not in screen_text(app)
+        await pilot.press("[", "[")
+        await pilot.pause()
+        assert app.main.sidebar.selected.name == "All"
+        assert len(articles.posts) == 2
+
+
+async def test_choosing_a_category_in_the_sidebar(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("shift+tab")
+        assert app.focused is app.main.sidebar
+        await pilot.press("G")
+        await pilot.pause()
+        assert app.main.sidebar.selected.name == "nieuws"
+        await pilot.press("enter")
+        assert app.focused is app.main.article_list
+        assert [post.title for post in app.main.article_list.posts] == [OLDER_TITLE]
+        await pilot.press("tab")
+        assert app.focused is app.main.article_view
+
+
+async def test_command_palette_goes_to_a_category(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"category: nieuws")
+        await pilot.pause(0.5)  # the palette searches in the background
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main.sidebar.selected.name == "nieuws"
+        assert [post.title for post in app.main.article_list.posts] == [OLDER_TITLE]
+
+
+async def test_help_lists_every_key(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for expected in ("j / k", "Previous / next category", "Copy the article's link", "Quit"):
+            assert expected in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_layout_follows_the_terminal_width(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await wait_loaded(pilot, app)
+        assert not app.main.wide and not app.main.article_view.display
+        await pilot.resize_terminal(*WIDE)
+        await pilot.pause()
+        assert app.main.wide and app.main.article_view.display
+        assert "Choose an article" in screen_text(app)
