@@ -1,0 +1,408 @@
+"""A persistent SQLite index of one posts folder: every post's metadata, and full-text search.
+
+The index is a cache (it lives in `Locations.cache_dir`, one file per folder): it lets a second start show
+the list without reading 100,000 files, and re-read only the files whose size or mtime changed. It can be
+deleted at any time. A corrupt, unreadable or outdated index is moved aside and rebuilt, with a notice.
+Bodies are not kept in memory; the search table holds their tag-free text for FTS5.
+
+Threads: each thread gets its own connection (WAL lets the UI search while the loader writes).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from tui.locations import Locations, folder_slug
+from tui.posts import Post, Problem
+from tui.render import plain_text
+from tui.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, fts_query, parse_snippet
+
+SCHEMA_VERSION = 1
+"""Bump when the tables or what is stored in them change: an index of another version is rebuilt."""
+SEARCH_LIMIT = 200
+SNIPPET_WORDS = 12
+MISSING = -1
+"""Size and mtime stored for a file that could not be stat'ed: it never matches, so it is read again."""
+
+_log = logging.getLogger(__name__)
+
+_SCHEMA = f"""
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    doc INTEGER NOT NULL UNIQUE,    -- the search table's rowid: orders by date, see _doc_id
+    file BLOB NOT NULL UNIQUE,      -- path below the root, as the file system's bytes
+    size INTEGER NOT NULL,
+    mtime REAL NOT NULL,
+    stamp REAL NOT NULL,            -- the post's date as a timestamp, for newest-first order
+    relpath TEXT NOT NULL,
+    reason TEXT,                    -- set for a Problem; the post fields below are then NULL
+    title TEXT, date TEXT, categories TEXT, link TEXT, image TEXT, layout TEXT,
+    published INTEGER, is_html INTEGER, warnings TEXT, key TEXT
+);
+CREATE INDEX files_newest ON files (stamp DESC, relpath);
+CREATE VIRTUAL TABLE search USING fts5 (
+    title, body, tokenize = "unicode61 remove_diacritics 2"
+);
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+_COLUMNS = (
+    "file, size, mtime, stamp, relpath, reason, title, date, categories, link, image, layout, published,"
+    " is_html, warnings, key"
+)
+_SEPARATOR = "\x1f"
+"""Between categories: clean_line has removed every control character from them."""
+
+
+def index_path(root: Path, locations: Locations) -> Path:
+    """Where the index of a posts folder lives."""
+    return locations.cache_dir / f"{folder_slug(root)}.sqlite3"
+
+
+def search_text(result: Post | Problem, body: str | None) -> str | None:
+    """The text the search table holds for a post: its body without tags (cheap, not for display)."""
+    if isinstance(result, Problem) or body is None:
+        return None
+    return plain_text(body, is_html=result.is_html)
+
+
+class PostIndex:
+    """The index of one posts folder. Never raises for a broken index: it rebuilds and sets `notice`.
+
+    Usage: `PostIndex.open(root, locations)`; `load()` the known posts; `stamps()` to compare with the
+    folder; `update()`/`remove()` as files are read or vanish; `search()` for the UI; `close()`.
+    """
+
+    def __init__(self, root: Path, database: Path | None) -> None:
+        """Open (or create) the index at `database`; None keeps it in memory (nothing to persist)."""
+        self.root = root
+        self.database = database
+        self.notice: str | None = None
+        """Set when the index had to be rebuilt or cannot be kept; the UI shows it once."""
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._memory_name = f"file:krant-index-{id(self)}?mode=memory&cache=shared"
+        self._keeper: sqlite3.Connection | None = None
+        self._prepare()
+
+    @classmethod
+    def open(cls, root: Path, locations: Locations) -> PostIndex:
+        """The index of `root` in krant's cache folder."""
+        return cls(root, index_path(root, locations))
+
+    # Connections --------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.database is None:
+            connection = sqlite3.connect(self._memory_name, uri=True, check_same_thread=False)
+        else:
+            connection = sqlite3.connect(self.database, timeout=30, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+        with self._lock:
+            self._connections.append(connection)
+        return connection
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+        return connection
+
+    def _prepare(self) -> None:
+        """Open the index, checking its version; rebuild it when it is corrupt, outdated or unreadable."""
+        if self.database is not None:
+            try:
+                self.database.parent.mkdir(parents=True, exist_ok=True)
+                if self._version() == SCHEMA_VERSION:
+                    return
+                outdated = self.database.exists()
+                self._discard(corrupt=False)
+                self._create()
+                if outdated:
+                    self.notice = "The post index was from another version of krant; it is being rebuilt."
+                return
+            except (sqlite3.DatabaseError, OSError) as error:
+                _log.warning("post index %s is unusable: %s", self.database, error)
+                self._close_all()
+                try:
+                    self._discard(corrupt=True)
+                    self._create()
+                    self.notice = f"The post index was unreadable ({error}); it is being rebuilt."
+                    return
+                except (sqlite3.DatabaseError, OSError) as second:
+                    self._close_all()
+                    self.notice = f"The post index cannot be kept ({second}); krant reads every file."
+                    self.database = None
+        self._keeper = self._connect()  # a shared in-memory database lives while one connection does
+        self._create()
+
+    def _version(self) -> int:
+        """The schema version of the index file (0 for a new file); raises if it is not a database."""
+        if not self.database or not self.database.exists():
+            return 0
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            self._db.execute("SELECT count(*) FROM files WHERE id = 0").fetchone()
+            self._db.execute("SELECT count(*) FROM search WHERE rowid = 0").fetchone()
+        return version
+
+    def _discard(self, *, corrupt: bool) -> None:
+        """Move a corrupt index aside (for a bug report) or delete an outdated one; never the posts."""
+        self._close_all()
+        assert self.database is not None
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.database}{suffix}").unlink(missing_ok=True)
+        if self.database.exists():
+            if corrupt:
+                os.replace(self.database, self.database.with_suffix(".corrupt"))
+            else:
+                self.database.unlink()
+
+    def _create(self) -> None:
+        self._db.executescript(_SCHEMA)
+
+    def _close_all(self) -> None:
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
+        self._local = threading.local()
+
+    def close(self) -> None:
+        """Close every thread's connection."""
+        self._close_all()
+        self._keeper = None
+
+    def _reset_after(self, error: sqlite3.DatabaseError) -> None:
+        """An operation found the index broken: start again with an empty one."""
+        _log.warning("post index %s failed: %s", self.database, error)
+        self._close_all()
+        if self.database is not None:
+            try:
+                self._discard(corrupt=True)
+            except OSError:
+                self.database = None
+        self.notice = f"The post index failed ({error}); it is being rebuilt."
+        self._prepare()
+
+    # Reading ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        try:
+            return self._db.execute("SELECT count(*) FROM files").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+            return 0
+
+    def load(self) -> list[Post | Problem]:
+        """Every indexed post (newest first) and problem, built from the index without reading files."""
+        try:
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM files ORDER BY stamp DESC, relpath").fetchall()
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+            return []
+        return [self._from_row(row) for row in rows]
+
+    def stamps(self) -> dict[Path, tuple[int, float]]:
+        """The size and mtime of every indexed file, to compare with what the folder holds now."""
+        try:
+            rows = self._db.execute("SELECT file, size, mtime FROM files").fetchall()
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+            return {}
+        root = self.root
+        return {root / os.fsdecode(file): (size, mtime) for file, size, mtime in rows}
+
+    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
+        """Posts whose title or body holds every word of `text`, newest first, with a snippet each.
+
+        Case and accents are ignored (`syrie` finds `Syrië`); the last word matches as a prefix.
+        Any text is safe: words are quoted, so FTS5 syntax in it is searched for, not obeyed.
+        """
+        query = fts_query(text)
+        if query is None:
+            return []
+        try:
+            # The rowid order is the date order, so FTS5 stops after `limit` hits and makes only
+            # their snippets (sorting by a column of `files` would make a snippet for every match).
+            rows = self._db.execute(
+                "SELECT f.file, snippet(search, -1, ?, ?, '…', ?) FROM search"
+                " JOIN files AS f ON f.doc = search.rowid"
+                " WHERE search MATCH ? ORDER BY search.rowid DESC LIMIT ?",
+                (HIGHLIGHT_START, HIGHLIGHT_END, SNIPPET_WORDS, query, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as error:  # a query FTS5 still refuses: no hits, not a crash
+            _log.warning("search %r failed: %s", query, error)
+            return []
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+            return []
+        hits = []
+        for file, marked in rows:
+            snippet, spans = parse_snippet(marked or "")
+            hits.append(SearchHit(self.root / os.fsdecode(file), snippet, spans))
+        return hits
+
+    # Changing -----------------------------------------------------------------------------
+
+    def update(self, results: Iterable[Post | Problem], bodies: Mapping[Path, str] | None = None) -> None:
+        """Store freshly read files, replacing what their paths held; `bodies` (raw) feed the search."""
+        bodies = bodies or {}
+        self.update_texts((result, search_text(result, bodies.get(result.path))) for result in results)
+
+    def update_texts(self, entries: Iterable[tuple[Post | Problem, str | None]]) -> None:
+        """Store files with their search text already made (`search_text`), in one transaction."""
+        try:
+            with self._db as db:
+                number = db.execute("SELECT coalesce(max(id), 0) FROM files").fetchone()[0]
+                latest = {self._file(result.path): (result, text) for result, text in entries}
+                files = [(file,) for file in latest]
+                rows: list[tuple] = []
+                texts: list[tuple[int, str, str]] = []
+                for file, (result, text) in latest.items():
+                    number += 1
+                    rows.append(self._row(number, file, result))
+                    if isinstance(result, Post):
+                        texts.append((rows[-1][1], result.title, text or ""))
+                db.executemany(
+                    "DELETE FROM search WHERE rowid IN (SELECT doc FROM files WHERE file = ?)", files
+                )
+                db.executemany("DELETE FROM files WHERE file = ?", files)
+                db.executemany(
+                    f"INSERT INTO files (id, doc, {_COLUMNS}) VALUES ({', '.join('?' * 18)})", rows
+                )
+                db.executemany("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", texts)
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+
+    def remove(self, paths: Iterable[Path]) -> None:
+        """Forget files that left the folder; a folder's path forgets everything below it."""
+        try:
+            with self._db as db:
+                for path in paths:
+                    file = self._file(path)
+                    below = file.rstrip(b"/") + b"/"
+                    docs = db.execute(
+                        "SELECT doc FROM files WHERE file = ? OR substr(file, 1, ?) = ?",
+                        (file, len(below), below),
+                    ).fetchall()
+                    db.executemany("DELETE FROM search WHERE rowid = ?", docs)
+                    db.executemany("DELETE FROM files WHERE doc = ?", docs)
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+
+    def _file(self, path: Path) -> bytes:
+        try:
+            relative = path.relative_to(self.root)
+        except ValueError:
+            relative = path
+        return os.fsencode(relative.as_posix())
+
+    @staticmethod
+    def _row(number: int, file: bytes, result: Post | Problem) -> tuple:
+        """The `files` row of a result (id, doc, then _COLUMNS)."""
+        if isinstance(result, Problem):
+            try:
+                info = os.stat(result.path)
+                size, mtime = info.st_size, info.st_mtime
+            except OSError:
+                size, mtime = MISSING, MISSING
+            empty = (None,) * 10
+            return (number, _doc_id(0, number), file, size, mtime, 0, result.relpath, result.reason, *empty)
+        stamp = result.date.timestamp()
+        return (
+            number,
+            _doc_id(stamp, number),
+            file,
+            result.size,
+            result.mtime,
+            stamp,
+            result.relpath,
+            None,
+            result.title,
+            result.date.isoformat(),
+            _SEPARATOR.join(result.categories),
+            result.link,
+            result.image,
+            result.layout,
+            result.published,
+            result.is_html,
+            json.dumps(result.warnings, ensure_ascii=False) if result.warnings else None,
+            result.key,
+        )
+
+    # Rows to posts ------------------------------------------------------------------------
+
+    def _from_row(self, row: tuple) -> Post | Problem:
+        (file, size, mtime, _stamp, relpath, reason, title, date, categories, link, image, layout,
+         published, is_html, warnings, key) = row  # fmt: skip
+        path = self.root / os.fsdecode(file)
+        if reason is not None:
+            return Problem(path, relpath, reason)
+        return Post(
+            path=path,
+            relpath=relpath,
+            title=title,
+            date=_date(date),
+            categories=_categories(categories),
+            link=link,
+            image=image,
+            layout=_interned(layout),
+            published=bool(published),
+            is_html=bool(is_html),
+            size=size,
+            mtime=mtime,
+            warnings=tuple(json.loads(warnings)) if warnings else (),
+            key=key,
+        )
+
+
+def _doc_id(timestamp: float, number: int) -> int:
+    """A search rowid that sorts by date (whole seconds), made unique by the file's row number.
+
+    Two files share one only if they have the same second and row numbers 2**20 apart.
+    """
+    return (int(timestamp) << 20) | (number & 0xFFFFF)
+
+
+# Sharing the few distinct values 100,000 posts hold keeps the list small in memory.
+_CATEGORY_TUPLES: dict[str, tuple[str, ...]] = {}
+_ZONES: dict[str, timezone] = {}
+
+
+def _categories(stored: str) -> tuple[str, ...]:
+    known = _CATEGORY_TUPLES.get(stored)
+    if known is None:
+        known = tuple(sys.intern(name) for name in stored.split(_SEPARATOR))
+        if len(_CATEGORY_TUPLES) < 10_000:
+            _CATEGORY_TUPLES[stored] = known
+    return known
+
+
+def _interned(value: str | None) -> str | None:
+    return sys.intern(value) if value is not None and len(value) < 40 else value
+
+
+def _date(stored: str) -> datetime:
+    """An ISO date back to an aware datetime, sharing one tzinfo object per offset."""
+    moment = datetime.fromisoformat(stored)
+    if moment.tzinfo is None:
+        return moment
+    offset = stored[-6:]
+    zone = _ZONES.get(offset)
+    if zone is None:
+        delta = moment.utcoffset() or timedelta()
+        zone = UTC if not delta else timezone(delta)
+        _ZONES[offset] = zone
+    return moment.replace(tzinfo=zone)
