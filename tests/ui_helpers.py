@@ -88,12 +88,16 @@ def screen_text(app: KrantApp) -> str:
     return "\n".join("".join(segment.text for segment in strip).rstrip() for strip in strips)
 
 
+def quoted(text: str) -> str:
+    """A YAML double-quoted string holding exactly `text`."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def write_post(
     folder: Path, name: str, title: str, when: str, category: str, link: str = "", body: str = ""
 ) -> Path:
     """A post file in YAML front matter + HTML, with the title quoted so anything can be in it."""
-    escaped = title.replace("\\", "\\\\").replace('"', '\\"')
-    lines = ["---", f'title: "{escaped}"', f"date: {when}", f"category: {category}"]
+    lines = ["---", f"title: {quoted(title)}", f"date: {when}", f"category: {quoted(category)}"]
     if link:
         lines.append(f'externe_link: "{link}"')
     path = folder / name

@@ -181,6 +181,7 @@ class KrantApp(App[None]):
 
     @on(CursorList.Highlighted, "#sidebar")
     def _category_highlighted(self, message: CursorList.Highlighted) -> None:
+        self.main.refresh_sidebar(self.library)
         self.main.show_entry(
             self.library,
             self.main.sidebar.selected,

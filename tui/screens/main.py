@@ -86,6 +86,13 @@ class MainScreen(Screen[None]):
 
     def show_library(self, library: Library, *, loading: bool, folder_name: str) -> None:
         """Bring sidebar and list up to date with the library, keeping what is selected."""
+        self.refresh_sidebar(library)
+        self.show_entry(
+            library, self.sidebar.selected, keep_selection=True, loading=loading, folder_name=folder_name
+        )
+
+    def refresh_sidebar(self, library: Library) -> None:
+        """Recount the sidebar's entries, keeping the selected category even when it has become empty."""
         entries = sidebar_entries(library)
         selected = self.sidebar.selected
         if (
@@ -103,9 +110,6 @@ class MainScreen(Screen[None]):
                 )
             )
         self.sidebar.set_entries(entries)
-        self.show_entry(
-            library, self.sidebar.selected, keep_selection=True, loading=loading, folder_name=folder_name
-        )
 
     def show_entry(
         self,

@@ -1,0 +1,168 @@
+"""What the screen says about unusual folders and untrusted text, and what links may do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Markdown
+from ui_helpers import (
+    NEWER_TITLE,
+    OLDER_TITLE,
+    amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
+    copy_seed,
+    new_app,
+    screen_text,
+    wait_article,
+    wait_loaded,
+    write_post,
+)
+
+from tui.screens.reader import ReaderScreen
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
+
+WIDE = (160, 48)
+NARROW = (80, 24)
+MARKUP_TITLES = ("[bold red]x[/]", "half [/ open", "[VIDEO] Beelden van de dag")
+
+
+async def test_an_empty_folder_says_krant_is_waiting(tmp_path: Path):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await wait_loaded(pilot, app)
+        text = screen_text(app)
+        assert "No posts in empty yet" in text
+        assert "krant is waiting for posts" in text
+        assert "0 posts" in text
+        await pilot.press("enter", "j", "n", "o", "y")  # nothing to act on: nothing breaks
+        assert not isinstance(app.screen, ReaderScreen)
+
+
+async def test_a_category_whose_last_post_went_says_it_is_empty(tmp_path: Path):
+    folder = copy_seed(tmp_path)
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("]", "]")
+        await pilot.pause()
+        assert app.main.sidebar.selected.name == "nieuws"
+        (older,) = app.main.article_list.posts
+        app.remove_paths([older.path])
+        await pilot.pause()
+        text = screen_text(app)
+        assert "No posts in the category nieuws." in text
+        assert "1 posts · 1 categories" in text
+        await pilot.press("[")  # moving away lets the empty category go
+        await pilot.pause()
+        assert "nieuws" not in screen_text(app)
+
+
+async def test_problems_are_listed_with_their_reasons(tmp_path: Path):
+    folder = copy_seed(tmp_path)
+    (folder / "kapot.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    (folder / "[red]leeg.md").write_text("", encoding="utf-8")
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        text = screen_text(app)
+        assert "Problems (2)" in text
+        assert "2 posts · 2 categories · 2 problems" in text
+        await pilot.press("shift+tab", "G", "enter")
+        await pilot.pause()
+        assert app.focused is app.main.problem_list
+        text = screen_text(app)
+        assert "kapot.md: invalid YAML front matter" in text
+        assert "[red]leeg.md: empty file" in text
+        assert NEWER_TITLE[:20] not in text
+        await pilot.press("[")
+        await pilot.pause()
+        assert NEWER_TITLE[:20] not in screen_text(app)  # nieuws: only the older post
+        assert OLDER_TITLE[:20] in screen_text(app)
+
+
+async def test_markup_in_titles_categories_and_bodies_is_shown_literally(tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    for number, title in enumerate(MARKUP_TITLES):
+        write_post(
+            folder,
+            f"2020-01-0{number + 1}-post.html",
+            title,
+            f"2020-01-0{number + 1} 12:00:00 +0100",
+            "[b]cat[/b]",
+            body=f"<p>Body says {title} and [link](javascript:alert(1)).</p>",
+        )
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        text = screen_text(app)
+        for title in MARKUP_TITLES:
+            assert title in text
+        assert "[b]cat[/b]" in text
+        for row, title in enumerate(reversed(MARKUP_TITLES)):
+            await pilot.press("escape")
+            app.main.article_list.move_cursor(row)
+            await pilot.press("enter")
+            await wait_article(pilot, app)
+            text = screen_text(app)
+            assert text.count(title) >= 2, title  # in the list and as the article's title
+            assert f"Body says {title}" in text
+
+
+async def test_o_opens_only_web_links(tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    write_post(
+        folder, "2020-01-02-a.html", "Web", "2020-01-02 12:00:00 +0100", "x", link="https://example.org/a"
+    )
+    write_post(
+        folder, "2020-01-01-b.html", "Script", "2020-01-01 12:00:00 +0100", "x", link="javascript:alert(1)"
+    )
+    app = new_app(folder, tmp_path)
+    opened: list[str] = []
+    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("o")
+        assert opened == ["https://example.org/a"]
+        await pilot.press("j", "o")
+        await pilot.pause(0.2)
+        assert opened == ["https://example.org/a"]
+        assert "only http and https links open" in screen_text(app)
+        await pilot.press("enter")  # in the article too
+        await wait_article(pilot, app)
+        await pilot.press("o")
+        assert opened == ["https://example.org/a"]
+
+
+async def test_y_copies_the_link_and_says_so(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=NARROW, notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("j", "enter")
+        await wait_article(pilot, app)
+        await pilot.press("y")
+        await pilot.pause(0.2)
+        assert app.clipboard == "https://nos.nl/l/2284764"
+        assert "Copied https://nos.nl/l/2284764" in screen_text(app)
+
+
+async def test_links_in_the_body_open_only_when_they_are_web_links(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    opened: list[str] = []
+    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        body = app.main.article_view.query_one(Markdown)
+        body.post_message(Markdown.LinkClicked(body, "file:///etc/passwd"))
+        await pilot.pause(0.2)
+        assert opened == []
+        assert "only http and https links open" in screen_text(app)
+        body.post_message(Markdown.LinkClicked(body, "https://nos.nl/"))
+        await pilot.pause()
+        assert opened == ["https://nos.nl/"]
