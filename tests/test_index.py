@@ -1,0 +1,207 @@
+"""The post index: survives deletion and corruption, follows changed and deleted files, round-trips posts."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.index import SCHEMA_VERSION, PostIndex, index_path
+from tui.library import Library
+from tui.locations import Locations
+from tui.posts import Post, Problem, read_post, read_post_text
+
+POST = """---
+layout: post
+title: "{title}"
+date: Wed, 15 May 2019 {hour:02d}:57:28 +0200
+categories: [nieuws, buitenland]
+externe_link: "https://nos.nl/l/{number}"
+---
+
+<p>{body}</p>
+"""
+
+
+def write_post(folder: Path, name: str, title: str, body: str, hour: int = 14, number: int = 1) -> Path:
+    path = folder / name
+    path.write_text(POST.format(title=title, body=body, hour=hour, number=number), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    write_post(
+        posts, "2019-05-15-irak.html", "Trainingsmissie in Irak stilgelegd", "Dreiging in Syrië.", 14, 1
+    )
+    write_post(posts, "2019-05-15-praag.html", "Nieuws uit Praag", "České Budějovice en Brno.", 22, 2)
+    (posts / "2019-05-16-broken.html").write_bytes(b"---\ntitle: [unclosed\n---\nbody")
+    return posts
+
+
+@pytest.fixture
+def locations(tmp_path: Path) -> Locations:
+    return Locations.under(tmp_path / "home")
+
+
+def fill(index: PostIndex, folder: Path) -> list[Post | Problem]:
+    results = []
+    bodies = {}
+    for path in sorted(folder.iterdir()):
+        read = read_post_text(path, folder)
+        if isinstance(read, Problem):
+            results.append(read)
+        else:
+            results.append(read.post)
+            bodies[path] = read.body
+    index.update(results, bodies)
+    return results
+
+
+def test_posts_and_problems_round_trip_through_the_index(folder: Path, locations: Locations) -> None:
+    index = PostIndex.open(folder, locations)
+    results = fill(index, folder)
+    index.close()
+
+    again = PostIndex.open(folder, locations)
+    loaded = again.load()
+
+    assert again.notice is None
+    assert sorted(loaded, key=lambda r: r.relpath) == sorted(results, key=lambda r: r.relpath)
+    posts = [r for r in loaded if isinstance(r, Post)]
+    assert [p.title for p in posts] == ["Nieuws uit Praag", "Trainingsmissie in Irak stilgelegd"]
+    assert all(p.key == r.key for p in posts for r in results if r.path == p.path)
+    assert posts[0].date.utcoffset().total_seconds() == 7200
+    assert any(isinstance(r, Problem) and "YAML" in r.reason for r in loaded)
+    # A library built from the index equals one built by reading every file.
+    from_index = Library(folder)
+    from_index.apply(loaded)
+    assert list(from_index.posts) == list(Library.load(folder).posts)
+
+
+def test_index_file_lives_in_the_cache_folder_never_in_the_posts(folder: Path, locations: Locations) -> None:
+    index = PostIndex.open(folder, locations)
+    fill(index, folder)
+    index.close()
+
+    assert index_path(folder, locations).exists()
+    assert index_path(folder, locations).parent == locations.cache_dir
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "2019-05-15-irak.html",
+        "2019-05-15-praag.html",
+        "2019-05-16-broken.html",
+    ]
+
+
+def test_a_deleted_index_is_rebuilt_empty(folder: Path, locations: Locations) -> None:
+    index = PostIndex.open(folder, locations)
+    fill(index, folder)
+    index.close()
+    index_path(folder, locations).unlink()
+
+    again = PostIndex.open(folder, locations)
+
+    assert again.load() == []
+    fill(again, folder)
+    assert len(again) == 3
+    assert [hit.path.name for hit in again.search("praag")] == ["2019-05-15-praag.html"]
+
+
+def test_a_corrupt_index_is_moved_aside_and_rebuilt_with_a_notice(folder: Path, locations: Locations) -> None:
+    database = index_path(folder, locations)
+    database.parent.mkdir(parents=True)
+    database.write_bytes(b"this is not SQLite \x00\xff" * 500)
+
+    index = PostIndex.open(folder, locations)
+
+    assert index.notice is not None and "rebuilt" in index.notice
+    assert database.with_suffix(".corrupt").exists()
+    assert index.load() == []
+    fill(index, folder)
+    assert len(index) == 3
+
+
+def test_an_index_of_another_version_is_rebuilt(folder: Path, locations: Locations) -> None:
+    index = PostIndex.open(folder, locations)
+    fill(index, folder)
+    index.close()
+    with sqlite3.connect(index_path(folder, locations)) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+
+    again = PostIndex.open(folder, locations)
+
+    assert again.notice is not None and "another version" in again.notice
+    assert again.load() == []
+
+
+def test_an_unwritable_cache_keeps_an_index_in_memory(folder: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("")
+    index = PostIndex.open(folder, Locations.under(blocker))
+
+    assert index.notice is not None
+    fill(index, folder)
+    assert len(index) == 3
+    assert [hit.path.name for hit in index.search("brno")] == ["2019-05-15-praag.html"]
+
+
+def test_stamps_report_size_and_mtime_so_changes_can_be_seen(folder: Path, locations: Locations) -> None:
+    index = PostIndex.open(folder, locations)
+    fill(index, folder)
+    path = folder / "2019-05-15-irak.html"
+    info = os.stat(path)
+
+    assert index.stamps()[path] == (info.st_size, info.st_mtime)
+
+
+def test_update_replaces_a_files_entry_and_its_search_text(folder: Path, locations: Locations) -> None:
+    index = PostIndex.open(folder, locations)
+    fill(index, folder)
+    path = write_post(folder, "2019-05-15-irak.html", "Missie hervat", "Vrede in Erbil.", 14, 1)
+    read = read_post_text(path, folder)
+    assert not isinstance(read, Problem)
+
+    index.update([read.post], {path: read.body})
+
+    assert len(index) == 3
+    assert index.search("syrie") == []
+    assert [hit.path for hit in index.search("erbil")] == [path]
+    titles = {r.title for r in index.load() if isinstance(r, Post)}
+    assert titles == {"Missie hervat", "Nieuws uit Praag"}
+
+
+def test_a_post_that_becomes_a_problem_leaves_the_search(folder: Path, locations: Locations) -> None:
+    index = PostIndex.open(folder, locations)
+    fill(index, folder)
+    path = folder / "2019-05-15-praag.html"
+    path.write_bytes(b"\x00\x01binary")
+
+    index.update([read_post(path, folder)])
+
+    assert index.search("praag") == []
+    assert any(isinstance(r, Problem) and r.path == path for r in index.load())
+
+
+def test_removed_files_and_folders_leave_the_index(folder: Path, locations: Locations) -> None:
+    sub = folder / "sub"
+    sub.mkdir()
+    write_post(sub, "2019-05-17-sub.html", "Onder een map", "Tekst in een map.", 9, 3)
+    index = PostIndex.open(folder, locations)
+    fill(index, folder)
+    index.update([read_post(sub / "2019-05-17-sub.html", folder)], {})
+
+    index.remove([folder / "2019-05-15-irak.html", sub])
+
+    assert sorted(r.path.name for r in index.load()) == ["2019-05-15-praag.html", "2019-05-16-broken.html"]
+    assert index.search("irak") == []
+
+
+def test_the_index_does_not_import_textual() -> None:
+    code = "import sys, tui.index, tui.loader, tui.search; sys.exit('textual' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -1,0 +1,121 @@
+"""Search: accents and case are ignored, typed FTS5 syntax is searched for, hits come newest first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.index import PostIndex
+from tui.posts import PostText, read_post_text
+from tui.search import HIGHLIGHT_END, HIGHLIGHT_START, fts_query, parse_snippet, query_terms
+
+POST = """---
+title: "{title}"
+date: 2019-05-{day:02d} 10:00:00 +0200
+category: nieuws
+---
+
+<p>{body}</p>
+<script>var hidden = "scriptwoord";</script>
+"""
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> PostIndex:
+    folder = tmp_path_factory.mktemp("posts")
+    posts = [
+        (10, "Oud nieuws over Syrië", "Een verhaal uit Damascus."),
+        (12, "Praag", "In České Budějovice wordt bier gebrouwen."),
+        (14, "Nieuw nieuws", 'Weer Syrië, en ook AND (haakjes) en "quotes".'),
+        (16, "Zonder accent", "Alleen woorden zonder bijzondere tekens."),
+    ]
+    index = PostIndex(folder, None)
+    results, bodies = [], {}
+    for day, title, body in posts:
+        path = folder / f"2019-05-{day:02d}-post.html"
+        path.write_text(POST.format(title=title, body=body, day=day), encoding="utf-8")
+        read = read_post_text(path, folder)
+        assert isinstance(read, PostText)
+        results.append(read.post)
+        bodies[path] = read.body
+    index.update(results, bodies)
+    return index
+
+
+def names(hits: list) -> list[str]:
+    return [hit.path.name for hit in hits]
+
+
+def test_a_word_without_accents_finds_it_with_accents_newest_first(index: PostIndex) -> None:
+    assert names(index.search("syrie")) == ["2019-05-14-post.html", "2019-05-10-post.html"]
+    assert names(index.search("SYRIË")) == ["2019-05-14-post.html", "2019-05-10-post.html"]
+    assert names(index.search("ceske budejovice")) == ["2019-05-12-post.html"]
+
+
+def test_the_last_word_matches_as_a_prefix_while_typing(index: PostIndex) -> None:
+    assert names(index.search("bier gebr")) == ["2019-05-12-post.html"]
+    assert index.search("gebr bier") == []  # only the last word is still being typed
+    assert index.search("gebr bie x") == []
+
+
+def test_every_word_must_match(index: PostIndex) -> None:
+    assert names(index.search("syrie damascus")) == ["2019-05-10-post.html"]
+
+
+def test_script_text_is_not_searched(index: PostIndex) -> None:
+    assert index.search("scriptwoord") == []
+
+
+@pytest.mark.parametrize(
+    "text", ['"', "*", "AND", "(", ")", "NEAR(", 'syrie"', "title:praag", "-", "^", "a OR", "''", "  ", ""]
+)
+def test_fts_syntax_in_user_input_never_raises(index: PostIndex, text: str) -> None:
+    index.search(text)
+
+
+def test_fts_words_are_searched_for_not_obeyed(index: PostIndex) -> None:
+    assert names(index.search("AND")) == ["2019-05-14-post.html"]
+    assert names(index.search("(haakjes)")) == ["2019-05-14-post.html"]
+    assert names(index.search('"quotes')) == ["2019-05-14-post.html"]
+    assert names(index.search("bier:gebrouwen")) == ["2019-05-12-post.html"]
+
+
+def test_a_hit_has_a_one_line_snippet_with_the_match_highlighted(index: PostIndex) -> None:
+    [hit] = index.search("damascus")
+    start, end = hit.highlights[0]
+    assert hit.snippet[start:end] == "Damascus"
+    assert "\n" not in hit.snippet and HIGHLIGHT_START not in hit.snippet
+
+
+def test_limit_caps_the_hits(index: PostIndex) -> None:
+    assert len(index.search("nieuws", limit=1)) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_any_typed_text_is_a_safe_query(index: PostIndex, text: str) -> None:
+    query = fts_query(text)
+    assert query is None or all(term.isalnum() for term in query.replace('"', " ").replace("*", " ").split())
+    index.search(text)
+
+
+def test_query_terms_split_like_the_tokenizer() -> None:
+    assert query_terms("Syrië-Irak, (AND) foo_bar") == ["Syrië", "Irak", "AND", "foo", "bar"]
+    assert fts_query("syr") == '"syr"*'
+    assert fts_query("a b", prefix_last=False) == '"a" "b"'
+    assert fts_query('"*()') is None
+
+
+def test_parse_snippet_keeps_offsets_of_highlights() -> None:
+    marked = f"…in\n{HIGHLIGHT_START}Syrië{HIGHLIGHT_END}  en {HIGHLIGHT_START}Irak{HIGHLIGHT_END}\x1b[2J!"
+    text, spans = parse_snippet(marked)
+    assert text == "…in Syrië en Irak!"
+    assert [text[a:b] for a, b in spans] == ["Syrië", "Irak"]
+
+
+def test_search_finds_posts_by_path(index: PostIndex) -> None:
+    hits = index.search("zonder")
+    assert hits and all(isinstance(hit.path, Path) and hit.path.exists() for hit in hits)
