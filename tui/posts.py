@@ -18,7 +18,7 @@ import yaml
 from tui.dates import date_from_filename, date_from_timestamp, parse_date
 from tui.encoding import NotText, decode_bytes, repair_mojibake
 from tui.render import looks_like_html
-from tui.sanitize import clean_line
+from tui.sanitize import clean_line, clean_text
 
 POST_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt"})
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -36,6 +36,10 @@ _FM_CLOSE = {
     "+++": re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE),
 }
 _SLUG_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+MAX_NESTING = 50
+"""Front matter nested deeper than this is refused: libyaml's C code recurses and would crash."""
+# Characters YAML refuses anywhere in a document; a stray one should not hide a whole post.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _HEADING = re.compile(
     r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$|<h1\b[^>]*>(.*?)</h1>|<title>(.*?)</title>",
     re.IGNORECASE | re.MULTILINE | re.DOTALL,
@@ -136,7 +140,7 @@ def find_post_files(root: Path) -> Iterator[Path]:
             try:
                 if entry.is_dir(follow_symlinks=True):
                     stack.append(Path(entry.path))
-                elif is_candidate_name(entry.name):
+                elif is_candidate_name(entry.name) and entry.is_file(follow_symlinks=True):
                     yield Path(entry.path)
             except OSError:
                 continue
@@ -148,7 +152,8 @@ def relative_name(path: Path, root: Path) -> str:
         text = path.relative_to(root).as_posix()
     except ValueError:
         text = str(path)
-    return clean_line(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+    # A name that is not UTF-8 shows its odd bytes as `\xe9`, and can always be printed.
+    return clean_line(os.fsencode(text).decode("utf-8", "backslashreplace"))
 
 
 def read_post(path: Path, root: Path) -> Post | Problem:
@@ -236,9 +241,8 @@ def _split_front_matter(text: str) -> tuple[dict[str, object] | None, str]:
     raw, body = text[opening.end() : closing.start()], text[closing.end() :]
     if len(raw) > MAX_FRONT_MATTER_CHARS:
         raise _Unreadable(f"front matter is too large ({len(raw):,} characters)")
-    handler = frontmatter.YAMLHandler() if delimiter == "---" else _toml_handler()
     try:
-        data = handler.load(raw)
+        data = _load_yaml(raw) if delimiter == "---" else _toml_handler().load(raw)
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         line = f" at line {where.line + 2}" if where is not None else ""
@@ -251,6 +255,40 @@ def _split_front_matter(text: str) -> tuple[dict[str, object] | None, str]:
     if not isinstance(data, dict):
         raise _Unreadable(f"front matter is a {type(data).__name__}, not a set of fields")
     return data, body.lstrip("\r\n")
+
+
+class _FrontMatterLoader(frontmatter.default_handlers.SafeLoader):
+    """The safe YAML loader, but an impossible timestamp (Feb 30, hour 25, year 0) stays text.
+
+    The date then falls back to the file name with a warning, instead of the post being lost.
+    """
+
+
+def _timestamp_or_text(loader: _FrontMatterLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+def _load_yaml(raw: str) -> object:
+    """Parse YAML front matter safely: controls YAML refuses are dropped, deep nesting is refused."""
+    if _NOT_YAML.search(raw):
+        # Whole escape sequences go, so a stray `ESC [2J` leaves no `[2J` behind.
+        raw = _NOT_YAML.sub("", clean_text(raw))
+    depth = 0
+    # Only parser events (libyaml's parser does not recurse); stop at the first level too deep.
+    for event in yaml.parse(raw, Loader=_FrontMatterLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _Unreadable(f"front matter is nested more than {MAX_NESTING} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return frontmatter.YAMLHandler().load(raw, Loader=_FrontMatterLoader)
 
 
 def _toml_handler() -> frontmatter.default_handlers.BaseHandler:
@@ -329,7 +367,7 @@ def _folder_categories(relpath: str) -> list[str]:
 
 def title_from_name(name: str) -> str:
     """A readable title from a file name: `2019-05-15-hello-big-world.md` → `Hello big world`."""
-    stem = os.path.splitext(name)[0]
+    stem = os.path.splitext(os.fsencode(name).decode("utf-8", "replace"))[0]
     stem = _SLUG_DATE.sub("", stem)
     words = re.sub(r"[-_]+", " ", stem).strip()
     return clean_line(words[:1].upper() + words[1:], MAX_TITLE_CHARS) or clean_line(name)

@@ -17,9 +17,10 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 
 # C0 and C1 controls, DEL, bidi embeddings/overrides/isolates, zero-width and other invisible
-# format characters, line/paragraph separators and the BOM.
+# format characters, line/paragraph separators, the BOM, and lone surrogates (which cannot be printed).
 _INVISIBLE = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    "\ud800-\udfff\ufeff\ufff9-\ufffb"
 )
 _CONTROLS_BLOCK = re.compile(f"[{_INVISIBLE}]")
 _CONTROLS_LINE = re.compile(f"[{_INVISIBLE}\t\n\r]+")
