@@ -84,4 +84,4 @@ class SettingsStore:
             os.replace(self.path, aside)
         except OSError as error:
             return f"{self.path} is corrupt and could not be moved aside ({error.strerror}); using defaults."
-        return f"{self.path} was corrupt; moved it to {aside.name} and using defaults."
+        return f"The settings file was corrupt: moved it aside to {aside} and using the defaults."
