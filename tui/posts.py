@@ -17,6 +17,7 @@ import yaml
 
 from tui.dates import date_from_filename, date_from_timestamp, parse_date
 from tui.encoding import NotText, decode_bytes, repair_mojibake
+from tui.flat_yaml import load_flat
 from tui.render import looks_like_html
 from tui.sanitize import clean_line, clean_text
 
@@ -279,6 +280,9 @@ def _load_yaml(raw: str) -> object:
     if _NOT_YAML.search(raw):
         # Whole escape sequences go, so a stray `ESC [2J` leaves no `[2J` behind.
         raw = _NOT_YAML.sub("", clean_text(raw))
+    flat = load_flat(raw)
+    if flat is not None:  # the common case, several times faster than PyYAML
+        return flat
     depth = 0
     # Only parser events (libyaml's parser does not recurse); stop at the first level too deep.
     for event in yaml.parse(raw, Loader=_FrontMatterLoader):
