@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -124,23 +126,38 @@ def _read_all(
     with_text = index is not None
     head, rest = paths[:first_batch], paths[first_batch:]
     chunks = [rest[start : start + batch_size] for start in range(0, len(rest), batch_size)]
-    pool = _pool(workers) if len(rest) >= PARALLEL_FROM and workers > 1 else None
+    starting: list[Executor] = []
+    starter = None
+    if len(rest) >= PARALLEL_FROM and workers > 1:
+        # Started in a thread: launching processes blocks, and the first screen should not wait for it.
+        starter = threading.Thread(target=lambda: starting.append(_pool(workers)), name="start readers")
+        starter.start()
+    pool: Executor | None = None
     try:
-        # Submitted before the head is read, so the workers start while the first screen fills.
-        futures = [pool.submit(_read_chunk, root, chunk, with_text) for chunk in chunks] if pool else []
         if head:
             entries = _read_chunk(root, head, with_text)
             done += len(entries)
             yield _stored(entries, index, done, total)
+        if starter is not None:
+            starter.join()
+            pool = starting[0] if starting else None
+        # A few chunks in flight keep both workers busy without piling results up in memory.
+        in_flight: deque[Future[list[Entry]]] = deque()
+        submitted = 0
         for number, chunk in enumerate(chunks):
-            entries = _result(futures[number]) if futures else None
+            while pool is not None and submitted < min(len(chunks), number + workers * 2):
+                in_flight.append(pool.submit(_read_chunk, root, chunks[submitted], with_text))
+                submitted += 1
+            entries = _result(in_flight.popleft()) if number < submitted else None
             if entries is None:
                 entries = _read_chunk(root, chunk, with_text)
             done += len(entries)
             yield _stored(entries, index, done, total)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if starter is not None:
+            starter.join()
+        for started in starting:
+            started.shutdown(wait=False, cancel_futures=True)
 
 
 def _result(future: Future[list[Entry]]) -> list[Entry] | None:
