@@ -1,0 +1,81 @@
+"""A library of 100,000 posts (built in memory): moving, End, PgDn and live additions stay correct."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from ui_helpers import many_posts, new_app, screen_text, wait_loaded
+
+from tui.loader import LoadBatch
+from tui.messages import PostsLoaded
+
+pytestmark = pytest.mark.asyncio
+
+COUNT = 100_000
+
+
+async def loaded_app(pilot, app, posts) -> None:
+    """Feed posts through the same message the folder loader sends."""
+    await wait_loaded(pilot, app)
+    app.post_message(PostsLoaded(LoadBatch(tuple(posts), len(posts), len(posts))))
+    await pilot.pause()
+
+
+async def test_moving_through_100000_posts(tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    posts = many_posts(folder, COUNT)
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded_app(pilot, app, posts)
+        articles = app.main.article_list
+        assert len(articles.posts) == COUNT
+        assert "100,000 posts · 3 categories" in screen_text(app)
+        assert "Bericht 000000" in screen_text(app)
+        await pilot.press("j", "j")
+        assert articles.selected_post.title == "Bericht 000002"
+        await pilot.press("end")
+        assert articles.selected_post.title == "Bericht 099999"
+        assert "Bericht 099999" in screen_text(app)
+        assert "Bericht 000000" not in screen_text(app)
+        await pilot.press("home")
+        page = articles.page_height
+        await pilot.press("pagedown")
+        assert articles.cursor == page
+        assert f"Bericht {page:06d}" in screen_text(app)
+        await pilot.press("pagedown", "pageup")
+        assert articles.cursor == page
+        await pilot.press("G", "pagedown")  # at the end PgDn stays on the last row
+        assert articles.cursor == COUNT - 1
+        await pilot.press("]")  # a category of a third of them
+        await pilot.pause()
+        assert len(articles.posts) == (COUNT + 2) // 3
+        await pilot.press("G")
+        assert articles.selected_post.title == "Bericht 099999"
+
+
+async def test_posts_added_above_keep_the_selection_and_the_view_still(tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    posts = many_posts(folder, COUNT)
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded_app(pilot, app, posts)
+        articles = app.main.article_list
+        articles.move_cursor(5000)
+        await pilot.pause()
+        before = screen_text(app).splitlines()[1:-1]
+        selected, row = articles.selected_post, articles.cursor - articles.scroll_offset.y
+        newer = many_posts(folder / "new", 50, start=posts[0].date + timedelta(hours=1))
+        app.apply_results(newer)  # what a watcher's change will do
+        await pilot.pause()
+        assert articles.selected_post == selected
+        assert articles.cursor == 5050
+        assert articles.cursor - articles.scroll_offset.y == row
+        after = screen_text(app).splitlines()[1:-1]
+        assert [line[24:] for line in after] == [line[24:] for line in before]  # the list did not move
+        app.remove_paths([newer[0].path, newer[1].path])
+        await pilot.pause()
+        assert articles.selected_post == selected and articles.cursor == 5048
