@@ -383,6 +383,7 @@ class FolderWatcher:
             rescan=self._rescan,
             root_missing=self._root_missing,
             notice=self._notice,
+            ordered=self._reports_closes,
         )
         self._changed, self._removed, self._scan = {}, set(), set()
         self._rescan = self._root_missing = False
@@ -394,7 +395,16 @@ class FolderWatcher:
         """Look inside new folders, drop files already gone again, and call back (outside the lock)."""
         changed = set(batch.changed)
         removed = set(batch.removed)
-        for folder in batch.scan:
+        scan = set(batch.scan)
+        if not batch.ordered:
+            # One poll's differences come grouped by kind, not in order (and a reused inode can look
+            # like a move), so what is on disk now decides whether a path was removed or made again.
+            for path in removed:
+                if os.path.isdir(path):
+                    scan.add(path)
+                elif os.path.isfile(path) and is_candidate_path(path, self.root):
+                    changed.add(path)
+        for folder in scan:
             if folder.is_dir():
                 changed.update(path for path in find_post_files(folder) if is_candidate_path(path, self.root))
         for path in list(changed):
@@ -469,6 +479,8 @@ class _Batch:
     rescan: bool
     root_missing: bool
     notice: str | None
+    ordered: bool
+    """Whether the events came in the order things happened (inotify), not as one poll's difference."""
 
 
 class _Handler(FileSystemEventHandler):
