@@ -476,6 +476,30 @@ def test_a_limit_on_an_existing_subfolder_at_start_polls_from_the_start(monkeypa
         watcher.stop()
 
 
+def test_lost_events_ask_for_a_rescan(monkeypatch, root: Path) -> None:
+    from watchdog.observers.inotify_c import InotifyConstants, InotifyEvent, InotifyFD
+
+    real = InotifyFD.read_events
+
+    def overflowing(self: InotifyFD, **kwargs: int) -> list[InotifyEvent]:
+        events = real(self, **kwargs)
+        if any(event.name == b"overflow.md" for event in events):
+            events.append(InotifyEvent(-1, InotifyConstants.IN_Q_OVERFLOW, 0, b""))
+        return events
+
+    monkeypatch.setattr(InotifyFD, "read_events", overflowing)
+    recorder = Recorder(root)
+    watcher = FolderWatcher(root, recorder)
+    watcher.start()
+    try:
+        (root / "overflow.md").write_text(post_text("Overflow"))
+        recorder.wait_batch(lambda batch: batch.rescan)
+        (root / "after.md").write_text(post_text("After"))
+        recorder.wait_changed(root / "after.md")
+    finally:
+        watcher.stop()
+
+
 # Stopping -----------------------------------------------------------------------------------
 
 
