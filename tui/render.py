@@ -18,7 +18,13 @@ MAX_BODY_CHARS = 400_000
 MAX_RENDER_SECONDS = 2.0
 """html2text is quadratic on some malformed HTML: conversion stops after this long, keeping what it has."""
 
+MAX_TEXT_CHARS = 1_000_000
+"""Converted text is cut here: deeply nested lists or quotes can make html2text's output explode."""
+
 _CHUNK_CHARS = 4_096
+# Markup that stays unfinished for this long (`<a x="...` without end) is malformed: Python's
+# HTMLParser takes quadratic time on it when the parser is closed, so it is dropped instead.
+_MAX_PENDING_CHARS = 4_096
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
 
 _HTML_HINT = re.compile(
@@ -36,6 +42,7 @@ _SCRIPT_OR_STYLE = re.compile(
     r"<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL
 )
 _LINK_TARGET = re.compile(r"""(\b(?:href|src)\s*=\s*)(["']?)\s*([^"'\s>]*)""", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -74,6 +81,7 @@ def _drop_unsafe_target(match: re.Match[str]) -> str:
 
 def prepare_html(body: str) -> str:
     """Remove what a reader must never see or follow: scripts, styles, tracking pixels, unsafe links."""
+    body = _COMMENT.sub("", body)
     body = _SCRIPT_OR_STYLE.sub("", body)
     body = _IMG_TAG.sub(lambda m: "" if _is_tracking_pixel(m[0]) else m[0], body)
     return _LINK_TARGET.sub(_drop_unsafe_target, body)
@@ -90,16 +98,21 @@ def _converter() -> html2text.HTML2Text:
     return converter
 
 
-def _html_to_text(body: str, deadline: float) -> tuple[str, bool]:
-    """Feed html2text in chunks so a pathological input can be abandoned at the deadline."""
+def _html_to_text(body: str, deadline: float) -> tuple[str, str | None]:
+    """Feed html2text in chunks so a pathological input can be abandoned, saying why if it was."""
     converter = _converter()
-    out_of_time = False
+    stopped = None
     for start in range(0, len(body), _CHUNK_CHARS):
         converter.feed(body[start : start + _CHUNK_CHARS])
-        if time.monotonic() > deadline:
-            out_of_time = start + _CHUNK_CHARS < len(body)
+        pending = getattr(converter, "rawdata", "")
+        if len(pending) > _MAX_PENDING_CHARS and pending.startswith("<"):
+            converter.rawdata = ""
+            stopped = "The HTML is malformed (a tag or comment that never ends); showing the part before it."
             break
-    return converter.finish(), out_of_time
+        if time.monotonic() > deadline and start + _CHUNK_CHARS < len(body):
+            stopped = "Converting the article took too long; showing the part converted so far."
+            break
+    return converter.finish(), stopped
 
 
 def _strip_tags(body: str) -> str:
@@ -119,15 +132,21 @@ def render_body(body: str, *, is_html: bool, max_seconds: float = MAX_RENDER_SEC
     if is_html:
         prepared = prepare_html(body)
         try:
-            text, out_of_time = _html_to_text(prepared, time.monotonic() + max_seconds)
+            text, stopped = _html_to_text(prepared, time.monotonic() + max_seconds)
         except Exception as error:  # html2text raises assorted errors on malformed HTML
-            text, out_of_time = _strip_tags(prepared), False
+            text, stopped = _strip_tags(prepared), None
             notes.append(f"The HTML could not be converted ({type(error).__name__}); showing its text.")
-        if out_of_time:
+        if stopped:
             truncated = True
-            notes.append("Converting the article took too long; showing the part converted so far.")
+            notes.append(stopped)
     else:
         text = body
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+        truncated = True
+        notes.append(
+            f"The converted article is longer than {MAX_TEXT_CHARS:,} characters; showing the start."
+        )
     text = clean_text(repair_mojibake(text))
     text = _BLANK_LINES.sub("\n\n", text).strip()
     return RenderedBody(text=text, truncated=truncated, notes=tuple(notes))
