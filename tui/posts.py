@@ -268,7 +268,7 @@ class _FrontMatterLoader(frontmatter.default_handlers.SafeLoader):
 def _timestamp_or_text(loader: _FrontMatterLoader, node: yaml.ScalarNode) -> object:
     try:
         return loader.construct_yaml_timestamp(node)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, AttributeError):  # AttributeError: `!!timestamp` on any text
         return loader.construct_scalar(node)
 
 
