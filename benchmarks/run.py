@@ -1,0 +1,242 @@
+"""krant's benchmark (`make bench`): generated folders of 1,000 to 100,000 posts, timed two ways.
+
+- app: the installed `krant DIR` in a real terminal (tmux), polled with `capture-pane` until the newest
+  post's title is on screen (first screen), until no `done/total` progress is shown (everything), and
+  after a key press until the screen changes (cursor move, opening a post). Includes polling latency.
+- core: `benchmarks/probe.py` in a fresh interpreter, loading as the app does without drawing anything.
+
+Corpora, caches and index files go to a temporary folder that is removed afterwards. Prints figures and
+ratios, never pass/fail. Timings are wall-clock on a possibly busy machine: compare runs, not digits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+PYTHON = sys.executable
+KRANT = shutil.which("krant", path=str(Path(PYTHON).parent)) or shutil.which("krant")
+TMUX = shutil.which("tmux")
+SOCKET = f"krant-bench-{os.getpid()}"
+PROGRESS = re.compile(r"\b\d[\d,.]*\s*/\s*\d[\d,.]*\b|\d+\s*%|[Ll]oading|[Ii]ndexing|[Rr]eading")
+
+
+def import_textual_seconds() -> float:
+    """The floor: what starting Python and importing Textual costs before krant does anything."""
+    timings = []
+    for _ in range(3):
+        begin = time.perf_counter()
+        subprocess.run([PYTHON, "-c", "import textual.app, textual.widgets"], check=True)
+        timings.append(time.perf_counter() - begin)
+    return statistics.median(timings)
+
+
+def core_probe(folder: Path, home: Path) -> dict[str, float]:
+    """One start of the core (cold if home holds no index yet, else warm)."""
+    output = subprocess.run(
+        [PYTHON, str(HERE / "probe.py"), str(folder), str(home)], check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+class Terminal:
+    """krant running in a detached tmux session, read with capture-pane."""
+
+    def __init__(self, folder: Path, home: Path) -> None:
+        environment = {
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_STATE_HOME": str(home / "state"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "TERM": "xterm-256color",
+        }
+        settings = [f"{key}={value}" for key, value in environment.items()]
+        self.started = time.perf_counter()
+        subprocess.run(
+            [TMUX, "-L", SOCKET, "new", "-d", "-x", "120", "-y", "40", "env", *settings, KRANT, str(folder)],
+            check=True,
+        )
+        self.pid = int(self._tmux("list-panes", "-F", "#{pane_pid}").strip())
+
+    def _tmux(self, *arguments: str) -> str:
+        return subprocess.run(
+            [TMUX, "-L", SOCKET, *arguments], capture_output=True, text=True, check=False
+        ).stdout
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p")
+
+    def wait_for(self, condition, timeout: float = 120.0) -> float | None:
+        """Seconds since start until condition(screen) holds, or None on timeout."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if condition(self.screen()):
+                return time.perf_counter() - self.started
+            time.sleep(0.01)
+        return None
+
+    def key_latency_ms(self, key: str) -> float | None:
+        """Time from a key press until the screen looks different."""
+        before = self.screen()
+        self.started = time.perf_counter()
+        self._tmux("send-keys", key)
+        seconds = self.wait_for(lambda text: text != before, timeout=5)
+        return None if seconds is None else seconds * 1000
+
+    def peak_rss_mb(self) -> float | None:
+        try:
+            status = Path(f"/proc/{self.pid}/status").read_text()
+        except OSError:
+            return None
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        return int(match[1]) / 1024 if match else None
+
+    def close(self) -> None:
+        self._tmux("send-keys", "q")
+        time.sleep(0.3)
+        self._tmux("kill-server")
+
+
+def app_run(folder: Path, home: Path, title: str, *, keys: bool) -> dict[str, float | None]:
+    """One start of the real app: time to the newest title, to no progress shown, and key latencies."""
+    terminal = Terminal(folder, home)
+    shown = title[:15]  # the list cuts titles to its column's width
+    try:
+        result: dict[str, float | None] = {"first_screen": terminal.wait_for(lambda s: shown in s)}
+        if result["first_screen"] is None:
+            result["everything"] = None
+            return result
+        result["everything"] = terminal.wait_for(lambda s: not PROGRESS.search(s), timeout=300)
+        if keys:
+            time.sleep(0.5)
+            result["cursor_ms"] = statistics.median(
+                [terminal.key_latency_ms("Down") or float("nan") for _ in range(5)]
+            )
+            result["open_ms"] = terminal.key_latency_ms("Enter")
+        result["peak_rss_mb"] = terminal.peak_rss_mb()
+        return result
+    finally:
+        terminal.close()
+
+
+def newest_title(folder: Path) -> str:
+    """The title of the newest post: the latest date among the files of the latest day."""
+    from tui.posts import Post, read_post
+
+    names = sorted(path.name for path in folder.iterdir())
+    day = names[-1][:10]
+    posts = [read_post(folder / name, folder) for name in names if name.startswith(day)]
+    newest = max((post for post in posts if isinstance(post, Post)), key=lambda post: post.date)
+    return newest.title
+
+
+def seconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f} s"
+
+
+def millis(value: float | None) -> str:
+    return "—" if value is None or value != value else f"{value:.0f} ms"
+
+
+def megabytes(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} MB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Time krant on generated folders.")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated post counts")
+    parser.add_argument("--no-app", action="store_true", help="core timings only (no tmux)")
+    arguments = parser.parse_args()
+    sizes = [int(size) for size in arguments.sizes.split(",")]
+    use_app = not arguments.no_app and TMUX is not None and KRANT is not None
+
+    floor = import_textual_seconds()
+    rows: list[tuple[str, list[str]]] = []
+    columns: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="krant-bench-") as temporary:
+        base = Path(temporary)
+        for size in sizes:
+            folder = base / f"posts-{size}"
+            print(f"generating {size:,} posts…", file=sys.stderr)
+            generate(size, folder)
+            megabytes_on_disk = sum(path.stat().st_size for path in folder.iterdir()) / 1e6
+            title = newest_title(folder)
+            print(f"timing {size:,} posts…", file=sys.stderr)
+            cold = core_probe(folder, base / f"core-{size}")
+            warm = core_probe(folder, base / f"core-{size}")
+            app_cold = app_warm = {}
+            if use_app:
+                app_cold = app_run(folder, base / f"app-{size}", title, keys=False)
+                app_warm = app_run(folder, base / f"app-{size}", title, keys=True)
+            columns.append(f"{size:,} posts ({megabytes_on_disk:.0f} MB)")
+            rows.append(
+                (
+                    str(size),
+                    [
+                        seconds(app_cold.get("first_screen")),
+                        seconds(app_cold.get("everything")),
+                        seconds(app_warm.get("first_screen")),
+                        millis(app_warm.get("cursor_ms")),
+                        millis(app_warm.get("open_ms")),
+                        megabytes(app_warm.get("peak_rss_mb")),
+                        seconds(cold["first_screen"]),
+                        seconds(cold["everything"]),
+                        seconds(warm["first_screen"]),
+                        seconds(warm["everything"]),
+                        millis(warm["open_ms"]),
+                        millis(warm["search_ms"]),
+                        millis(warm["search_worst_ms"]),
+                        megabytes(max(cold["peak_rss_mb"], warm["peak_rss_mb"])),
+                    ],
+                )
+            )
+            shutil.rmtree(folder)
+    labels = [
+        "app: cold start, newest post on screen",
+        "app: cold start, no progress shown",
+        "app: warm start, newest post on screen",
+        "app: cursor move (Down), screen changed",
+        "app: open a post (Enter), screen changed",
+        "app: peak RSS (VmHWM)",
+        "core: cold, first batch in Library",
+        "core: cold, everything read + indexed",
+        "core: warm, first batch in Library",
+        "core: warm, folder checked",
+        "core: open a post (read + render)",
+        "core: search, median of 6 queries",
+        "core: search, slowest query",
+        "core: peak RSS (main process)",
+    ]
+    print(f"\nfloor: python -c 'import textual.app' = {floor:.2f} s (every app figure includes it)")
+    if not use_app:
+        print("app figures skipped (--no-app, or tmux/krant not found)")
+    width = max(map(len, labels))
+    print("| " + "measure".ljust(width) + " | " + " | ".join(columns) + " |")
+    print("|" + "-" * (width + 2) + "|" + "|".join("-" * (len(c) + 2) for c in columns) + "|")
+    for number, label in enumerate(labels):
+        cells = [row[1][number].rjust(len(columns[i])) for i, row in enumerate(rows)]
+        print("| " + label.ljust(width) + " | " + " | ".join(cells) + " |")
+    if len(rows) > 1:
+        print("\nwarm first screen / import textual:", end="")
+        for row in rows:
+            value = row[1][2] if use_app else row[1][8]
+            print(f"  {row[0]}: {value}", end="")
+        print()
+
+
+if __name__ == "__main__":
+    main()
