@@ -13,10 +13,13 @@ from rich.style import Style
 from tui.posts import Post
 from tui.widgets.line_list import CursorList
 
-DATE_FORMAT = "%Y-%m-%d %H:%M"
-DATE_WIDTH = 16
-CATEGORY_WIDTH = 12
 MARKER_WIDTH = 2
+COLUMNS: tuple[tuple[int, str, int], ...] = (
+    (90, "%Y-%m-%d %H:%M", 12),
+    (60, "%y-%m-%d %H:%M", 10),
+    (0, "%m-%d %H:%M", 8),
+)
+"""(narrowest list width, date format, category width): narrower lists give up detail for the title."""
 
 
 def fit(text: str, cells: int) -> str:
@@ -139,10 +142,10 @@ class ArticleList(CursorList):
             style += Style(bold=True)
         date_style = style + self.get_component_rich_style("article-list--date", partial=True)
         category_style = style + self.get_component_rich_style("article-list--category", partial=True)
-        category_width = CATEGORY_WIDTH if width >= 60 else 8
+        date_format, category_width = next((form, cells) for least, form, cells in COLUMNS if width >= least)
         segments = [
             Segment("● " if unread else " " * MARKER_WIDTH, style),
-            Segment(post.date.astimezone().strftime(DATE_FORMAT), date_style),
+            Segment(post.date.astimezone().strftime(date_format), date_style),
             Segment("  ", style),
             Segment(fit(", ".join(post.categories), category_width), category_style),
             Segment("  ", style),

@@ -1,0 +1,117 @@
+"""The installed `krant` command in a real terminal (tmux), driven by keys the way a person would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from ui_helpers import NEWER_TITLE, OLDER_TITLE, copy_seed
+
+KRANT = Path(sys.executable).parent / "krant"
+WAIT_SECONDS = 30.0
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)")
+
+
+class Terminal:
+    """One tmux server of our own (its own socket), holding one window that runs a command."""
+
+    def __init__(self, socket: str, environment: dict[str, str]) -> None:
+        self.socket = socket
+        self.environment = environment
+
+    def tmux(self, *arguments: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *arguments],
+            env=self.environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "krant")
+
+    def press(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "krant", *keys)
+
+    def wait_for(self, *texts: str, seen: Callable[[str], str] = lambda screen: screen) -> str:
+        """Poll the screen until every text is in `seen(screen)`; fail with the screen if it never is."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if all(text in seen(screen) for text in texts):
+                return screen
+            time.sleep(0.1)
+        pytest.fail(f"never saw {texts!r} on the screen:\n{screen}")
+
+    def running(self) -> bool:
+        return (
+            subprocess.run(
+                ["tmux", "-L", self.socket, "has-session", "-t", "krant"],
+                env=self.environment,
+                capture_output=True,
+            ).returncode
+            == 0
+        )
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    environment = {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "TERM": "xterm-256color",
+    }
+    environment.pop("TMUX", None)
+    terminal = Terminal(f"krant-test-{uuid.uuid4().hex[:12]}", environment)
+    yield terminal
+    subprocess.run(["tmux", "-L", terminal.socket, "kill-server"], env=environment, capture_output=True)
+
+
+def article_pane(screen: str) -> str:
+    """The text right of the article pane's border, lines joined: wrapped titles read whole again."""
+    parts = [line.rsplit("▏", 1)[1] for line in screen.splitlines() if "▏" in line]
+    return " ".join(" ".join(parts).split())
+
+
+def test_reading_the_seed_posts_in_a_real_terminal(terminal: Terminal, tmp_path: Path):
+    assert KRANT.exists(), f"the krant command is not installed next to {sys.executable}"
+    folder = copy_seed(tmp_path)
+    terminal.tmux("new-session", "-d", "-s", "krant", "-x", "120", "-y", "40", f"{KRANT} {folder}; sleep 60")
+    screen = terminal.wait_for(
+        "2 posts · 2 categories", "buitenland", "nieuws", NEWER_TITLE[:20], OLDER_TITLE[:20]
+    )
+    assert screen.index(NEWER_TITLE[:20]) < screen.index(OLDER_TITLE[:20])  # newest first
+    terminal.press("Enter")
+    terminal.wait_for(NEWER_TITLE, "Niet alle Europese landen", seen=article_pane)
+    terminal.press("n")  # the second post, without leaving the article
+    terminal.wait_for(
+        OLDER_TITLE, "De Nederlandse trainingsmissie in Irak is tot nader order", seen=article_pane
+    )
+    terminal.press("p")  # back to the first, which mentions Syrië further down
+    terminal.wait_for(NEWER_TITLE, "Niet alle Europese landen", seen=article_pane)
+    for _ in range(10):
+        if "Syrië" in terminal.screen():
+            break
+        terminal.press("Space")
+        time.sleep(0.3)
+    terminal.wait_for("Syrië")
+    terminal.press("Escape")
+    time.sleep(1)  # else Escape and q arrive together and read as Alt+q
+    terminal.press("q")
+    deadline = time.monotonic() + WAIT_SECONDS
+    while "2 posts" in terminal.screen() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "2 posts" not in terminal.screen(), "krant did not quit on q"
