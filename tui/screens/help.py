@@ -23,7 +23,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("o", "Open the article's link in the browser"),
     ("y", "Copy the article's link"),
     ("Ctrl+P", "Command palette: go to category, open, copy, theme"),
-    ("?", "This help"),
+    ("?", "Help: every key"),
     ("q", "Quit"),
 )
 """The keys, as shown here and in the README."""
