@@ -17,7 +17,8 @@ from ui_helpers import (
     wait_loaded,
 )
 
-from tui.messages import PostsLoaded
+from tui.messages import Article, ArticleLoaded, PostsLoaded
+from tui.render import RenderedBody
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article_list import ArticleList
@@ -217,3 +218,17 @@ async def test_layout_follows_the_terminal_width(tmp_path: Path):
         await pilot.pause()
         assert app.main.wide and app.main.article_view.display
         assert "Choose an article" in screen_text(app)
+
+
+async def test_an_older_open_that_finishes_late_is_ignored(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        older, newer = app.main.article_list.posts[1], app.main.article_list.posts[0]
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        stale = Article(older, RenderedBody("Stale text from an earlier open"))
+        app.post_message(ArticleLoaded(0, stale))
+        await pilot.pause()
+        assert app.main.article_view.post == newer
+        assert "Stale text" not in screen_text(app)

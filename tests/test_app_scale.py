@@ -79,3 +79,18 @@ async def test_posts_added_above_keep_the_selection_and_the_view_still(tmp_path:
         app.remove_paths([newer[0].path, newer[1].path])
         await pilot.pause()
         assert articles.selected_post == selected and articles.cursor == 5048
+
+
+async def test_progress_is_shown_while_reading(tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    posts = many_posts(folder, 1500)
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, app)
+        app.loading = True
+        app.post_message(PostsLoaded(LoadBatch(tuple(posts), 1500, 100_000)))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Reading 1,500 of 100,000" in text
+        assert "Bericht 000000" in text  # the first posts are there while the rest are read
