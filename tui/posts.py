@@ -182,8 +182,8 @@ def read_body(post: Post) -> str:
     """Read a post's raw body again from disk, for showing it.
 
     Raises:
-        OSError: the file can no longer be read (it may have been removed).
-        ValueError: the file no longer holds a readable post.
+        ValueError: the file is gone, can no longer be read, or no longer holds a readable post;
+            the message is the one-line reason.
     """
     result = read_post_text(post.path, post.path.parent)
     if isinstance(result, Problem):
