@@ -243,6 +243,15 @@ def _markup_and_escapes(w: _Writer) -> None:
         body_lacks=("52;c", "cm0gLXJmIH4"),
     )
     w.post(
+        "escapes/mojibake-and-osc52.md",
+        f"SyriÃ« {OSC52_CLIPBOARD}clipboard",
+        f"<p>SyriÃ« {OSC52_CLIPBOARD}clipboard</p>\n",
+        about="mojibake repair must not leave half an escape sequence behind",
+        title="Syrië clipboard",
+        body_has=("Syrië clipboard",),
+        body_lacks=("52;c", "cm0gLXJmIH4"),
+    )
+    w.post(
         "escapes/osc8.md",
         OSC8_LINK,
         f"<p>{OSC8_LINK}</p>\n",

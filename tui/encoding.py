@@ -71,11 +71,15 @@ def repair_mojibake(text: str) -> str:
     """Repair text that was once decoded with the wrong codec (`SyriÃ«` → `Syrië`).
 
     ftfy is only asked when the text shows a sign of mojibake, because it is costly on long text.
+    Escape sequences and controls are left for `tui.sanitize` to remove whole: ftfy would drop just
+    the ESC and BEL of an OSC 52 sequence and leave its payload standing in the text.
     """
     if not _MOJIBAKE_HINT.search(text):
         return text
     return ftfy.fix_text(
         text,
+        remove_terminal_escapes=False,
+        remove_control_chars=False,
         unescape_html=False,
         fix_line_breaks=False,
         normalization=None,
