@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -112,16 +113,26 @@ class Library:
         removed: list[Post] = []
         problems_changed = False
         for path in paths:
-            inside = [known for known in self._by_path if known == path or path in known.parents]
-            for known in inside:
+            for known in self._paths_at_or_below(path, self._by_path):
                 post = self._drop(known)
                 if post is not None:
                     removed.append(post)
-            gone = [known for known in self._problems if known == path or path in known.parents]
-            for known in gone:
+            for known in self._paths_at_or_below(path, self._problems):
                 del self._problems[known]
                 problems_changed = True
         return self._changed(Change(removed=tuple(removed), problems_changed=problems_changed))
+
+    @staticmethod
+    def _paths_at_or_below(path: Path, known: dict[Path, object]) -> list[Path]:
+        """The known paths that are `path` itself or inside it, as a folder.
+
+        A removed file is found by one lookup; only a path that is not a known file costs a scan, since
+        the watcher reports most removals one file at a time and a scan of 100,000 posts is slow.
+        """
+        if path in known:
+            return [path]
+        prefix = os.path.join(path, "")
+        return [candidate for candidate in known if str(candidate).startswith(prefix)]
 
     def _changed(self, change: Change) -> Change:
         if not change.empty:
