@@ -14,6 +14,7 @@ from tui.library import ALL, Library
 from tui.locations import Locations
 from tui.posts import Post, PostText, Problem, read_post_text
 from tui.render import render_body
+from tui.sanitize import clean_line
 from tui.state import stored_read_keys
 
 DEFAULT_FOLDER = Path("posts")
@@ -36,6 +37,15 @@ def folder_argument(text: str | None) -> Path:
     return folder.resolve()
 
 
+def shown(text: str) -> str:
+    """Text fit for one line of a terminal: a name's odd bytes as `\\xe9`, no escapes or controls."""
+    try:
+        text = os.fsencode(text).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # not from a file name; clean_line drops what cannot be printed
+        pass
+    return clean_line(text)
+
+
 def local_time(post: Post) -> str:
     return post.date.astimezone().strftime("%Y-%m-%d %H:%M")
 
@@ -50,7 +60,7 @@ def post_record(post: Post, read: bool = False) -> dict[str, object]:
         "image": post.image,
         "layout": post.layout,
         "published": post.published,
-        "path": str(post.path),
+        "path": shown(str(post.path)),
         "file": post.relpath,
         "format": "html" if post.is_html else "markdown",
         "warnings": list(post.warnings),
@@ -87,7 +97,7 @@ def command_show(arguments: argparse.Namespace) -> int:
         raise UsageError(f"is a folder, not a post: {path}")
     result = read_post_text(path.resolve(), path.resolve().parent)
     if isinstance(result, Problem):
-        print(f"{path}: {result.reason}", file=sys.stderr)
+        print(f"{shown(str(path))}: {result.reason}", file=sys.stderr)
         return 1
     print(article_text(result))
     return 0
@@ -159,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(arguments)
     except UsageError as error:
-        print(f"krant: {error}", file=sys.stderr)
+        print(f"krant: {shown(str(error))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # The reader of our output (e.g. `head`) went away; that is not an error.

@@ -169,7 +169,7 @@ def read_post_text(path: Path, root: Path) -> PostText | Problem:
     try:
         return _read(path, relpath)
     except _Unreadable as reason:
-        return Problem(path, relpath, str(reason))
+        return Problem(path, relpath, clean_line(str(reason), 300))
     except RecursionError:
         return Problem(path, relpath, "front matter is nested too deeply")
     except MemoryError:
