@@ -13,20 +13,27 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.commands import CategoryCommands
-from tui.library import Change, Library
+from tui.library import ALL, Change, Library
+from tui.live import LiveUpdates
 from tui.loader import load_batches
 from tui.locations import Locations
-from tui.messages import Article, ArticleLoaded, LoadFailed, PostsLoaded
+from tui.messages import Article, ArticleLoaded, FolderChanged, LoadFailed, PostsLoaded
 from tui.posts import Post, Problem, read_post_text
 from tui.render import is_safe_link, render_body
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.reader import ReaderScreen
 from tui.settings import SettingsStore
+from tui.state import ReadState
+from tui.unread import UnreadCounts, find_unread, next_with_unread
 from tui.widgets.article_view import ArticleView
 from tui.widgets.line_list import CursorList
 from tui.widgets.problem_list import ProblemList
-from tui.widgets.sidebar import EntryKind, Sidebar
+from tui.widgets.sidebar import EntryKind, Sidebar, SidebarEntry
+
+MARKS_REFRESH_SECONDS = 3.0
+"""How often to look for read marks made by another krant window on the same folder."""
 
 
 def local_now() -> datetime:
@@ -60,8 +67,12 @@ class KrantApp(App[None]):
             show=False,
             id="app.next-category",
         ),
-        Binding("n", "next_article", "Next", show=False, id="app.next"),
-        Binding("p", "previous_article", "Previous", show=False, id="app.previous"),
+        Binding("n", "next_article", "Next unread", show=False, id="app.next"),
+        Binding("p", "previous_article", "Previous unread", show=False, id="app.previous"),
+        Binding("m", "toggle_read", "Read/unread", id="app.toggle-read"),
+        Binding("A", "mark_category_read", "All read", id="app.mark-category-read"),
+        Binding("u", "undo_mark", "Undo", show=False, id="app.undo-mark"),
+        Binding("U", "only_unread", "Unread only", id="app.only-unread"),
         Binding("escape,h", "close_article", "Back", show=False, id="app.back"),
     ]
 
@@ -71,6 +82,7 @@ class KrantApp(App[None]):
         *,
         locations: Locations,
         clock: Callable[[], datetime],
+        read_state: ReadState,
         include_unpublished: bool = False,
         watch: bool = True,
         poll: bool = False,
@@ -80,10 +92,17 @@ class KrantApp(App[None]):
         self.locations = locations
         self.clock = clock
         self.watch_folder = watch
-        """Whether a folder watcher should run (wired in by the live-updates work)."""
+        """Whether a folder watcher follows the folder while krant runs."""
         self.poll = poll
         self.library = Library(folder, include_unpublished)
+        self.live = LiveUpdates(self, poll=poll)
         self.settings_store = SettingsStore(locations.config_dir)
+        self.read_state = read_state
+        """Which posts are read; closed when the app ends. Marks change only through `unread`."""
+        self.unread = UnreadCounts(read_state)
+        self._undo: tuple[str, dict[str, bool]] | None = None
+        """The last mark-all: where it was and the marks from before it, for `u`."""
+        self._notice_shown: str | None = None
         self.loading = True
         """True until the first full read of the folder is done."""
         self._progress: tuple[int, int] = (0, 0)
@@ -94,7 +113,7 @@ class KrantApp(App[None]):
     # Start -----------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(self.clock)
+        return MainScreen(self.clock, self.unread)
 
     def on_mount(self) -> None:
         loaded = self.settings_store.load()
@@ -104,10 +123,18 @@ class KrantApp(App[None]):
         if loaded.settings.theme in self.available_themes:
             self.theme = loaded.settings.theme
         self.watch(self, "theme", self._remember_theme, init=False)
+        self._show_state_notice()
+        self.set_interval(MARKS_REFRESH_SECONDS, self._refresh_marks)
 
     @on(MainScreen.Ready)
     def _start_loading(self) -> None:
+        if self.watch_folder:
+            self.main.article_list.is_new = self.live.is_new
         self._load_folder()
+
+    def on_unmount(self) -> None:
+        self.live.stop()
+        self.read_state.close()
 
     def _remember_theme(self, theme: str) -> None:
         if theme == self._settings.theme:
@@ -129,6 +156,8 @@ class KrantApp(App[None]):
     @work(thread=True, exit_on_error=False, group="load", name="load folder")
     def _load_folder(self) -> None:
         worker = get_current_worker()
+        if self.watch_folder:
+            self.live.start()  # before reading, so that nothing changed during the read is missed
         for batch in load_batches(self.folder):
             if worker.is_cancelled:
                 return
@@ -140,12 +169,19 @@ class KrantApp(App[None]):
         self._progress = (batch.done, batch.total)
         self.loading = not batch.finished
         self.apply_results(batch.results)
+        if not self.loading:
+            self.live.load_finished()
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
         self.loading = False
         self.notify(f"Reading the folder stopped: {message.reason}", severity="error", markup=False)
         self.library_changed(Change())
+        self.live.load_finished()
+
+    @on(FolderChanged)
+    def _folder_changed(self, message: FolderChanged) -> None:
+        self.live.received(message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "load" and event.state is WorkerState.ERROR:
@@ -165,35 +201,51 @@ class KrantApp(App[None]):
 
     def library_changed(self, change: Change) -> None:
         """Redraw sidebar, list and header from the library, keeping the selection where it is."""
+        self.unread.library_changed(self.library, change)
         self.main.show_library(self.library, loading=self.loading, folder_name=self.folder.name)
         self.sub_title = self._status()
 
     def _status(self) -> str:
+        if self.live.folder_gone:
+            return "The folder is gone; waiting for it"
+        only_unread = " · only unread shown" if self.main.only_unread else ""
         if self.loading:
             done, total = self._progress
-            return f"Reading {done:,} of {total:,}" if total else "Reading posts…"
+            return (f"Reading {done:,} of {total:,}" if total else "Reading posts…") + only_unread
         parts = [f"{len(self.library):,} posts", f"{len(self.library.categories()):,} categories"]
         if self.library.problems:
             parts.append(f"{len(self.library.problems):,} problems")
-        return " · ".join(parts)
+        parts.append(f"{self.unread.total:,} unread")
+        return " · ".join(parts) + only_unread
 
     # Lists -----------------------------------------------------------------------------------
 
     @on(CursorList.Highlighted, "#sidebar")
     def _category_highlighted(self, message: CursorList.Highlighted) -> None:
+        self._show_selected_entry(keep_selection=False)
+
+    def _show_selected_entry(self, *, keep_selection: bool, refilter: bool = False) -> None:
+        """Fill the list for the sidebar's selected entry (see `MainScreen.show_entry`)."""
         self.main.refresh_sidebar(self.library)
         self.main.show_entry(
             self.library,
             self.main.sidebar.selected,
-            keep_selection=False,
+            keep_selection=keep_selection,
             loading=self.loading,
             folder_name=self.folder.name,
+            refilter=refilter,
         )
 
     @on(CursorList.Selected, "#sidebar")
     def _category_chosen(self, message: CursorList.Selected) -> None:
         main = self.main
         (main.problem_list if main.problem_list.display else main.article_list).focus()
+
+    @on(CursorList.Highlighted, "#articles")
+    def _article_highlighted(self, message: CursorList.Highlighted) -> None:
+        post = self.main.article_list.selected_post
+        if post is not None:
+            self.live.seen(post)
 
     @on(CursorList.Selected, "#articles")
     def _article_chosen(self, message: CursorList.Selected) -> None:
@@ -239,24 +291,33 @@ class KrantApp(App[None]):
                 self.main.article_view.focus()
 
     def _start_reading(self, post: Post) -> None:
+        self.live.seen(post)
+        if self.unread.is_unread(post):
+            self.unread.mark([post.key], True)
+            self.marks_changed()
         self._request += 1
         self.article_view.show_reading(post)
         self._read_article(self._request, post)
 
+    def reread_article(self, post: Post) -> None:
+        """Read the open article again (its file changed or moved), keeping the reader's place."""
+        self._request += 1
+        self._read_article(self._request, post, keep_scroll=True)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="article", name="read article")
-    def _read_article(self, request: int, post: Post) -> None:
+    def _read_article(self, request: int, post: Post, keep_scroll: bool = False) -> None:
         result = read_post_text(post.path, self.folder)
         if isinstance(result, Problem):
             article = Article(post, None, result.reason)
         else:
             article = Article(result.post, render_body(result.body, is_html=result.post.is_html))
         if not get_current_worker().is_cancelled:
-            self.post_message(ArticleLoaded(request, article))
+            self.post_message(ArticleLoaded(request, article, keep_scroll=keep_scroll))
 
     @on(ArticleLoaded)
     def _article_loaded(self, message: ArticleLoaded) -> None:
         if message.request == self._request:
-            self.article_view.show_article(message.article)
+            self.article_view.show_article(message.article, keep_scroll=message.keep_scroll)
 
     def action_close_article(self) -> None:
         if self.reader is not None:
@@ -264,9 +325,8 @@ class KrantApp(App[None]):
         self.main.article_list.focus()
 
     def next_index(self, posts: Sequence[Post], index: int, step: int) -> int | None:
-        """The row `n`/`p` go to from `index`; read state swaps this for "next unread"."""
-        target = index + step
-        return target if 0 <= target < len(posts) else None
+        """The row `n`/`p` go to from `index`: the next unread post that way, if any."""
+        return find_unread(posts, index + step, step, self.unread.is_unread)
 
     def action_next_article(self) -> None:
         self._step_article(1)
@@ -274,19 +334,140 @@ class KrantApp(App[None]):
     def action_previous_article(self) -> None:
         self._step_article(-1)
 
+    @on(ArticleView.EndReached)
+    def _article_end_reached(self, message: ArticleView.EndReached) -> None:
+        self._step_article(1)
+
     def _step_article(self, step: int) -> None:
-        articles = self.main.article_list
+        """`n`/`p`: the next unread post in the list, else (wrapping) in the category, else elsewhere.
+
+        With an article open, the post found is opened too.
+        """
+        main = self.main
+        articles = main.article_list
         current = self.article_view.post
-        index = articles.index_of(current) if current is not None else None
-        if index is None:
-            index = articles.cursor
-        target = self.next_index(articles.posts, index, step)
-        if target is None:
-            self.notify("No next article." if step > 0 else "No previous article.", markup=False)
+        entry = main.sidebar.selected
+        if entry is None or entry.kind is not EntryKind.PROBLEMS:
+            index = articles.index_of(current) if current is not None else None
+            if index is None:
+                index = articles.cursor
+            target = self.next_index(articles.posts, index, step)
+            if target is None:
+                target = self.next_index(articles.posts, -1 if step > 0 else len(articles.posts), step)
+                if target is not None:
+                    where = "the list" if entry is None or entry.kind is EntryKind.ALL else entry.name
+                    ends = ("bottom", "top") if step > 0 else ("top", "bottom")
+                    self.notify(f"At the {ends[0]}: on from the {ends[1]} of {where}.", markup=False)
+            if target is not None:
+                self._go_to_row(target, open_it=current is not None)
+                return
+        self._step_elsewhere(entry, step, open_it=current is not None)
+
+    def _step_elsewhere(self, entry: SidebarEntry | None, step: int, *, open_it: bool) -> None:
+        """Nothing unread is left in this entry: go to the next category with unread posts, or All."""
+        if self.unread.total == 0:
+            self.notify("No unread posts anywhere.", markup=False)
             return
-        articles.move_cursor(target)
-        if current is not None:
-            self._start_reading(articles.posts[target])
+        sidebar = self.main.sidebar
+        destination = (EntryKind.ALL, ALL)
+        if entry is not None and entry.kind is EntryKind.CATEGORY:
+            names = [each.name for each in sidebar.entries if each.kind is EntryKind.CATEGORY]
+            name = next_with_unread(names, entry.name, step, self.unread.in_category)
+            if name is not None:
+                destination = (EntryKind.CATEGORY, name)
+        index = sidebar.index_of(destination)
+        if index is None or (entry is not None and entry.identity == destination):
+            self.notify("No unread posts anywhere.", markup=False)
+            return
+        # Not move_cursor: its Highlighted would refill the list later and lose the post chosen here.
+        sidebar.rows_changed(cursor=index)
+        self._show_selected_entry(keep_selection=False)
+        posts = self.main.article_list.posts
+        target = find_unread(posts, 0 if step > 0 else len(posts) - 1, step, self.unread.is_unread)
+        if target is None:
+            self.notify("No unread posts anywhere.", markup=False)
+            return
+        self._go_to_row(target, open_it=open_it)
+        here = "" if entry is None else f" in {entry.name}"
+        there = "All" if destination[0] is EntryKind.ALL else destination[1]
+        self.notify(f"No unread posts left{here}; went to {there}.", markup=False)
+
+    def _go_to_row(self, index: int, *, open_it: bool) -> None:
+        articles = self.main.article_list
+        articles.move_cursor(index)
+        if open_it:
+            self._start_reading(articles.posts[index])
+
+    # Read state ------------------------------------------------------------------------------
+
+    def marks_changed(self) -> None:
+        """Redraw counts, markers and header after read marks changed (here or in another window)."""
+        self.main.refresh_sidebar(self.library)
+        self.main.article_list.refresh()
+        self.sub_title = self._status()
+        self._show_state_notice()
+
+    def _show_state_notice(self) -> None:
+        """Tell the user about trouble with the read-state store, once for each new notice."""
+        notice = self.read_state.notice
+        if notice and notice != self._notice_shown:
+            self.notify(notice, title="Read state", severity="warning", markup=False, timeout=10)
+        self._notice_shown = notice
+
+    def _refresh_marks(self) -> None:
+        if self.unread.refresh():
+            self.marks_changed()
+        else:
+            self._show_state_notice()
+
+    def action_toggle_read(self) -> None:
+        post = self.current_post()
+        if post is None:
+            self.notify("No article to mark.", markup=False)
+            return
+        read = self.unread.toggle(post.key)
+        self.marks_changed()
+        self.notify(f"Marked {'read' if read else 'unread'}: {post.title}", markup=False)
+
+    def action_mark_category_read(self) -> None:
+        entry = self.main.sidebar.selected
+        if entry is None or entry.kind is EntryKind.PROBLEMS:
+            self.notify("Choose a category to mark as read.", markup=False)
+            return
+        everywhere = entry.kind is EntryKind.ALL
+        where = "" if everywhere else f" in {entry.name}"
+        count = self.unread.total if everywhere else self.unread.in_category(entry.name)
+        if count == 0:
+            self.notify(f"No unread posts{where}.", markup=False)
+            return
+        keys = [post.key for post in self.library.view(entry.name)]
+        posts = f"{'all ' if everywhere else ''}{count:,} post{'s' if count != 1 else ''}"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._undo = (where, self.unread.mark(keys, True))
+                self.marks_changed()
+                self.notify(f"Marked {posts}{where} as read (u undoes).", markup=False)
+
+        self.push_screen(ConfirmScreen(f"Mark {posts}{where} as read?"), answered)
+
+    def action_undo_mark(self) -> None:
+        if self._undo is None:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        where, marks = self._undo
+        self._undo = None
+        self.unread.restore(marks)
+        self.marks_changed()
+        count = sum(not read for read in marks.values())
+        self.notify(f"Undone: {count:,} post{'s' if count != 1 else ''}{where} unread again.", markup=False)
+
+    def action_only_unread(self) -> None:
+        main = self.main
+        main.only_unread = not main.only_unread
+        self._show_selected_entry(keep_selection=True, refilter=True)
+        self.sub_title = self._status()
+        self.notify("Showing only unread posts." if main.only_unread else "Showing all posts.", markup=False)
 
     # Links -----------------------------------------------------------------------------------
 
@@ -333,6 +514,10 @@ class KrantApp(App[None]):
         )
         yield SystemCommand("Copy link", "Copy the article's link to the clipboard", self.action_copy_link)
         yield SystemCommand("Help", "Show all keys", self.action_help)
+        yield SystemCommand(
+            "Mark category read", "Mark every post in this category as read", self.action_mark_category_read
+        )
+        yield SystemCommand("Only unread", "Show only unread posts, or all again", self.action_only_unread)
 
 
 def make_app(
@@ -343,12 +528,18 @@ def make_app(
     include_unpublished: bool = False,
     watch: bool = True,
     poll: bool = False,
+    read_state: ReadState | None = None,
 ) -> KrantApp:
-    """Build the app with its parts: tests pass a tmp folder, tmp locations and a fixed clock."""
+    """Build the app with its parts: tests pass a tmp folder, tmp locations and a fixed clock.
+
+    The read state is opened from `locations.state_dir` unless one is given; the app closes it on quit.
+    """
+    locations = locations or Locations.default()
     return KrantApp(
         folder,
-        locations=locations or Locations.default(),
+        locations=locations,
         clock=clock or local_now,
+        read_state=read_state or ReadState.open(folder, locations.state_dir),
         include_unpublished=include_unpublished,
         watch=watch,
         poll=poll,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual.message import Message
 
 from tui.loader import LoadBatch
-from tui.posts import Post
+from tui.posts import Post, Problem
 from tui.render import RenderedBody
 
 
@@ -39,7 +40,34 @@ class Article:
 class ArticleLoaded(Message):
     """An article was read and converted in a thread. `request` tells stale results from current ones."""
 
-    def __init__(self, request: int, article: Article) -> None:
+    def __init__(self, request: int, article: Article, *, keep_scroll: bool = False) -> None:
         super().__init__()
         self.request = request
         self.article = article
+        self.keep_scroll = keep_scroll
+        """The open article was read again (its file changed): keep the reader's place."""
+
+
+class FolderChanged(Message):
+    """Files below the folder changed while krant runs, read in the watcher's thread; applied in order."""
+
+    def __init__(
+        self,
+        results: tuple[Post | Problem, ...] = (),
+        removed: frozenset[Path] = frozenset(),
+        *,
+        root_missing: bool = False,
+        present: frozenset[Path] | None = None,
+        notice: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.results = results
+        """Files read again (new, changed, renamed or moved in), as posts or problems."""
+        self.removed = removed
+        """Files or folders that are gone; a folder stands for everything below it."""
+        self.root_missing = root_missing
+        """The folder itself is gone: everything goes, and krant waits for it to come back."""
+        self.present = present
+        """After the whole folder was read again: every file it holds; anything else in the library goes."""
+        self.notice = notice
+        """A one-line message for the user (plain text), such as the watcher falling back to polling."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from textual import events
@@ -13,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from tui.library import ALL, Library
+from tui.posts import Post
+from tui.unread import UnreadCounts
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
 from tui.widgets.problem_list import ProblemList
@@ -22,10 +24,17 @@ WIDE_COLUMNS = 120
 """From this width on, the article is shown beside the list instead of on a screen of its own."""
 
 
-def sidebar_entries(library: Library) -> list[SidebarEntry]:
-    """All, each category with its count, and Problems if any file is unreadable."""
-    entries = [SidebarEntry(EntryKind.ALL, ALL, len(library))]
-    entries += [SidebarEntry(EntryKind.CATEGORY, name, count) for name, count in library.categories()]
+def sidebar_entries(library: Library, unread: UnreadCounts | None = None) -> list[SidebarEntry]:
+    """All, each category with its count (and unread count), and Problems if any file is unreadable."""
+    if unread is None:
+        entries = [SidebarEntry(EntryKind.ALL, ALL, len(library))]
+        entries += [SidebarEntry(EntryKind.CATEGORY, name, count) for name, count in library.categories()]
+    else:
+        entries = [SidebarEntry(EntryKind.ALL, ALL, len(library), unread.total)]
+        entries += [
+            SidebarEntry(EntryKind.CATEGORY, name, count, unread.in_category(name))
+            for name, count in library.categories()
+        ]
     if library.problems:
         entries.append(SidebarEntry(EntryKind.PROBLEMS, "Problems", len(library.problems)))
     return entries
@@ -37,9 +46,15 @@ class MainScreen(Screen[None]):
     class Ready(Message):
         """The panes exist; the app may start filling them."""
 
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], unread: UnreadCounts | None = None) -> None:
         super().__init__()
         self._clock = clock
+        self.unread = unread
+        """Read state: unread counts in the sidebar, unread rows marked. None: no read state."""
+        self.only_unread = False
+        """Whether the list shows only unread posts (and those read since the category was shown)."""
+        self.folder_missing = False
+        """Set by live updates while the posts folder is gone: the empty list says krant waits for it."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -53,6 +68,8 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.problem_list.display = False
+        if self.unread is not None:
+            self.article_list.is_unread = self.unread.is_unread
         self.article_list.focus()
         self._apply_width(self.app.size.width)
         self.post_message(self.Ready())
@@ -93,7 +110,7 @@ class MainScreen(Screen[None]):
 
     def refresh_sidebar(self, library: Library) -> None:
         """Recount the sidebar's entries, keeping the selected category even when it has become empty."""
-        entries = sidebar_entries(library)
+        entries = sidebar_entries(library, self.unread)
         selected = self.sidebar.selected
         if (
             selected is not None
@@ -101,7 +118,8 @@ class MainScreen(Screen[None]):
             and all(entry.identity != selected.identity for entry in entries)
         ):
             # The category being read lost its last post: keep it (empty) until the user moves away.
-            entries.append(SidebarEntry(EntryKind.CATEGORY, selected.name, 0))
+            unread = None if self.unread is None else 0
+            entries.append(SidebarEntry(EntryKind.CATEGORY, selected.name, 0, unread))
             entries.sort(
                 key=lambda entry: (
                     entry.kind is not EntryKind.ALL,
@@ -119,8 +137,13 @@ class MainScreen(Screen[None]):
         keep_selection: bool,
         loading: bool,
         folder_name: str,
+        refilter: bool = False,
     ) -> None:
-        """Fill the list pane for a sidebar entry: a category's posts, or the problem files."""
+        """Fill the list pane for a sidebar entry: a category's posts, or the problem files.
+
+        With only unread posts shown, posts already in the list stay while `keep_selection` holds, unless
+        `refilter` asks to drop the read ones now.
+        """
         showing_problems = entry is not None and entry.kind is EntryKind.PROBLEMS
         had_focus = self.focused in (self.article_list, self.problem_list)
         self.problem_list.display = showing_problems
@@ -129,13 +152,30 @@ class MainScreen(Screen[None]):
             self.problem_list.set_problems(library.problems)
         else:
             name = entry.name if entry is not None else ALL
-            self.article_list.set_posts(
-                library.view(name),
-                keep_selection=keep_selection,
-                empty_message=self._empty_message(library, name, loading, folder_name),
+            empty_message = (
+                f"The folder {folder_name} is gone; krant is waiting for it to come back."
+                if self.folder_missing
+                else self._empty_message(library, name, loading, folder_name)
             )
+            posts = library.view(name)
+            if self.only_unread and self.unread is not None:
+                posts = self._unread_only(posts, keep_shown=keep_selection and not refilter)
+                if library.view(name):
+                    where = "" if name == ALL else f" in {name}"
+                    empty_message = f"No unread posts{where} (U shows all posts)."
+            self.article_list.set_posts(posts, keep_selection=keep_selection, empty_message=empty_message)
         if had_focus:
             (self.problem_list if showing_problems else self.article_list).focus()
+
+    def _unread_only(self, posts: Sequence[Post], *, keep_shown: bool) -> list[Post]:
+        """The unread posts; with `keep_shown`, also those already in the list, so a post the user just
+        read does not vanish from under the cursor before they go elsewhere."""
+        assert self.unread is not None
+        is_unread = self.unread.is_unread
+        if not keep_shown:
+            return [post for post in posts if is_unread(post)]
+        shown = {post.path for post in self.article_list.posts}
+        return [post for post in posts if is_unread(post) or post.path in shown]
 
     @staticmethod
     def _empty_message(library: Library, name: str, loading: bool, folder_name: str) -> str:

@@ -14,6 +14,8 @@ from tui.posts import Post
 from tui.widgets.line_list import CursorList
 
 MARKER_WIDTH = 2
+NEW_MARKER = "✚"
+"""Marks a post that arrived while krant runs, until it is seen (unread posts have "●")."""
 COLUMNS: tuple[tuple[int, str, int], ...] = (
     (90, "%Y-%m-%d %H:%M", 12),
     (60, "%y-%m-%d %H:%M", 10),
@@ -59,6 +61,8 @@ class ArticleList(CursorList):
         self._by_date = True
         self.is_unread: Callable[[Post], bool] | None = None
         """Set by read state: unread rows get a marker and bold text. None: no marker column content."""
+        self.is_new: Callable[[Post], bool] | None = None
+        """Set by live updates: posts that arrived while krant runs get the new marker until seen."""
 
     @property
     def posts(self) -> Sequence[Post]:
@@ -135,6 +139,12 @@ class ArticleList(CursorList):
         self.move_cursor(index)
         return True
 
+    def _marker(self, post: Post, unread: bool) -> str:
+        """The marker column: new (arrived while krant runs, not yet seen) before unread."""
+        if self.is_new is not None and self.is_new(post):
+            return NEW_MARKER + " "
+        return "● " if unread else " " * MARKER_WIDTH
+
     def render_row(self, index: int, width: int, style: Style) -> list[Segment]:
         post = self._posts[index]
         unread = self.is_unread is not None and self.is_unread(post)
@@ -144,7 +154,7 @@ class ArticleList(CursorList):
         category_style = style + self.get_component_rich_style("article-list--category", partial=True)
         date_format, category_width = next((form, cells) for least, form, cells in COLUMNS if width >= least)
         segments = [
-            Segment("● " if unread else " " * MARKER_WIDTH, style),
+            Segment(self._marker(post, unread), style),
             Segment(post.date.astimezone().strftime(date_format), date_style),
             Segment("  ", style),
             Segment(fit(", ".join(post.categories), category_width), category_style),

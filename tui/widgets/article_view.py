@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from markdown_it import MarkdownIt
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Markdown, Static
 
 from tui.messages import Article
@@ -37,12 +39,28 @@ def describe_age(moment: datetime, now: datetime) -> str:
     return "just now"
 
 
-def bounded_markdown(text: str, limit: int = MAX_MARKDOWN_CHARS) -> tuple[str, bool]:
-    """The text cut at a paragraph break before `limit` characters, and whether it was cut."""
-    if len(text) <= limit:
-        return text, False
-    cut = text.rfind("\n\n", 0, limit)
-    return text[: cut if cut > limit // 2 else limit], True
+MAX_MARKDOWN_BLOCKS = 250
+"""Each paragraph, list item, table row and cell becomes widgets (milliseconds each, worse than linear
+for lists): 60,000 characters of `* x` lines or table cells froze the UI for half a minute. Cut after this
+many."""
+
+
+def bounded_markdown(
+    text: str, limit: int = MAX_MARKDOWN_CHARS, blocks: int = MAX_MARKDOWN_BLOCKS
+) -> tuple[str, bool]:
+    """The text cut at a paragraph break before `limit` characters or at the line of the block that
+    goes past `blocks` (as the Markdown widget's parser sees them), and whether it was cut."""
+    cut = len(text) > limit
+    if cut:
+        end = text.rfind("\n\n", 0, limit)
+        text = text[: end if end > limit // 2 else limit]
+    opened = 0
+    for token in MarkdownIt("gfm-like").parse(text):
+        if token.nesting == 1:
+            opened += 1
+            if opened > blocks and token.map:
+                return "".join(text.splitlines(keepends=True)[: token.map[0]]).rstrip(), True
+    return text, cut
 
 
 class ArticleView(VerticalScroll):
@@ -63,9 +81,12 @@ class ArticleView(VerticalScroll):
         Binding("j", "scroll_down", "Scroll down", show=False, id="article.down"),
         Binding("k", "scroll_up", "Scroll up", show=False, id="article.up"),
         Binding("space", "page_down", "Page down", show=False, id="article.page-down"),
-        Binding("n", "app.next_article", "Next", id="article.next"),
-        Binding("p", "app.previous_article", "Previous", id="article.previous"),
+        Binding("n", "app.next_article", "Next unread", id="article.next"),
+        Binding("p", "app.previous_article", "Previous unread", id="article.previous"),
     ]
+
+    class EndReached(Message):
+        """Space was pressed with the end of the article already in view: time for the next one."""
 
     def __init__(
         self,
@@ -80,6 +101,9 @@ class ArticleView(VerticalScroll):
         self._placeholder = placeholder
         self.post: Post | None = None
         """The post shown (or being read), if any."""
+        self._notes: list[str] = []
+        self.loaded = False
+        """Whether the post's body is shown (not still being read)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self._placeholder), id="article-placeholder")
@@ -99,20 +123,27 @@ class ArticleView(VerticalScroll):
     def clear(self) -> None:
         """Back to the placeholder (no article)."""
         self.post = None
+        self.loaded = False
         self._show_parts(False)
 
     def show_reading(self, post: Post) -> None:
         """Show the post's header at once while its body is read in a thread."""
         self.post = post
+        self.loaded = False
         self._show_header(post)
+        self._notes = ["Reading…"]
         self.query_one("#article-notes", Static).update(Text("Reading…"))
         self.query_one("#article-body", Markdown).update("")
         self.scroll_home(animate=False, immediate=True)
         self._show_parts(True)
 
-    def show_article(self, article: Article) -> None:
-        """Show a read article: header, any notes about what was left out, and the body."""
+    def show_article(self, article: Article, *, keep_scroll: bool = False) -> None:
+        """Show a read article: header, any notes about what was left out, and the body.
+
+        With `keep_scroll` (the open article's file changed), the reader stays where they were.
+        """
         self.post = article.post
+        self.loaded = True
         self._show_header(article.post)
         notes: list[str] = []
         body = ""
@@ -125,11 +156,28 @@ class ArticleView(VerticalScroll):
                 notes.append(f"The article is long; showing the first {len(body):,} characters.")
             if not body.strip() and article.error is None:
                 notes.append("This article has no text.")
+        self._notes = notes
         notes_widget = self.query_one("#article-notes", Static)
         notes_widget.update(Text("\n".join(notes)))
         notes_widget.display = bool(notes)
-        self.query_one("#article-body", Markdown).update(body)
-        self.scroll_home(animate=False, immediate=True)
+        updated = self.query_one("#article-body", Markdown).update(body)
+        if not keep_scroll:
+            self.scroll_home(animate=False, immediate=True)
+            return
+        where = self.scroll_y
+
+        async def restore() -> None:
+            await updated
+            self.call_after_refresh(self.scroll_to, y=where, animate=False, immediate=True)
+
+        self.call_later(restore)
+
+    def add_note(self, note: str) -> None:
+        """Add a line to the notes above the body (the file was removed, say), keeping the article."""
+        self._notes = [*self._notes, note]
+        notes_widget = self.query_one("#article-notes", Static)
+        notes_widget.update(Text("\n".join(self._notes)))
+        notes_widget.display = True
 
     def _show_header(self, post: Post) -> None:
         self.query_one("#article-title", Static).update(Text(post.title))
@@ -144,6 +192,10 @@ class ArticleView(VerticalScroll):
         self.query_one("#article-facts", Static).update(facts)
 
     def action_page_down(self) -> None:
+        if self.is_vertical_scroll_end:
+            if self.loaded:
+                self.post_message(self.EndReached())
+            return
         self.scroll_page_down(animate=False)
 
     @on(Markdown.LinkClicked)

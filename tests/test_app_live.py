@@ -1,0 +1,372 @@
+"""Live updates through the real app and watcher: files written, rewritten, renamed and deleted while krant
+runs, and what the user then sees (rows, counts, selection, the open article, markers and notices)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from ui_helpers import (
+    amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
+    fixed_clock,
+    screen_text,
+    wait_article,
+    wait_loaded,
+    write_post,
+)
+
+from tui.app import KrantApp, make_app
+from tui.index import PostIndex
+from tui.live import LiveUpdates, arrival_notice
+from tui.locations import Locations
+from tui.messages import FolderChanged
+from tui.posts import Post
+from tui.widgets.article_list import NEW_MARKER
+from tui.widgets.sidebar import EntryKind
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
+
+WIDE = (160, 40)
+TIMEOUT = 15.0
+
+SEED = [
+    ("2024-01-05-vijf.md", "Vijf", "2024-01-05 10:00:00", "buitenland"),
+    ("2024-01-04-vier.md", "Vier", "2024-01-04 10:00:00", "sport"),
+    ("2024-01-03-drie.md", "Drie", "2024-01-03 10:00:00", "buitenland"),
+    ("2024-01-02-twee.md", "Twee", "2024-01-02 10:00:00", "binnenland"),
+    ("2024-01-01-een.md", "Een", "2024-01-01 10:00:00", "sport"),
+]
+
+
+def seed(tmp_path: Path) -> Path:
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    for name, title, when, category in SEED:
+        write_post(folder, name, title, when, category, body=f"<p>De tekst van {title}.</p>")
+    return folder
+
+
+def live_app(folder: Path, base: Path, **options: object) -> KrantApp:
+    return make_app(folder, locations=Locations.under(base), clock=fixed_clock, watch=True, **options)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
+    """Let the app run until a condition holds, or a generous timeout passes; whether it held."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+async def started(pilot: Pilot[None], app: KrantApp) -> None:
+    await wait_loaded(pilot, app)
+    assert await until(pilot, lambda: app.live.mode is not None)
+
+
+def titles(app: KrantApp) -> list[str]:
+    return [post.title for post in app.main.article_list.posts]
+
+
+def counts(app: KrantApp) -> dict[str, int]:
+    return {
+        entry.name: entry.total for entry in app.main.sidebar.entries if entry.kind is not EntryKind.PROBLEMS
+    }
+
+
+def row(app: KrantApp, title: str) -> str:
+    """The screen line of a post's row in the list (sidebar and article pane beside it included)."""
+    lines = [line for line in screen_text(app).splitlines() if f"  {title}" in line]
+    assert lines, f"no row for {title!r} on screen"
+    return lines[0]
+
+
+def notices(app: KrantApp) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def select(pilot: Pilot[None], app: KrantApp, title: str) -> None:
+    articles = app.main.article_list
+    articles.focus()
+    while articles.selected_post is not None and articles.selected_post.title != title:
+        await pilot.press("j")
+    assert articles.selected_post is not None
+
+
+async def test_arrival_notice_wording():
+    assert arrival_notice(Counter({"buitenland": 1})) == "1 new post in buitenland"
+    assert arrival_notice(Counter({"buitenland": 3})) == "3 new posts in buitenland"
+    assert (
+        arrival_notice(Counter({"sport": 2, "buitenland": 3})) == "5 new posts: 3 in buitenland, 2 in sport"
+    )
+    assert arrival_notice(Counter({"a": 1, "b": 1, "c": 1, "d": 2})) == "5 new posts in 4 categories"
+
+
+async def test_new_post_appears_marked_counted_and_announced_once(tmp_path: Path):
+    folder = seed(tmp_path)
+    app = live_app(folder, tmp_path)
+    changes: list[FolderChanged] = []
+    hook = lambda message: changes.append(message) if isinstance(message, FolderChanged) else None  # noqa: E731
+    async with app.run_test(size=WIDE, message_hook=hook) as pilot:
+        await started(pilot, app)
+        assert NEW_MARKER not in screen_text(app)
+        write_post(folder, "2024-01-06-zes.md", "Zes nieuw", "2024-01-06 10:00:00", "buitenland")
+        write_post(folder, "2024-01-06-zeven.md", "Zeven nieuw", "2024-01-06 09:00:00", "buitenland")
+        write_post(folder, "2024-01-06-acht.md", "Acht nieuw", "2024-01-06 08:00:00", "sport")
+        assert await until(pilot, lambda: "Acht nieuw" in titles(app) and "Zes nieuw" in titles(app))
+        assert counts(app) == {"All": 8, "binnenland": 1, "buitenland": 4, "sport": 3}
+        for title in ("Zes nieuw", "Zeven nieuw", "Acht nieuw"):
+            assert NEW_MARKER in row(app, title)
+        for title in ("Vijf", "Drie"):
+            assert NEW_MARKER not in row(app, title)
+        assert await until(pilot, lambda: any("new post" in text for text in notices(app)))
+        await pilot.pause(app.live.notice_delay + 0.3)
+        announced = [text for text in notices(app) if "new post" in text]
+        assert announced == ["3 new posts: 2 in buitenland, 1 in sport"]
+        assert changes, "the changes reached the app as messages"
+
+
+async def test_cursor_passing_over_a_new_post_marks_it_seen(tmp_path: Path):
+    folder = seed(tmp_path)
+    app = live_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, app)
+        await select(pilot, app, "Vier")
+        write_post(folder, "2024-01-06-zes.md", "Zes nieuw", "2024-01-06 10:00:00", "buitenland")
+        assert await until(pilot, lambda: "Zes nieuw" in titles(app))
+        await pilot.pause()
+        assert NEW_MARKER in row(app, "Zes nieuw")
+        await pilot.press("g")
+        await pilot.pause()
+        assert app.main.article_list.selected_post.title == "Zes nieuw"
+        assert NEW_MARKER not in row(app, "Zes nieuw")
+
+
+async def test_post_arriving_above_keeps_the_cursor_on_its_post_and_screen_row(tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    for number in range(80):
+        write_post(
+            folder,
+            f"2023-{number:03d}.md",
+            f"Bericht {number:03d}",
+            f"2023-06-01 10:{number % 60:02d}:00" if number < 60 else f"2023-05-31 10:{number - 60:02d}:00",
+            "sport",
+        )
+    app = live_app(folder, tmp_path)
+    async with app.run_test(size=(160, 24)) as pilot:
+        await started(pilot, app)
+        articles = app.main.article_list
+        await select(pilot, app, "Bericht 020")
+        for _ in range(8):
+            await pilot.press("j")
+        before = articles.selected_post
+        screen_row = articles.cursor - articles.scroll_offset.y
+        assert articles.scroll_offset.y > 0, "the list is scrolled, so a jump would show"
+        line_before = row(app, before.title)
+        for number in range(3):
+            write_post(
+                folder, f"2024-new-{number}.md", f"Nieuw {number}", f"2024-01-0{number + 1} 10:00:00", "sport"
+            )
+        assert await until(pilot, lambda: len(app.library) == 83)
+        await pilot.pause()
+        assert articles.selected_post.path == before.path
+        assert articles.cursor - articles.scroll_offset.y == screen_row
+        assert row(app, before.title) == line_before
+
+
+async def test_rewritten_post_updates_its_row_and_the_open_article(tmp_path: Path):
+    folder = seed(tmp_path)
+    app = live_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, app)
+        await select(pilot, app, "Drie")
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        assert "De tekst van Drie." in screen_text(app)
+        write_post(
+            folder,
+            "2024-01-03-drie.md",
+            "Drie herschreven",
+            "2024-01-03 10:00:00",
+            "buitenland",
+            body="<p>Een geheel nieuwe tekst.</p>",
+        )
+        assert await until(pilot, lambda: "Een geheel nieuwe tekst." in screen_text(app))
+        assert "Drie herschreven" in titles(app)
+        assert "Drie" not in titles(app)
+        assert app.main.article_list.selected_post.title == "Drie herschreven"
+        assert NEW_MARKER not in row(app, "Drie herschreven")
+        assert app.article_view.post.title == "Drie herschreven"
+
+
+async def test_renamed_and_moved_post_keeps_its_selection_and_open_article(tmp_path: Path):
+    folder = seed(tmp_path)
+    app = live_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, app)
+        await select(pilot, app, "Drie")
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        articles = app.main.article_list
+        key = articles.selected_post.key
+        renamed = folder / "2024-01-03-drie-hernoemd.md"
+        os.rename(folder / "2024-01-03-drie.md", renamed)
+        assert await until(pilot, lambda: app.library.get(renamed) is not None)
+        await pilot.pause()
+        assert articles.selected_post.path == renamed
+        assert articles.selected_post.key == key
+        assert app.article_view.post.path == renamed
+        assert NEW_MARKER not in row(app, "Drie")
+
+        (folder / "archief").mkdir()
+        moved = folder / "archief" / renamed.name
+        os.rename(renamed, moved)
+        assert await until(pilot, lambda: app.library.get(moved) is not None)
+        await pilot.pause()
+        assert articles.selected_post.path == moved
+        assert app.article_view.post.path == moved
+        assert titles(app) == ["Vijf", "Vier", "Drie", "Twee", "Een"]
+        assert NEW_MARKER not in screen_text(app)
+        await pilot.pause(app.live.notice_delay + 0.3)
+        assert not [text for text in notices(app) if "new post" in text]
+
+
+async def test_deleting_the_open_post_says_removed_and_keeps_the_article(tmp_path: Path):
+    folder = seed(tmp_path)
+    app = live_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, app)
+        await select(pilot, app, "Drie")
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        (folder / "2024-01-03-drie.md").unlink()
+        assert await until(pilot, lambda: "Drie" not in titles(app))
+        assert await until(pilot, lambda: "was removed from the folder" in screen_text(app))
+        text = screen_text(app)
+        assert "De tekst van Drie." in text
+        assert app.article_view.post.title == "Drie"
+        assert counts(app) == {"All": 4, "binnenland": 1, "buitenland": 1, "sport": 2}
+
+
+async def test_folder_deleted_and_created_again(tmp_path: Path):
+    folder = seed(tmp_path)
+    saved = tmp_path / "saved"
+    shutil.copytree(folder, saved)
+    app = live_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, app)
+        shutil.rmtree(folder)
+        assert await until(pilot, lambda: "is gone; krant is waiting for it" in screen_text(app))
+        assert len(app.library) == 0
+        assert titles(app) == []
+        shutil.copytree(saved, folder)
+        assert await until(pilot, lambda: titles(app) == ["Vijf", "Vier", "Drie", "Twee", "Een"])
+        assert "is gone" not in screen_text(app)
+        assert NEW_MARKER not in screen_text(app), "the same posts are not new"
+        write_post(folder, "2024-01-06-zes.md", "Zes nieuw", "2024-01-06 10:00:00", "buitenland")
+        assert await until(pilot, lambda: "Zes nieuw" in titles(app))
+
+
+async def test_half_written_file_ends_as_a_post_not_a_problem(tmp_path: Path):
+    folder = seed(tmp_path)
+    app = live_app(folder, tmp_path)
+    path = folder / "2024-01-07-traag.md"
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, app)
+        with open(path, "w", encoding="utf-8") as file:
+            file.write('---\ntitle: "Traag geschreven"\ndate: 2024-01-07 10:00:00\n')
+            file.flush()
+            # Left open and quiet: the watcher reads it as it is, a broken post.
+            assert await until(pilot, lambda: any(p.path == path for p in app.library.problems))
+            file.write("category: sport\n---\n<p>Eindelijk klaar.</p>\n")
+        assert await until(pilot, lambda: isinstance(app.library.get(path), Post))
+        assert app.library.problems == []
+        assert "Traag geschreven" in titles(app)
+        assert "Problems" not in counts(app)
+
+
+async def test_polling_follows_the_folder_too(tmp_path: Path):
+    folder = seed(tmp_path)
+    app = live_app(folder, tmp_path, poll=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, app)
+        assert app.live.mode == "polling"
+        write_post(folder, "2024-01-06-zes.md", "Zes nieuw", "2024-01-06 10:00:00", "buitenland")
+        (folder / "2024-01-01-een.md").unlink()
+        assert await until(pilot, lambda: titles(app) == ["Zes nieuw", "Vijf", "Vier", "Drie", "Twee"])
+        assert NEW_MARKER in row(app, "Zes nieuw")
+
+
+async def test_a_burst_of_files_is_coalesced_and_the_ui_keeps_answering(tmp_path: Path):
+    folder = seed(tmp_path)
+    app = live_app(folder, tmp_path)
+    changes: list[FolderChanged] = []
+    hook = lambda message: changes.append(message) if isinstance(message, FolderChanged) else None  # noqa: E731
+    async with app.run_test(size=WIDE, message_hook=hook) as pilot:
+        await started(pilot, app)
+        for number in range(400):
+            write_post(folder, f"burst-{number:03d}.md", f"Golf {number:03d}", "2023-01-01 10:00:00", "sport")
+        assert await until(pilot, lambda: len(app.library) == 405, timeout=30)
+        assert len(changes) < 40, f"{len(changes)} messages for 400 files"
+        await pilot.press("G")
+        await pilot.pause()
+        assert app.main.article_list.cursor == 404
+        await pilot.pause(app.live.notice_delay + 0.3)
+        assert [text for text in notices(app) if "new post" in text] == ["400 new posts in sport"]
+
+
+async def test_live_changes_are_written_to_the_search_index(tmp_path: Path):
+    folder = seed(tmp_path)
+    app = live_app(folder, tmp_path)
+    index = PostIndex(folder, None)
+    app.live = LiveUpdates(app, poll=False, index=index)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, app)
+        path = write_post(
+            folder, "2024-01-06-zes.md", "Zes", "2024-01-06 10:00:00", "sport", body="<p>zeldzaamwoord</p>"
+        )
+        assert await until(pilot, lambda: "Zes" in titles(app))
+        assert [hit.path for hit in index.search("zeldzaamwoord")] == [path]
+        path.unlink()
+        assert await until(pilot, lambda: "Zes" not in titles(app))
+        assert index.search("zeldzaamwoord") == []
+    index.close()
+
+
+async def test_quitting_stops_the_watcher_and_its_threads(tmp_path: Path):
+    folder = seed(tmp_path)
+    before = set(threading.enumerate())
+    app = live_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, app)
+        assert any(thread.name.startswith("krant-watch") for thread in threading.enumerate())
+    left = [thread for thread in threading.enumerate() if thread not in before and thread.is_alive()]
+    deadline = time.monotonic() + 5
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = [thread for thread in left if thread.is_alive()]
+    assert [
+        thread.name
+        for thread in left
+        if "krant-watch" in thread.name
+        or "Observer" in type(thread).__name__
+        or "Emitter" in type(thread).__name__
+    ] == []
+
+
+async def test_no_watcher_when_watch_is_off(tmp_path: Path):
+    folder = seed(tmp_path)
+    app = make_app(folder, locations=Locations.under(tmp_path), clock=fixed_clock, watch=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        assert app.live.mode is None
+        assert not any(thread.name.startswith("krant-watch") for thread in threading.enumerate())
