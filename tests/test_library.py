@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tui.library import ALL, Library
+from tui.library import ALL, BULK_FROM, Library
 from tui.posts import Post, Problem
 
 ROOT = Path("/posts")
@@ -144,3 +144,32 @@ def test_load_reads_posts_and_problems_from_a_folder(posts_folder: Path, write_p
     library = Library.load(posts_folder)
     assert [each.title for each in library.posts] == ["Good"]
     assert [problem.relpath for problem in library.problems] == ["bad.md"]
+
+
+def test_one_big_batch_gives_what_one_file_at_a_time_gives() -> None:
+    """A batch of BULK_FROM or more posts is sorted once; the library and the change must not differ."""
+    rng = random.Random(7)
+    results: list[Post | Problem] = []
+    for number in range(BULK_FROM * 3):
+        name = f"{rng.randrange(BULK_FROM * 2)}.md"  # some paths repeat: later results replace earlier
+        if rng.random() < 0.1:
+            results.append(Problem(ROOT / name, name, "broken"))
+        else:
+            hours = rng.choice([0, 0, 1, -3, number])
+            categories = tuple(rng.sample(["a", "b", "c", "d"], rng.randrange(1, 3)))
+            results.append(post(name, hours, categories, published=rng.random() > 0.1, title=str(number)))
+    start = [post("0.md", 2), post("zz.md", 0), post("1.md", 0)]
+    bulk, single = Library(ROOT), Library(ROOT)
+    bulk.apply(start)
+    single.apply(start)
+    bulk_change = bulk.apply(results)
+    single_changes = [single.apply([result]) for result in results]
+    assert [(p.path, p.title) for p in bulk.posts] == [(p.path, p.title) for p in single.posts]
+    assert bulk.categories() == single.categories()
+    assert bulk.problems == single.problems
+    for category, _count in bulk.categories():
+        assert bulk.view(category) == single.view(category)
+    assert bulk_change.added == tuple(p for c in single_changes for p in c.added)
+    assert bulk_change.updated == tuple(p for c in single_changes for p in c.updated)
+    assert bulk_change.removed == tuple(p for c in single_changes for p in c.removed)
+    assert bulk_change.problems_changed

@@ -7,12 +7,16 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 from tui.posts import Post, Problem, find_post_files, read_post
 
 ALL = "All"
 """The name of the view that holds every post."""
+BULK_FROM = 64
+"""From this many new posts in one `apply`, they are appended and everything sorted once, not inserted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +43,9 @@ class Library:
     root: Path
     include_unpublished: bool = False
     _by_path: dict[Path, Post] = field(default_factory=dict)
-    _ordered: list[tuple[tuple[float, str], Post]] = field(default_factory=list)
+    _keys: list[tuple[float, str]] = field(default_factory=list)
+    """Every shown post's `sort_key`, ascending; `_posts` holds the posts in the same order."""
+    _posts: list[Post] = field(default_factory=list)
     _problems: dict[Path, Problem] = field(default_factory=dict)
     _category_counts: Counter[str] = field(default_factory=Counter)
     _views: dict[str, list[Post]] = field(default_factory=dict)
@@ -64,7 +70,7 @@ class Library:
         return sorted(self._problems.values(), key=lambda problem: problem.relpath)
 
     def __len__(self) -> int:
-        return len(self._ordered)
+        return len(self._posts)
 
     def get(self, path: Path) -> Post | None:
         return self._by_path.get(path)
@@ -78,9 +84,9 @@ class Library:
         cached = self._views.get(category)
         if cached is None:
             if category == ALL:
-                cached = [post for _key, post in self._ordered]
+                cached = self._posts.copy()
             else:
-                cached = [post for _key, post in self._ordered if category in post.categories]
+                cached = [post for post in self._posts if category in post.categories]
             self._views[category] = cached
         return cached
 
@@ -92,20 +98,31 @@ class Library:
         updated: list[Post] = []
         removed: list[Post] = []
         problems_changed = False
+        # New posts are placed in order once at the end (one sort for a big batch); a path seen twice
+        # in one batch replaces its pending post.
+        pending: dict[Path, Post] = {}
         for result in results:
-            old = self._drop(result.path)
+            path = result.path
+            old = pending.pop(path, None)
+            if old is not None:
+                del self._by_path[path]
+            else:
+                old = self._drop(path)
             if isinstance(result, Problem) or (not result.published and not self.include_unpublished):
                 if old is not None:
                     removed.append(old)
                 if isinstance(result, Problem):
-                    problems_changed |= self._problems.get(result.path) != result
-                    self._problems[result.path] = result
+                    problems_changed |= self._problems.get(path) != result
+                    self._problems[path] = result
                     continue
-                problems_changed |= self._problems.pop(result.path, None) is not None
+                problems_changed |= self._problems.pop(path, None) is not None
                 continue
-            problems_changed |= self._problems.pop(result.path, None) is not None
-            self._insert(result)
+            if self._problems:
+                problems_changed |= self._problems.pop(path, None) is not None
+            self._by_path[path] = result
+            pending[path] = result
             (updated if old is not None else added).append(result)
+        self._place(list(pending.values()))
         return self._changed(Change(tuple(added), tuple(updated), tuple(removed), problems_changed))
 
     def remove(self, paths: Iterable[Path]) -> Change:
@@ -139,21 +156,35 @@ class Library:
             self._views.clear()
         return change
 
-    def _insert(self, post: Post) -> None:
-        self._by_path[post.path] = post
-        bisect.insort(self._ordered, (post.sort_key, post), key=lambda item: item[0])
-        self._category_counts.update(post.categories)
+    def _place(self, posts: list[Post]) -> None:
+        """Put posts (already in `_by_path`) in newest-first order and count their categories."""
+        if not posts:
+            return
+        self._category_counts.update(chain.from_iterable(post.categories for post in posts))
+        if len(posts) < BULK_FROM:
+            for post in posts:
+                key = post.sort_key
+                index = bisect.bisect_right(self._keys, key)
+                self._keys.insert(index, key)
+                self._posts.insert(index, post)
+            return
+        # A stable sort keeps a new post after an old one with an equal key, as insertion would.
+        pairs = list(zip(self._keys, self._posts, strict=True))
+        pairs.extend((post.sort_key, post) for post in posts)
+        pairs.sort(key=itemgetter(0))
+        self._keys = [key for key, _post in pairs]
+        self._posts = [post for _key, post in pairs]
 
     def _drop(self, path: Path) -> Post | None:
         post = self._by_path.pop(path, None)
         if post is None:
             return None
-        sort_key = post.sort_key
-        index = bisect.bisect_left(self._ordered, sort_key, key=lambda item: item[0])
-        while index < len(self._ordered) and self._ordered[index][1].path != path:
+        index = bisect.bisect_left(self._keys, post.sort_key)
+        while index < len(self._posts) and self._posts[index].path != path:
             index += 1
-        if index < len(self._ordered):
-            del self._ordered[index]
+        if index < len(self._posts):
+            del self._keys[index]
+            del self._posts[index]
         self._category_counts.subtract(post.categories)
         for category in post.categories:
             if self._category_counts[category] <= 0:
