@@ -365,3 +365,29 @@ async def test_the_store_is_closed_on_quit(tmp_path: Path):
         await pilot.press("q")
         await pilot.pause()
     assert not state.persistent
+
+
+class TroubledState(ReadState):
+    """An in-memory store whose notice the test sets, as a store that stops saving would."""
+
+    trouble: str | None = None
+
+    @property
+    def notice(self) -> str | None:
+        return self.trouble
+
+
+async def test_a_new_store_notice_is_shown_once_when_it_appears(tmp_path: Path):
+    folder = make_folder(tmp_path)
+    state = TroubledState.in_memory(folder)
+    app = new_app(folder, tmp_path, read_state=state)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        assert not app._notifications
+        state.trouble = "Could not save read marks [b]disk full[/b]; krant will keep trying."
+        await pilot.press("m")
+        await pilot.press("m")
+        await pilot.pause()
+        warnings = [each for each in app._notifications if each.severity == "warning"]
+        assert [each.message for each in warnings] == [state.trouble]
+        assert "[b]disk full[/b]" in " ".join(screen_text(app).split())
