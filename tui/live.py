@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 
 CHUNK = 500
 """Files read per message: a burst of thousands shows up in steps and never holds the UI for long."""
+SETTLE = 0.03
+"""Seconds of quiet before the watcher reports a batch. Files are reported when closed, so a short wait
+still turns a burst into few batches (the watcher reports at most every `tui.watch.MAX_DELAY` seconds while
+events keep coming) and a single new post shows sooner than with the watcher's default."""
 NOTICE_DELAY = 1.5
 """Seconds over which arrivals are gathered into one notice ("3 new posts in buitenland")."""
 
@@ -109,7 +113,7 @@ class LiveUpdates:
         with self._lock:
             if self._stopped or self._watcher is not None:
                 return
-            self._watcher = FolderWatcher(self._root, self._on_changes, poll=self._poll)
+            self._watcher = FolderWatcher(self._root, self._on_changes, poll=self._poll, settle=SETTLE)
             notice = self._watcher.start()
         if notice:
             self._app.post_message(FolderChanged(notice=notice))
