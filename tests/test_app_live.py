@@ -370,3 +370,31 @@ async def test_no_watcher_when_watch_is_off(tmp_path: Path):
         await wait_loaded(pilot, app)
         assert app.live.mode is None
         assert not any(thread.name.startswith("krant-watch") for thread in threading.enumerate())
+
+
+async def test_open_article_rewritten_keeps_the_reader_s_place(tmp_path: Path):
+    folder = seed(tmp_path)
+    long = "".join(f"<p>Alinea {number}.</p>" for number in range(200))
+    write_post(folder, "2024-01-03-drie.md", "Drie", "2024-01-03 10:00:00", "buitenland", body=long)
+    app = live_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, app)
+        await select(pilot, app, "Drie")
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        for _ in range(3):
+            await pilot.press("space")
+        await pilot.pause()
+        place = app.article_view.scroll_y
+        assert place > 0
+        write_post(
+            folder,
+            "2024-01-03-drie.md",
+            "Drie",
+            "2024-01-03 10:00:00",
+            "buitenland",
+            body=long + "<p>Slot.</p>",
+        )
+        assert await until(pilot, lambda: "Slot." in str(app.article_view.query_one("#article-body").source))
+        await pilot.pause(0.2)
+        assert app.article_view.scroll_y == place
