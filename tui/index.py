@@ -25,7 +25,7 @@ from tui.posts import Post, Problem
 from tui.render import plain_text
 from tui.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, fts_query, parse_snippet
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when the tables or what is stored in them change: an index of another version is rebuilt."""
 SEARCH_LIMIT = 200
 SNIPPET_WORDS = 12
@@ -42,12 +42,15 @@ CREATE TABLE files (
     size INTEGER NOT NULL,
     mtime REAL NOT NULL,
     stamp REAL NOT NULL,            -- the post's date as a timestamp, for newest-first order
-    relpath TEXT NOT NULL,
+    offset INTEGER,                 -- the date's UTC offset in seconds
+    date TEXT,                      -- the date as ISO text, only when stamp and offset cannot restore it
+    relpath TEXT,                   -- NULL when it is `file` as UTF-8 text
     reason TEXT,                    -- set for a Problem; the post fields below are then NULL
-    title TEXT, date TEXT, categories TEXT, link TEXT, image TEXT, layout TEXT,
-    published INTEGER, is_html INTEGER, warnings TEXT, key TEXT
+    title TEXT, categories TEXT, link TEXT, image TEXT, layout TEXT,
+    published INTEGER, is_html INTEGER, warnings TEXT,
+    key TEXT                        -- NULL when it is 'link:' and the link
 );
-CREATE INDEX files_newest ON files (stamp DESC, relpath);
+CREATE INDEX files_newest ON files (stamp DESC);
 CREATE VIRTUAL TABLE search USING fts5 (
     title, body, tokenize = "unicode61 remove_diacritics 2"
 );
@@ -55,8 +58,8 @@ PRAGMA user_version = {SCHEMA_VERSION};
 """
 
 _COLUMNS = (
-    "file, size, mtime, stamp, relpath, reason, title, date, categories, link, image, layout, published,"
-    " is_html, warnings, key"
+    "file, size, mtime, stamp, offset, date, relpath, reason, title, categories, link, image, layout,"
+    " published, is_html, warnings, key"
 )
 _SEPARATOR = "\x1f"
 """Between categories: clean_line has removed every control character from them."""
@@ -205,14 +208,21 @@ class PostIndex:
             self._reset_after(error)
             return 0
 
-    def load(self) -> list[Post | Problem]:
-        """Every indexed post (newest first) and problem, built from the index without reading files."""
+    def load(self, limit: int | None = None, skip: int = 0) -> list[Post | Problem]:
+        """Indexed posts (newest first) and problems, built from the index without reading files.
+
+        `limit` and `skip` take a slice of that order, so the newest can be shown before the rest is built.
+        """
         try:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM files ORDER BY stamp DESC, relpath").fetchall()
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM files ORDER BY stamp DESC, id LIMIT ? OFFSET ?",
+                (-1 if limit is None else limit, skip),
+            ).fetchall()
         except sqlite3.DatabaseError as error:
             self._reset_after(error)
             return []
-        return [self._from_row(row) for row in rows]
+        rebuild = _RowReader(self.root)
+        return [rebuild(row) for row in rows]
 
     def stamps(self) -> dict[Path, tuple[int, float]]:
         """The size and mtime of every indexed file, to compare with what the folder holds now."""
@@ -223,6 +233,15 @@ class PostIndex:
             return {}
         root = self.root
         return {root / os.fsdecode(file): (size, mtime) for file, size, mtime in rows}
+
+    def file_stamps(self) -> dict[str, tuple[int, float]]:
+        """`stamps()` keyed by each file's path below the root as text (no Path built: 100,000 are slow)."""
+        try:
+            rows = self._db.execute("SELECT file, size, mtime FROM files").fetchall()
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+            return {}
+        return {os.fsdecode(file): (size, mtime) for file, size, mtime in rows}
 
     def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
         """Posts whose title or body holds every word of `text`, newest first, with a snippet each.
@@ -280,7 +299,7 @@ class PostIndex:
                 )
                 db.executemany("DELETE FROM files WHERE file = ?", files)
                 db.executemany(
-                    f"INSERT INTO files (id, doc, {_COLUMNS}) VALUES ({', '.join('?' * 18)})", rows
+                    f"INSERT INTO files (id, doc, {_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows
                 )
                 db.executemany("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", texts)
         except sqlite3.DatabaseError as error:
@@ -311,16 +330,34 @@ class PostIndex:
 
     @staticmethod
     def _row(number: int, file: bytes, result: Post | Problem) -> tuple:
-        """The `files` row of a result (id, doc, then _COLUMNS)."""
+        """The `files` row of a result (id, doc, then _COLUMNS); what can be derived is left NULL."""
+        relpath = None if _decoded(file) == result.relpath else result.relpath
         if isinstance(result, Problem):
             try:
                 info = os.stat(result.path)
                 size, mtime = info.st_size, info.st_mtime
             except OSError:
                 size, mtime = MISSING, MISSING
-            empty = (None,) * 10
-            return (number, _doc_id(0, number), file, size, mtime, 0, result.relpath, result.reason, *empty)
-        stamp = result.date.timestamp()
+            empty = (None,) * 9
+            return (
+                number,
+                _doc_id(0, number),
+                file,
+                size,
+                mtime,
+                0,
+                None,
+                None,
+                relpath,
+                result.reason,
+                *empty,
+            )
+        when = result.date
+        stamp = when.timestamp()
+        delta = when.utcoffset()
+        offset = None if delta is None else int(delta.total_seconds())
+        text = None if offset is not None and _restores(stamp, offset, when) else when.isoformat()
+        link = result.link
         return (
             number,
             _doc_id(stamp, number),
@@ -328,44 +365,70 @@ class PostIndex:
             result.size,
             result.mtime,
             stamp,
-            result.relpath,
+            offset,
+            text,
+            relpath,
             None,
             result.title,
-            result.date.isoformat(),
             _SEPARATOR.join(result.categories),
-            result.link,
+            link,
             result.image,
             result.layout,
             result.published,
             result.is_html,
             json.dumps(result.warnings, ensure_ascii=False) if result.warnings else None,
-            result.key,
+            None if link and result.key == "link:" + link else result.key,
         )
 
-    # Rows to posts ------------------------------------------------------------------------
 
-    def _from_row(self, row: tuple) -> Post | Problem:
-        (file, size, mtime, _stamp, relpath, reason, title, date, categories, link, image, layout,
+class _RowReader:
+    """Turns `files` rows back into Posts and Problems, sharing the strings and zones many rows repeat."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._folders: dict[str, Path] = {}
+
+    def _path(self, name: str) -> Path:
+        folder, slash, base = name.rpartition("/")
+        if not slash:
+            return self.root / name
+        parent = self._folders.get(folder)
+        if parent is None:
+            parent = self._folders[folder] = self.root / folder
+        return parent / base
+
+    def __call__(self, row: tuple) -> Post | Problem:
+        (file, size, mtime, stamp, offset, date, relpath, reason, title, categories, link, image, layout,
          published, is_html, warnings, key) = row  # fmt: skip
-        path = self.root / os.fsdecode(file)
+        name = os.fsdecode(file)
+        path = self._path(name)
+        if relpath is None:
+            relpath = name
         if reason is not None:
             return Problem(path, relpath, reason)
         return Post(
-            path=path,
-            relpath=relpath,
-            title=title,
-            date=_date(date),
-            categories=_categories(categories),
-            link=link,
-            image=image,
-            layout=_interned(layout),
-            published=bool(published),
-            is_html=bool(is_html),
-            size=size,
-            mtime=mtime,
-            warnings=tuple(json.loads(warnings)) if warnings else (),
-            key=key,
+            path,
+            relpath,
+            title,
+            _date(stamp, offset, date),
+            _categories(categories),
+            link,
+            image,
+            _interned(layout),
+            bool(published),
+            bool(is_html),
+            size,
+            mtime,
+            tuple(json.loads(warnings)) if warnings else (),
+            ("link:" + link if link else "") if key is None else key,
         )
+
+
+def _decoded(file: bytes) -> str | None:
+    try:
+        return file.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _doc_id(timestamp: float, number: int) -> int:
@@ -378,7 +441,7 @@ def _doc_id(timestamp: float, number: int) -> int:
 
 # Sharing the few distinct values 100,000 posts hold keeps the list small in memory.
 _CATEGORY_TUPLES: dict[str, tuple[str, ...]] = {}
-_ZONES: dict[str, timezone] = {}
+_ZONES: dict[int, timezone] = {}
 
 
 def _categories(stored: str) -> tuple[str, ...]:
@@ -394,15 +457,28 @@ def _interned(value: str | None) -> str | None:
     return sys.intern(value) if value is not None and len(value) < 40 else value
 
 
-def _date(stored: str) -> datetime:
-    """An ISO date back to an aware datetime, sharing one tzinfo object per offset."""
-    moment = datetime.fromisoformat(stored)
-    if moment.tzinfo is None:
-        return moment
-    offset = stored[-6:]
+def _date(stamp: float, offset: int | None, text: str | None) -> datetime:
+    """A stored date back to an aware datetime, sharing one tzinfo object per offset."""
+    if text is not None:
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            return moment
+        offset = int((moment.utcoffset() or timedelta()).total_seconds())
+        return moment.replace(tzinfo=_zone(offset))
+    return datetime.fromtimestamp(stamp, _zone(offset or 0))
+
+
+def _restores(stamp: float, offset: int, when: datetime) -> bool:
+    """Whether stamp and offset give the date back exactly (not for sub-second offsets, odd years)."""
+    try:
+        again = _date(stamp, offset, None)
+    except (OverflowError, ValueError, OSError):
+        return False
+    return again == when and again.utcoffset() == when.utcoffset()
+
+
+def _zone(offset: int) -> timezone:
     zone = _ZONES.get(offset)
     if zone is None:
-        delta = moment.utcoffset() or timedelta()
-        zone = UTC if not delta else timezone(delta)
-        _ZONES[offset] = zone
-    return moment.replace(tzinfo=zone)
+        zone = _ZONES[offset] = UTC if not offset else timezone(timedelta(seconds=offset))
+    return zone

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.index import PostIndex, search_text
-from tui.posts import Post, PostText, Problem, find_post_files, read_post, read_post_text
+from tui.posts import Post, PostText, Problem, find_post_entries, find_post_files, read_post, read_post_text
 
 BATCH_SIZE = 500
 """Files per batch after the first (and per task sent to a worker process)."""
@@ -30,6 +30,8 @@ FIRST_BATCH = 200
 """The first batch of a cold start is small, so the newest posts are on screen quickly."""
 WORKERS = 2
 """Worker processes for a cold start; reading is CPU-bound (YAML, decoding), so threads would not help."""
+WARM_FIRST = 1_000
+"""The first batch of a warm start: the newest posts the index knows; the rest follow in a second batch."""
 PARALLEL_FROM = 3_000
 """Fewer files than this are read in this thread: starting worker processes would cost more."""
 
@@ -74,9 +76,9 @@ def load_batches(
     Always yields at least one batch, and the last one is `finished`. With an index, what is read is
     also stored in it (with its search text), and vanished files are removed from it.
     """
-    known = index.load() if index is not None else []
-    if index is not None and known:
-        yield from _warm(root, index, known, batch_size, workers)
+    newest = index.load(limit=WARM_FIRST) if index is not None else []
+    if index is not None and newest:
+        yield from _warm(root, index, newest, batch_size, workers)
         return
     paths = newest_first(list(find_post_files(root)))
     if not paths:
@@ -86,25 +88,36 @@ def load_batches(
 
 
 def _warm(
-    root: Path, index: PostIndex, known: list[Post | Problem], batch_size: int, workers: int
+    root: Path, index: PostIndex, newest: list[Post | Problem], batch_size: int, workers: int
 ) -> Iterator[LoadBatch]:
-    yield LoadBatch(tuple(known), 0, len(known))
-    stamps = index.stamps()
+    """Everything the index knows (the newest first, on their own), then what changed in the folder."""
+    known = len(index) if len(newest) >= WARM_FIRST else len(newest)
+    yield LoadBatch(tuple(newest), 0, known)
+    if len(newest) >= WARM_FIRST:
+        rest = index.load(skip=len(newest))
+        if rest:
+            yield LoadBatch(tuple(rest), 0, known)
+        del rest
+    stamps = index.file_stamps()
     changed: list[Path] = []
-    found: set[Path] = set()
-    for path in find_post_files(root):
-        found.add(path)
+    found: set[str] = set()
+    prefix = os.path.join(root, "")
+    for entry in find_post_entries(root):
+        # Compared as text below the root: building 100,000 Paths would cost more than the stat calls.
+        name = entry.path[len(prefix) :] if entry.path.startswith(prefix) else entry.path
+        found.add(name)
         try:
-            info = os.stat(path)
+            info = entry.stat()
             now = (info.st_size, info.st_mtime)
         except OSError:
             now = None
-        if now is None or stamps.get(path) != now:
-            changed.append(path)
-    removed = tuple(path for path in stamps if path not in found)
-    if removed and index is not None:
-        index.remove(removed)
+        if now is None or stamps.get(name) != now:
+            changed.append(Path(entry.path))
+    removed = tuple(root / name for name in stamps if name not in found)
     total = len(found)
+    del stamps, found
+    if removed:
+        index.remove(removed)
     done = total - len(changed)
     if removed or not changed:
         yield LoadBatch((), done, total, removed)

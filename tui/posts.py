@@ -120,19 +120,26 @@ def find_post_files(root: Path) -> Iterator[Path]:
 
     Only regular files are yielded; pipes, sockets and devices are never opened.
     """
+    for entry in find_post_entries(root):
+        yield Path(entry.path)
+
+
+def find_post_entries(root: Path) -> Iterator[os.DirEntry[str]]:
+    """`find_post_files` as directory entries: no Path is built, and `entry.stat()` is one call."""
     seen_dirs: set[tuple[int, int]] = set()
-    stack = [root]
+    stack = [os.fspath(root)]
     while stack:
         folder = stack.pop()
         try:
-            info = folder.stat()
+            info = os.stat(folder)
         except OSError:
             continue
         if (info.st_dev, info.st_ino) in seen_dirs:
             continue
         seen_dirs.add((info.st_dev, info.st_ino))
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name, reverse=True)
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name, reverse=True)
         except OSError:
             continue
         for entry in entries:
@@ -140,9 +147,9 @@ def find_post_files(root: Path) -> Iterator[Path]:
                 continue
             try:
                 if entry.is_dir(follow_symlinks=True):
-                    stack.append(Path(entry.path))
+                    stack.append(entry.path)
                 elif is_candidate_name(entry.name) and entry.is_file(follow_symlinks=True):
-                    yield Path(entry.path)
+                    yield entry
             except OSError:
                 continue
 
