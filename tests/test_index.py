@@ -205,3 +205,62 @@ def test_removed_files_and_folders_leave_the_index(folder: Path, locations: Loca
 def test_the_index_does_not_import_textual() -> None:
     code = "import sys, tui.index, tui.loader, tui.search; sys.exit('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_every_field_of_a_post_survives_the_index(tmp_path: Path, locations: Locations) -> None:
+    """Schema 2 leaves derivable columns NULL and stores dates as numbers; nothing may change on the way."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    root = tmp_path / "posts"
+    odd = root / os.fsdecode(b"caf\xe9.md")
+    moments = [
+        datetime(2019, 5, 15, 14, 57, 28, tzinfo=timezone(timedelta(hours=2))),
+        datetime(2019, 5, 15, 14, 57, 28, 123456, tzinfo=UTC),
+        datetime(2019, 5, 15, 14, 57, 28),  # naive
+        datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        datetime(2019, 1, 1, tzinfo=timezone(timedelta(seconds=3601, microseconds=5))),
+    ]
+    posts = [
+        Post(
+            root / "news/_posts/a.md",
+            "news/_posts/a.md",
+            "A",
+            moments[0],
+            ("news",),
+            "https://x/a",
+            key="link:https://x/a",
+        ),
+        Post(
+            root / "b.html",
+            "b.html",
+            "B",
+            moments[1],
+            ("x", "y"),
+            None,
+            "img.jpg",
+            "post",
+            False,
+            False,
+            12,
+            3.5,
+            ("a warning",),
+            "post:abc",
+        ),
+        Post(odd, "caf\\xe9.md", "C", moments[2], ("z",), "https://x/c", key="something else"),
+        Post(root / "d.md", "d.md", "D", moments[3], ("z",), "", key=""),
+        Post(root / "e.md", "e.md", "E", moments[4], ("z",)),
+    ]
+    problem = Problem(root / "sub/broken.md", "sub/broken.md", "empty file")
+    index = PostIndex.open(root, locations)
+    index.update([*posts, problem])
+    loaded = index.load()
+    for original in posts:
+        again = next(result for result in loaded if result.path == original.path)
+        assert isinstance(again, Post)
+        for name in original.__slots__:
+            assert getattr(again, name) == getattr(original, name), name
+        assert again.date.utcoffset() == original.date.utcoffset()
+        assert (again.date.tzinfo is None) == (original.date.tzinfo is None)
+    assert problem in loaded
+    assert index.load(limit=2) + index.load(skip=2) == loaded
+    assert index.load(limit=1)[0].path == posts[1].path  # the newest

@@ -139,10 +139,12 @@ def find_post_entries(root: Path) -> Iterator[os.DirEntry[str]]:
         seen_dirs.add((info.st_dev, info.st_ino))
         try:
             with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda entry: entry.name, reverse=True)
+                entries = sorted(scan, key=lambda entry: entry.name)
         except OSError:
             continue
-        for entry in entries:
+        while entries:
+            # Popped, newest name first, so an entry (and the stat it caches) is freed once used.
+            entry = entries.pop()
             if entry.name.startswith("."):
                 continue
             try:
