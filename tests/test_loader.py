@@ -153,3 +153,16 @@ def test_a_broken_worker_pool_falls_back_to_reading_here(
 
 def test_an_empty_folder_gives_one_finished_batch(tmp_path: Path) -> None:
     assert list(load_batches(tmp_path)) == [LoadBatch((), 0, 0)]
+
+
+def test_a_warm_start_gives_the_newest_posts_first_then_the_rest(
+    folder: Path, index: PostIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    list(load_batches(folder, index=index))
+    monkeypatch.setattr(loader, "WARM_FIRST", 5)
+    warm = list(load_batches(folder, index=index))
+    expected = Library.load(folder)
+    assert [result.path for result in warm[0].results] == [post.path for post in expected.posts[:5]]
+    assert len(warm[0].results) + len(warm[1].results) == 41 and warm[0].total == 41
+    assert same_library(library_from(warm, folder), expected)
+    assert warm[-1].finished
