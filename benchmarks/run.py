@@ -77,24 +77,25 @@ class Terminal:
             [TMUX, "-L", SOCKET, *arguments], capture_output=True, text=True, check=False
         ).stdout
 
-    def screen(self) -> str:
-        return self._tmux("capture-pane", "-p")
+    def screen(self, styled: bool = False) -> str:
+        """The visible text; `styled` keeps colours, since moving the cursor only changes a highlight."""
+        return self._tmux("capture-pane", "-p", *(["-e"] if styled else []))
 
-    def wait_for(self, condition, timeout: float = 120.0) -> float | None:
+    def wait_for(self, condition, timeout: float = 120.0, styled: bool = False) -> float | None:
         """Seconds since start until condition(screen) holds, or None on timeout."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
-            if condition(self.screen()):
+            if condition(self.screen(styled)):
                 return time.perf_counter() - self.started
             time.sleep(0.01)
         return None
 
     def key_latency_ms(self, key: str) -> float | None:
         """Time from a key press until the screen looks different."""
-        before = self.screen()
+        before = self.screen(styled=True)
         self.started = time.perf_counter()
         self._tmux("send-keys", key)
-        seconds = self.wait_for(lambda text: text != before, timeout=5)
+        seconds = self.wait_for(lambda text: text != before, timeout=5, styled=True)
         return None if seconds is None else seconds * 1000
 
     def peak_rss_mb(self) -> float | None:
