@@ -32,7 +32,8 @@ PYTHON = sys.executable
 KRANT = shutil.which("krant", path=str(Path(PYTHON).parent)) or shutil.which("krant")
 TMUX = shutil.which("tmux")
 SOCKET = f"krant-bench-{os.getpid()}"
-PROGRESS = re.compile(r"\b\d[\d,.]*\s*/\s*\d[\d,.]*\b|\d+\s*%|[Ll]oading|[Ii]ndexing|[Rr]eading")
+# The app's progress ("Reading 1,200 of 100,000"); not `n/m`, which the sidebar's unread counts also show.
+PROGRESS = re.compile(r"\d+\s*%|[Ll]oading|[Ii]ndexing|[Rr]eading")
 
 
 def import_textual_seconds() -> float:
