@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from tui.posts import PostText, read_post_text
 from tui.render import (
     MAX_BODY_CHARS,
+    MAX_SEARCH_CHARS,
     is_safe_link,
     looks_like_html,
     plain_text,
@@ -171,3 +173,24 @@ def test_plain_text_is_tag_free_for_searching() -> None:
         "Syrië",
         "Syrië",
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['<a x="' * 200_000, "<" * 1_000_000, "<img " * 200_000, "<script " * 200_000],
+    ids=["unclosed-attributes", "bare-less-than", "unclosed-img", "unclosed-script"],
+)
+def test_search_text_of_unclosed_tags_is_made_in_linear_time(body: str) -> None:
+    """Tag patterns that scan to the end from every `<` took hours on these; the index hung on them."""
+
+    def hung(_signal: int, _frame: object) -> None:
+        raise TimeoutError("plain_text did not finish within 20 s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        text = plain_text(body, is_html=True)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert len(text) <= MAX_SEARCH_CHARS  # only the start of a huge body is indexed

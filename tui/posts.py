@@ -45,7 +45,7 @@ _HEADING = re.compile(
     r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$|<h1\b[^>]*>(.*?)</h1>|<title>(.*?)</title>",
     re.IGNORECASE | re.MULTILINE | re.DOTALL,
 )
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")
 
 
 @dataclass(frozen=True, slots=True)

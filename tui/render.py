@@ -32,18 +32,19 @@ _HTML_HINT = re.compile(
     r"section|article|html|body)\b",
     re.IGNORECASE,
 )
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMG_TAG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
 _TINY_SIZE = re.compile(r"""\b(?:width|height)\s*=\s*["']?\s*[01](?:px)?\s*["'\s/>]""", re.IGNORECASE)
 _TRACKER_SRC = re.compile(
     r"""src\s*=\s*["']?[^"'\s>]*(?:feedburner\.com/~r/|/pixel|/track|/beacon|doubleclick\.net)""",
     re.IGNORECASE,
 )
 _SCRIPT_OR_STYLE = re.compile(
-    r"<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL
+    r"<(script|style|noscript|template)\b[^<>]*>.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL
 )
 _LINK_TARGET = re.compile(r"""(\b(?:href|src)\s*=\s*)(["']?)\s*([^"'\s>]*)""", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
+# `[^<>]` rather than `[^>]`: a body of many `<` and no `>` would otherwise take quadratic time.
+_TAG = re.compile(r"<[^<>]*>")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -152,7 +153,12 @@ def render_body(body: str, *, is_html: bool, max_seconds: float = MAX_RENDER_SEC
     return RenderedBody(text=text, truncated=truncated, notes=tuple(notes))
 
 
+MAX_SEARCH_CHARS = 200_000
+"""Only the start of a longer body is indexed for search."""
+
+
 def plain_text(body: str, *, is_html: bool) -> str:
     """A cheap, tag-free text of a body for searching; not for display."""
+    body = body[:MAX_SEARCH_CHARS]
     text = _strip_tags(_SCRIPT_OR_STYLE.sub(" ", body)) if is_html else body
     return clean_text(repair_mojibake(text))
