@@ -12,6 +12,7 @@ ratios, never pass/fail. Timings are wall-clock on a possibly busy machine: comp
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -31,7 +32,6 @@ from generate import generate  # noqa: E402
 PYTHON = sys.executable
 KRANT = shutil.which("krant", path=str(Path(PYTHON).parent)) or shutil.which("krant")
 TMUX = shutil.which("tmux")
-SOCKET = f"krant-bench-{os.getpid()}"
 # The app's progress ("Reading 1,200 of 100,000"); not `n/m`, which the sidebar's unread counts also show.
 PROGRESS = re.compile(r"\d+\s*%|[Ll]oading|[Ii]ndexing|[Rr]eading")
 
@@ -57,6 +57,8 @@ def core_probe(folder: Path, home: Path) -> dict[str, float]:
 class Terminal:
     """krant running in a detached tmux session, read with capture-pane."""
 
+    _runs = itertools.count()
+
     def __init__(self, folder: Path, home: Path) -> None:
         environment = {
             "XDG_CACHE_HOME": str(home / "cache"),
@@ -66,16 +68,19 @@ class Terminal:
             "TERM": "xterm-256color",
         }
         settings = [f"{key}={value}" for key, value in environment.items()]
+        # A server per run: the previous one may still be exiting, and a new session on it then fails.
+        self.socket = f"krant-bench-{os.getpid()}-{next(Terminal._runs)}"
         self.started = time.perf_counter()
         subprocess.run(
-            [TMUX, "-L", SOCKET, "new", "-d", "-x", "120", "-y", "40", "env", *settings, KRANT, str(folder)],
+            [TMUX, "-L", self.socket, "new", "-d", "-x", "120", "-y", "40"]
+            + ["env", *settings, str(KRANT), str(folder)],
             check=True,
         )
         self.pid = int(self._tmux("list-panes", "-F", "#{pane_pid}").strip())
 
     def _tmux(self, *arguments: str) -> str:
         return subprocess.run(
-            [TMUX, "-L", SOCKET, *arguments], capture_output=True, text=True, check=False
+            [TMUX, "-L", self.socket, *arguments], capture_output=True, text=True, check=False
         ).stdout
 
     def screen(self, styled: bool = False) -> str:
