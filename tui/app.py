@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -13,23 +15,26 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.commands import CategoryCommands
+from tui.index import PostIndex
 from tui.library import ALL, Change, Library
 from tui.live import LiveUpdates
 from tui.loader import load_batches
 from tui.locations import Locations
-from tui.messages import Article, ArticleLoaded, FolderChanged, LoadFailed, PostsLoaded
+from tui.messages import Article, ArticleLoaded, FolderChanged, LoadFailed, PostsLoaded, SearchFinished
 from tui.posts import Post, Problem, read_post_text
 from tui.render import is_safe_link, render_body
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.reader import ReaderScreen
+from tui.searching import SearchMode
 from tui.settings import SettingsStore
 from tui.state import ReadState
 from tui.unread import UnreadCounts, find_unread, next_with_unread
 from tui.widgets.article_view import ArticleView
 from tui.widgets.line_list import CursorList
 from tui.widgets.problem_list import ProblemList
+from tui.widgets.search_bar import SearchBar
 from tui.widgets.sidebar import EntryKind, Sidebar, SidebarEntry
 
 MARKS_REFRESH_SECONDS = 3.0
@@ -49,6 +54,7 @@ class KrantApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("slash", "search", "Search", key_display="/", id="app.search"),
         Binding("o", "open_link", "Browser", id="app.open-link"),
         Binding("y", "copy_link", "Copy link", id="app.copy-link"),
         Binding(
@@ -83,6 +89,7 @@ class KrantApp(App[None]):
         locations: Locations,
         clock: Callable[[], datetime],
         read_state: ReadState,
+        index: PostIndex,
         include_unpublished: bool = False,
         watch: bool = True,
         poll: bool = False,
@@ -95,7 +102,13 @@ class KrantApp(App[None]):
         """Whether a folder watcher follows the folder while krant runs."""
         self.poll = poll
         self.library = Library(folder, include_unpublished)
-        self.live = LiveUpdates(self, poll=poll)
+        self.index = index
+        """The folder's post index: the first screen on a warm start, and search; closed on quit."""
+        self._index_notice_shown: str | None = None
+        self._loader_idle = threading.Event()
+        self._loader_idle.set()
+        self.live = LiveUpdates(self, poll=poll, index=index)
+        self.search = SearchMode(self, index)
         self.settings_store = SettingsStore(locations.config_dir)
         self.read_state = read_state
         """Which posts are read; closed when the app ends. Marks change only through `unread`."""
@@ -106,6 +119,8 @@ class KrantApp(App[None]):
         self.loading = True
         """True until the first full read of the folder is done."""
         self._progress: tuple[int, int] = (0, 0)
+        self._checking = False
+        """A warm start: the index's posts are shown while the folder is checked against it."""
         self._request = 0
         self.title = f"krant — {folder.name or folder}"
         self.sub_title = "Reading posts…"
@@ -124,6 +139,7 @@ class KrantApp(App[None]):
             self.theme = loaded.settings.theme
         self.watch(self, "theme", self._remember_theme, init=False)
         self._show_state_notice()
+        self._show_index_notice()
         self.set_interval(MARKS_REFRESH_SECONDS, self._refresh_marks)
 
     @on(MainScreen.Ready)
@@ -134,6 +150,10 @@ class KrantApp(App[None]):
 
     def on_unmount(self) -> None:
         self.live.stop()
+        self.workers.cancel_group(self, "load")
+        self._loader_idle.wait(timeout=30)  # the loader writes to the index until its current batch is done
+        self.search.close()
+        self.index.close()
         self.read_state.close()
 
     def _remember_theme(self, theme: str) -> None:
@@ -156,19 +176,30 @@ class KrantApp(App[None]):
     @work(thread=True, exit_on_error=False, group="load", name="load folder")
     def _load_folder(self) -> None:
         worker = get_current_worker()
-        if self.watch_folder:
-            self.live.start()  # before reading, so that nothing changed during the read is missed
-        for batch in load_batches(self.folder):
-            if worker.is_cancelled:
-                return
-            self.post_message(PostsLoaded(batch))
+        self._loader_idle.clear()
+        try:
+            if self.watch_folder:
+                self.live.start()  # before reading, so that nothing changed during the read is missed
+            checking = len(self.index) > 0
+            with closing(load_batches(self.folder, index=self.index)) as batches:
+                for batch in batches:
+                    if worker.is_cancelled:
+                        return
+                    self.post_message(PostsLoaded(batch, checking=checking))
+        finally:
+            self._loader_idle.set()
 
     @on(PostsLoaded)
     def _posts_loaded(self, message: PostsLoaded) -> None:
         batch = message.batch
         self._progress = (batch.done, batch.total)
+        self._checking = message.checking
         self.loading = not batch.finished
-        self.apply_results(batch.results)
+        if batch.removed:
+            self.remove_paths(batch.removed)
+        if batch.results or not batch.removed:
+            self.apply_results(batch.results)
+        self._show_index_notice()
         if not self.loading:
             self.live.load_finished()
 
@@ -203,15 +234,23 @@ class KrantApp(App[None]):
         """Redraw sidebar, list and header from the library, keeping the selection where it is."""
         self.unread.library_changed(self.library, change)
         self.main.show_library(self.library, loading=self.loading, folder_name=self.folder.name)
+        self.search.library_changed()
+        self.sub_title = self._status()
+
+    def refresh_status(self) -> None:
+        """Say in the header how loading goes, what the library holds, or what a search found."""
         self.sub_title = self._status()
 
     def _status(self) -> str:
         if self.live.folder_gone:
             return "The folder is gone; waiting for it"
+        if self.search.active:
+            return self.search.status()
         only_unread = " · only unread shown" if self.main.only_unread else ""
         if self.loading:
             done, total = self._progress
-            return (f"Reading {done:,} of {total:,}" if total else "Reading posts…") + only_unread
+            verb = "Checking" if self._checking else "Reading"
+            return (f"{verb} {done:,} of {total:,}" if total else "Reading posts…") + only_unread
         parts = [f"{len(self.library):,} posts", f"{len(self.library.categories()):,} categories"]
         if self.library.problems:
             parts.append(f"{len(self.library.problems):,} problems")
@@ -222,6 +261,7 @@ class KrantApp(App[None]):
 
     @on(CursorList.Highlighted, "#sidebar")
     def _category_highlighted(self, message: CursorList.Highlighted) -> None:
+        self.search.leave(restore=False)
         self._show_selected_entry(keep_selection=False)
 
     def _show_selected_entry(self, *, keep_selection: bool, refilter: bool = False) -> None:
@@ -322,6 +362,9 @@ class KrantApp(App[None]):
     def action_close_article(self) -> None:
         if self.reader is not None:
             self.pop_screen()
+        elif self.search.active and self.focused is not self.main.article_view:
+            self.search.leave()
+            return
         self.main.article_list.focus()
 
     def next_index(self, posts: Sequence[Post], index: int, step: int) -> int | None:
@@ -356,11 +399,15 @@ class KrantApp(App[None]):
                 target = self.next_index(articles.posts, -1 if step > 0 else len(articles.posts), step)
                 if target is not None:
                     where = "the list" if entry is None or entry.kind is EntryKind.ALL else entry.name
+                    where = "the results" if self.search.active else where
                     ends = ("bottom", "top") if step > 0 else ("top", "bottom")
                     self.notify(f"At the {ends[0]}: on from the {ends[1]} of {where}.", markup=False)
             if target is not None:
                 self._go_to_row(target, open_it=current is not None)
                 return
+        if self.search.active:
+            self.notify("No unread posts among the results.", markup=False)
+            return
         self._step_elsewhere(entry, step, open_it=current is not None)
 
     def _step_elsewhere(self, entry: SidebarEntry | None, step: int, *, open_it: bool) -> None:
@@ -397,6 +444,39 @@ class KrantApp(App[None]):
         articles.move_cursor(index)
         if open_it:
             self._start_reading(articles.posts[index])
+
+    # Search ----------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """`/`: the search box above the list (from an article on its own screen too)."""
+        if self.reader is not None:
+            self.pop_screen()
+            self.call_after_refresh(self.search.enter)
+        elif self.screen is self.main:
+            self.search.enter()
+
+    @on(SearchBar.Search)
+    def _search_typed(self, message: SearchBar.Search) -> None:
+        self.search.search(message.query)
+
+    @on(SearchBar.ToResults)
+    def _search_to_results(self, message: SearchBar.ToResults) -> None:
+        self.search.focus_results()
+
+    @on(SearchBar.Leave)
+    def _search_left(self, message: SearchBar.Leave) -> None:
+        self.search.leave()
+
+    @on(SearchFinished)
+    def _search_finished(self, message: SearchFinished) -> None:
+        self.search.finished(message)
+
+    def _show_index_notice(self) -> None:
+        """Tell the user once when the post index had to be rebuilt or cannot be kept."""
+        notice = self.index.notice
+        if notice and notice != self._index_notice_shown:
+            self.notify(notice, title="Post index", severity="warning", markup=False, timeout=10)
+        self._index_notice_shown = notice
 
     # Read state ------------------------------------------------------------------------------
 
@@ -514,6 +594,7 @@ class KrantApp(App[None]):
         )
         yield SystemCommand("Copy link", "Copy the article's link to the clipboard", self.action_copy_link)
         yield SystemCommand("Help", "Show all keys", self.action_help)
+        yield SystemCommand("Search", "Search the titles and text of every post", self.action_search)
         yield SystemCommand(
             "Mark category read", "Mark every post in this category as read", self.action_mark_category_read
         )
@@ -529,10 +610,13 @@ def make_app(
     watch: bool = True,
     poll: bool = False,
     read_state: ReadState | None = None,
+    index: PostIndex | None = None,
 ) -> KrantApp:
     """Build the app with its parts: tests pass a tmp folder, tmp locations and a fixed clock.
 
-    The read state is opened from `locations.state_dir` unless one is given; the app closes it on quit.
+    The read state is opened from `locations.state_dir` and the post index from `locations.cache_dir`
+    unless they are given; the app closes both on quit. Opening the index is a file open (a broken one is
+    moved aside at once); filling it happens in the load worker.
     """
     locations = locations or Locations.default()
     return KrantApp(
@@ -540,6 +624,7 @@ def make_app(
         locations=locations,
         clock=clock or local_now,
         read_state=read_state or ReadState.open(folder, locations.state_dir),
+        index=index if index is not None else PostIndex.open(folder, locations),
         include_unpublished=include_unpublished,
         watch=watch,
         poll=poll,

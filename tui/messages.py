@@ -10,14 +10,17 @@ from textual.message import Message
 from tui.loader import LoadBatch
 from tui.posts import Post, Problem
 from tui.render import RenderedBody
+from tui.search import SearchHit
 
 
 class PostsLoaded(Message):
     """A batch of freshly read files from the folder loader, to be applied to the library."""
 
-    def __init__(self, batch: LoadBatch) -> None:
+    def __init__(self, batch: LoadBatch, *, checking: bool = False) -> None:
         super().__init__()
         self.batch = batch
+        self.checking = checking
+        """The batch comes from a warm start: the index's posts are shown while the folder is checked."""
 
 
 class LoadFailed(Message):
@@ -71,3 +74,14 @@ class FolderChanged(Message):
         """After the whole folder was read again: every file it holds; anything else in the library goes."""
         self.notice = notice
         """A one-line message for the user (plain text), such as the watcher falling back to polling."""
+
+
+class SearchFinished(Message):
+    """A search ran in a thread; `request` tells the latest search from stale ones."""
+
+    def __init__(self, request: int, query: str, hits: tuple[SearchHit, ...]) -> None:
+        super().__init__()
+        self.request = request
+        self.query = query
+        self.hits = hits
+        """Matching files, newest first by the index, then title-only matches of posts not indexed yet."""

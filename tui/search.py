@@ -7,6 +7,8 @@ no database, so they can be tested on their own.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,3 +84,50 @@ def _one_line(text: str) -> str:
     lead = " " if text[:1].isspace() else ""
     trail = " " if text[-1:].isspace() else ""
     return lead + cleaned + trail
+
+
+def fold(text: str) -> str:
+    """Text as the index compares it: accents dropped and case folded (`Syrië` → `syrie`)."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def title_hit(path: Path, title: str, terms: list[str]) -> SearchHit | None:
+    """A hit when the title holds every term (`terms` folded, the last one a prefix), else None.
+
+    For posts the index does not hold yet: the title is the snippet, its matching words highlighted.
+    """
+    if not terms or not all(term in fold(title) for term in terms):  # cheap test before splitting words
+        return None
+    *whole, last = terms
+    wanted = set(whole)
+    found: set[str] = set()
+    spans: list[tuple[int, int]] = []
+    for match in _WORD.finditer(title):
+        word = fold(match[0])
+        hit = [term for term in wanted if term == word]
+        if word.startswith(last):
+            hit.append(last)
+        if hit:
+            found.update(hit)
+            spans.append(match.span())
+    if found != wanted | {last}:
+        return None
+    snippet = clean_line(title)
+    if snippet != title:  # cleaning moved characters: keep the title, drop the highlights
+        spans = []
+    return SearchHit(path, snippet, tuple(spans))
+
+
+def title_hits(text: str, posts: Iterable[tuple[Path, str]], skip: set[Path]) -> Iterator[SearchHit]:
+    """Hits among `(path, title)` pairs whose paths are not in `skip`, in the order given."""
+    terms = [fold(term) for term in query_terms(text)]
+    if not terms:
+        return
+    for path, title in posts:
+        if path not in skip:
+            hit = title_hit(path, title, terms)
+            if hit is not None:
+                yield hit

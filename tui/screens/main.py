@@ -18,6 +18,7 @@ from tui.unread import UnreadCounts
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
 from tui.widgets.problem_list import ProblemList
+from tui.widgets.search_bar import SearchBar
 from tui.widgets.sidebar import EntryKind, Sidebar, SidebarEntry
 
 WIDE_COLUMNS = 120
@@ -55,12 +56,15 @@ class MainScreen(Screen[None]):
         """Whether the list shows only unread posts (and those read since the category was shown)."""
         self.folder_missing = False
         """Set by live updates while the posts folder is gone: the empty list says krant waits for it."""
+        self.searching = False
+        """While True the list shows search results (see `tui.searching`), which library changes leave be."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="panes"):
             yield Sidebar(id="sidebar")
             with Vertical(id="list-pane"):
+                yield SearchBar(id="search")
                 yield ArticleList(id="articles")
                 yield ProblemList(id="problems")
             yield ArticleView(self._clock, id="article")
@@ -68,6 +72,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.problem_list.display = False
+        self.search_bar.display = False
         if self.unread is not None:
             self.article_list.is_unread = self.unread.is_unread
         self.article_list.focus()
@@ -92,6 +97,10 @@ class MainScreen(Screen[None]):
     @property
     def article_list(self) -> ArticleList:
         return self.query_one(ArticleList)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
 
     @property
     def problem_list(self) -> ProblemList:
@@ -142,8 +151,10 @@ class MainScreen(Screen[None]):
         """Fill the list pane for a sidebar entry: a category's posts, or the problem files.
 
         With only unread posts shown, posts already in the list stay while `keep_selection` holds, unless
-        `refilter` asks to drop the read ones now.
+        `refilter` asks to drop the read ones now. While searching, the results stay.
         """
+        if self.searching:
+            return
         showing_problems = entry is not None and entry.kind is EntryKind.PROBLEMS
         had_focus = self.focused in (self.article_list, self.problem_list)
         self.problem_list.display = showing_problems

@@ -44,6 +44,7 @@ class ArticleList(CursorList):
         "article-list--date",
         "article-list--category",
         "article-list--snippet",
+        "article-list--match",
     }
 
     DEFAULT_CSS = """
@@ -51,6 +52,7 @@ class ArticleList(CursorList):
         & > .article-list--date { color: $text-muted; }
         & > .article-list--category { color: $text-secondary; }
         & > .article-list--snippet { color: $text-muted; }
+        & > .article-list--match { color: $text-accent; text-style: bold; }
     }
     """
 
@@ -58,6 +60,7 @@ class ArticleList(CursorList):
         super().__init__(name=name, id=id, classes=classes)
         self._posts: Sequence[Post] = ()
         self._snippets: Sequence[str] | None = None
+        self._highlights: Sequence[Sequence[tuple[int, int]]] | None = None
         self._by_date = True
         self.is_unread: Callable[[Post], bool] | None = None
         """Set by read state: unread rows get a marker and bold text. None: no marker column content."""
@@ -81,6 +84,7 @@ class ArticleList(CursorList):
         posts: Sequence[Post],
         *,
         snippets: Sequence[str] | None = None,
+        highlights: Sequence[Sequence[tuple[int, int]]] | None = None,
         by_date: bool = True,
         keep_selection: bool = True,
         empty_message: str | None = None,
@@ -91,6 +95,7 @@ class ArticleList(CursorList):
         Args:
             posts: The rows, in display order.
             snippets: An extra text per row (such as a search match), or None.
+            highlights: Per row, (start, end) character offsets in its snippet to emphasise.
             by_date: The posts are in `Post.sort_key` order, so a post can be found by bisection.
             keep_selection: Follow the selected post; otherwise start again at the top.
             empty_message: What to say when there are no posts.
@@ -100,6 +105,7 @@ class ArticleList(CursorList):
         previous = self.selected_post
         screen_row = self.cursor - self.scroll_offset.y
         self._posts, self._snippets, self._by_date = posts, snippets, by_date
+        self._highlights = highlights
         if not keep_selection or previous is None:
             self.rows_changed(cursor=0, top=0 if not keep_selection else None)
             return
@@ -161,9 +167,39 @@ class ArticleList(CursorList):
             Segment("  ", style),
         ]
         room = width - sum(segment.cell_length for segment in segments)
+        snippet = self._snippets[index] if self._snippets is not None and index < len(self._snippets) else ""
+        if snippet:
+            # The match in context matters more than the whole title: the title gets at most 2/5.
+            title_room = min(cell_len(post.title), max(12, room * 2 // 5))
+            segments.append(Segment(fit(post.title, title_room), style))
+            spans = self._highlights[index] if self._highlights is not None else ()
+            segments.append(Segment("  ", style))
+            segments += self._snippet_segments(snippet, spans, room - title_room - 2, style)
+            return segments
         title = post.title if cell_len(post.title) <= room else fit(post.title, room)
         segments.append(Segment(title, style))
-        if self._snippets is not None and index < len(self._snippets) and self._snippets[index]:
-            snippet_style = style + self.get_component_rich_style("article-list--snippet", partial=True)
-            segments.append(Segment("  " + self._snippets[index], snippet_style))
+        return segments
+
+    def _snippet_segments(
+        self, snippet: str, spans: Sequence[tuple[int, int]], room: int, style: Style
+    ) -> list[Segment]:
+        """The snippet for `room` cells, matches emphasised; cut at the front if the first would not show."""
+        if room <= 0:
+            return []
+        start = 0
+        if spans and cell_len(snippet[: spans[0][1]]) > room:
+            start = max(0, spans[0][0] - room // 4)
+            space = snippet.find(" ", start, spans[0][0])  # begin with a whole word
+            start = space + 1 if space >= 0 else start
+        plain = style + self.get_component_rich_style("article-list--snippet", partial=True)
+        match = style + self.get_component_rich_style("article-list--match", partial=True)
+        segments = [Segment("…", plain)] if start else []
+        position = start
+        for begin, end in spans:
+            if end <= position:
+                continue
+            begin = max(begin, position)
+            segments += [Segment(snippet[position:begin], plain), Segment(snippet[begin:end], match)]
+            position = end
+        segments.append(Segment(snippet[position:], plain))
         return segments

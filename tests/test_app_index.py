@@ -1,0 +1,165 @@
+"""The post index in the app: a warm start shows the index's posts before the folder is checked, a damaged
+index is reported and rebuilt while the posts still show, and the index is closed when krant quits."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.message import Message
+from textual.pilot import Pilot
+from ui_helpers import (
+    NEWER_TITLE,
+    OLDER_TITLE,
+    amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
+    copy_seed,
+    fixed_clock,
+    new_app,
+    screen_text,
+    wait_loaded,
+    write_post,
+)
+
+from tui.app import make_app
+from tui.index import PostIndex, index_path
+from tui.locations import Locations
+from tui.messages import PostsLoaded
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
+
+WIDE = (160, 48)
+TIMEOUT = 15.0
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
+    """Let the app run until a condition holds, or a generous timeout passes; whether it held."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+class GatedIndex(PostIndex):
+    """An index whose folder check waits for the test: what shows before it comes from the index alone."""
+
+    def __init__(self, root: Path, database: Path) -> None:
+        super().__init__(root, database)
+        self.gate = threading.Event()
+
+    def file_stamps(self) -> dict[str, tuple[int, float]]:
+        assert self.gate.wait(TIMEOUT)
+        return super().file_stamps()
+
+    def stamps(self) -> dict[Path, tuple[int, float]]:
+        assert self.gate.wait(TIMEOUT)
+        return super().stamps()
+
+
+async def first_run(folder: Path, base: Path) -> None:
+    """Run krant once on the folder, so its index is filled, and quit."""
+    app = new_app(folder, base)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        assert len(app.library) == len(list(folder.glob("*.html")))
+
+
+async def test_a_warm_start_shows_the_indexed_posts_then_checks_the_folder(tmp_path: Path) -> None:
+    folder = copy_seed(tmp_path)
+    write_post(folder, "2019-05-14-weg.html", "Verdwenen bericht", "2019-05-14 10:00:00", "weer")
+    await first_run(folder, tmp_path)
+    (folder / "2019-05-14-weg.html").unlink()  # gone between runs: only the index still knows it
+
+    locations = Locations.under(tmp_path)
+    index = GatedIndex(folder, index_path(folder, locations))
+    messages: list[PostsLoaded] = []
+
+    def record(message: Message) -> None:
+        if isinstance(message, PostsLoaded):
+            messages.append(message)
+
+    app = make_app(folder, locations=locations, clock=fixed_clock, watch=False, index=index)
+    async with app.run_test(size=WIDE, message_hook=record) as pilot:
+        assert await until(pilot, lambda: "Verdwenen bericht" in screen_text(app))
+        # Everything on screen came from the index: the file behind this row no longer exists.
+        assert app.loading and app.sub_title == "Checking 0 of 3"
+        assert NEWER_TITLE[:30] in screen_text(app) and OLDER_TITLE[:30] in screen_text(app)
+        assert messages[0].checking and messages[0].batch.done == 0
+        index.gate.set()
+        await wait_loaded(pilot, app)
+        assert "Verdwenen bericht" not in screen_text(app)  # the check found it gone and removed it
+        assert [post.title for post in app.library.posts] == [NEWER_TITLE, OLDER_TITLE]
+        assert any(folder / "2019-05-14-weg.html" in message.batch.removed for message in messages)
+        assert app.sub_title.startswith("2 posts")
+    assert set(PostIndex(folder, index.database).file_stamps()) == {
+        path.name for path in folder.glob("*.html")
+    }  # and the index forgot it too
+
+
+async def test_a_warm_start_reads_only_new_and_changed_files(tmp_path: Path) -> None:
+    folder = copy_seed(tmp_path)
+    await first_run(folder, tmp_path)
+    write_post(folder, "2019-05-16-nieuw.html", "Nieuw bericht", "2019-05-16 08:00:00", "weer")
+    messages: list[PostsLoaded] = []
+
+    def record(message: Message) -> None:
+        if isinstance(message, PostsLoaded):
+            messages.append(message)
+
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=WIDE, message_hook=record) as pilot:
+        await wait_loaded(pilot, app)
+        read = [result.path.name for message in messages[1:] for result in message.batch.results]
+        assert read == ["2019-05-16-nieuw.html"]  # the seed posts came from the index, not from their files
+        assert "Nieuw bericht" in screen_text(app)
+
+
+async def test_a_damaged_index_is_reported_and_the_posts_still_show(tmp_path: Path) -> None:
+    folder = copy_seed(tmp_path)
+    locations = Locations.under(tmp_path)
+    damaged = index_path(folder, locations)
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(b"this is not a database\x00\xff" * 200)
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        assert NEWER_TITLE[:30] in screen_text(app) and OLDER_TITLE[:30] in screen_text(app)
+        notices = [(note.title, note.message, note.severity) for note in app._notifications]
+        assert len([notice for notice in notices if notice[0] == "Post index"]) == 1
+        title, message, severity = next(notice for notice in notices if notice[0] == "Post index")
+        assert "rebuilt" in message and severity == "warning"
+        assert "rebuilt" in screen_text(app)  # shown as a toast
+    assert damaged.with_suffix(".corrupt").exists()  # kept aside, not lost
+    assert len(PostIndex(folder, damaged)) == 2  # and a new index was built
+
+
+async def test_a_notice_with_markup_is_shown_as_text(tmp_path: Path) -> None:
+    folder = copy_seed(tmp_path)
+    index = PostIndex(folder, None)
+    index.notice = "The post index [b]failed[/b] ([@click=app.quit])"
+    app = new_app(folder, tmp_path, index=index)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        assert "[b]failed[/b] ([@click=app.quit])" in screen_text(app)
+
+
+async def test_the_index_is_closed_when_krant_quits(tmp_path: Path) -> None:
+    folder = copy_seed(tmp_path)
+    index = PostIndex(folder, index_path(folder, Locations.under(tmp_path)))
+    closed = threading.Event()
+    original = index.close
+
+    def close() -> None:
+        assert app._loader_idle.is_set(), "closed while the loader still writes"
+        closed.set()
+        original()
+
+    index.close = close  # type: ignore[method-assign]
+    app = new_app(folder, tmp_path, index=index)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+    assert closed.is_set()

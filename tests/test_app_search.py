@@ -1,0 +1,282 @@
+"""Search in the app (`/`): results as a list with the match in context, opening one, going back to where
+the user was, queries that match nothing or hold FTS5 syntax, posts not indexed yet, and live arrivals."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rich.segment import Segment
+from textual.pilot import Pilot
+from ui_helpers import (
+    OLDER_TITLE,
+    amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
+    copy_seed,
+    fixed_clock,
+    new_app,
+    screen_text,
+    wait_article,
+    wait_loaded,
+    write_post,
+)
+
+from tui.app import KrantApp, make_app
+from tui.locations import Locations
+from tui.posts import Post, identity_key
+from tui.widgets.search_bar import SearchBar
+from tui.widgets.sidebar import EntryKind
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
+
+WIDE = (160, 48)
+NARROW = (100, 30)
+TIMEOUT = 15.0
+SYRIE_TITLE = "Scepsis bij bondgenoten VS over dreiging in Irak"
+"""The seed post whose body mentions Syrië (the other only mentions Irak and Syrië in its last lines)."""
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
+    """Let the app run until a condition holds, or a generous timeout passes; whether it held."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+async def search_for(pilot: Pilot[None], app: KrantApp, query: str) -> None:
+    """Press `/`, type the query, and wait until the header says what it found for it."""
+    await pilot.press("slash")
+    await pilot.pause()
+    app.main.search_bar.value = ""
+    assert await until(pilot, lambda: app.sub_title.startswith("Search"))  # no results shown yet
+    await pilot.press(*query)
+    assert await until(pilot, lambda: f"for '{query}'" in app.sub_title), app.sub_title
+
+
+def list_rows(app: KrantApp) -> list[list[Segment]]:
+    articles = app.main.article_list
+    return [articles.render_row(index, 120, articles.rich_style) for index in range(articles.row_count)]
+
+
+def seeded_with_categories(tmp_path: Path) -> Path:
+    """The seed posts plus three of our own in a category of their own, "weer"."""
+    folder = copy_seed(tmp_path)
+    for day, title in ((14, "Weer in Damascus"), (13, "Regen"), (12, "Wind")):
+        write_post(folder, f"2019-05-{day}-{day}.html", title, f"2019-05-{day} 10:00:00", "weer")
+    return folder
+
+
+async def test_typing_a_query_lists_the_posts_with_the_match_in_context(tmp_path: Path) -> None:
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await search_for(pilot, app, "syrie")
+        assert app.sub_title == "2 results for 'syrie'"
+        assert isinstance(app.focused, SearchBar)
+        text = screen_text(app)
+        assert "Syrië" in text  # the snippet: the body's words around the match, accents as written
+        titles = [post.title for post in app.main.article_list.posts]
+        assert titles == [SYRIE_TITLE, OLDER_TITLE]  # newest first
+        for row in list_rows(app):
+            matched = [segment.text for segment in row if segment.style and segment.style.bold]
+            assert "Syrië" in matched  # the matched word is emphasised, not just present
+
+
+async def test_enter_goes_to_the_results_and_opens_one(tmp_path: Path) -> None:
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await search_for(pilot, app, "syrie")
+        await pilot.press("enter")
+        assert app.focused is app.main.article_list
+        await pilot.press("j")
+        assert app.main.article_list.selected_post.title == OLDER_TITLE
+        await pilot.press("k", "enter")
+        await wait_article(pilot, app)
+        assert app.article_view.post is not None and app.article_view.post.title == SYRIE_TITLE
+        assert "Ghika" in screen_text(app)  # the article's text is on screen
+
+
+async def test_enter_opens_a_result_on_its_own_screen_when_narrow(tmp_path: Path) -> None:
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await wait_loaded(pilot, app)
+        await search_for(pilot, app, "syrie")
+        await pilot.press("enter", "j", "enter")
+        await wait_article(pilot, app)
+        assert app.reader is not None and app.article_view.post.title == OLDER_TITLE
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.reader is None and app.search.active  # back in the results first
+        assert app.sub_title == "2 results for 'syrie'"
+
+
+async def test_escape_returns_to_the_category_and_the_cursor(tmp_path: Path) -> None:
+    app = new_app(seeded_with_categories(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        app.go_to_category("weer")
+        await pilot.pause()
+        await pilot.press("j")
+        assert app.main.article_list.selected_post.title == "Regen"
+        await search_for(pilot, app, "syrie")
+        assert [post.title for post in app.main.article_list.posts][0] == SYRIE_TITLE
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.search.active and not app.main.search_bar.display
+        assert app.main.sidebar.selected.name == "weer"
+        assert [post.title for post in app.main.article_list.posts] == ["Weer in Damascus", "Regen", "Wind"]
+        assert app.main.article_list.selected_post.title == "Regen"
+        assert app.focused is app.main.article_list
+        assert "Regen" in screen_text(app) and "2 results" not in app.sub_title
+
+
+async def test_escape_from_the_results_leaves_search_too(tmp_path: Path) -> None:
+    app = new_app(seeded_with_categories(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("j", "j")
+        selected = app.main.article_list.selected_post
+        await search_for(pilot, app, "syrie")
+        await pilot.press("enter", "enter")  # to the results, open the first
+        await wait_article(pilot, app)
+        await pilot.press("escape")  # from the article back to the results
+        assert app.search.active and app.focused is app.main.article_list
+        await pilot.press("escape")  # out of search
+        await pilot.pause()
+        assert not app.search.active
+        assert app.main.sidebar.selected.kind is EntryKind.ALL
+        assert app.main.article_list.selected_post == selected
+
+
+async def test_a_query_without_matches_says_so(tmp_path: Path) -> None:
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await search_for(pilot, app, "xyzzy")
+        assert app.sub_title == "0 results for 'xyzzy'"
+        assert "Nothing found for 'xyzzy'." in screen_text(app)
+        assert app.main.article_list.row_count == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ('"', 0),
+        ("*", 0),
+        ("(", 0),
+        ("-syrie", 2),
+        ('"syrie', 2),
+        ("syrie*", 2),
+        ("AND", None),
+        ('syrie AND (irak OR "', None),
+        ("NEAR(syrie", None),
+        ("title:syrie", None),
+        ("[b]x[/b]", None),
+    ],
+)
+async def test_fts_syntax_in_a_query_is_searched_for_and_never_raises(
+    tmp_path: Path, query: str, count: int | None
+) -> None:
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await search_for(pilot, app, query)
+        assert app.is_running
+        assert f"for '{query}'" in screen_text(app)  # shown literally in the header, markup and all
+        if count is not None:
+            assert app.main.article_list.row_count == count  # the words count; the syntax is not obeyed
+
+
+async def test_stale_results_are_dropped_for_the_latest_query(tmp_path: Path) -> None:
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        app.main.search_bar.debounce = 0.001  # every key searches: old searches end after newer ones start
+        await pilot.press("slash", *"xyzzy", *["backspace"] * 5, *"ghika")
+        assert await until(pilot, lambda: app.sub_title == "1 result for 'ghika'")
+        await pilot.pause(0.3)
+        assert app.sub_title == "1 result for 'ghika'"
+        assert [post.title for post in app.main.article_list.posts] == [SYRIE_TITLE]
+
+
+async def test_n_goes_to_the_next_unread_result_only(tmp_path: Path) -> None:
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        await search_for(pilot, app, "syrie")
+        await pilot.press("enter", "enter")  # open the first: read now
+        await wait_article(pilot, app)
+        await pilot.press("n")
+        await wait_article(pilot, app)
+        assert app.article_view.post.title == OLDER_TITLE
+        assert app.search.active and app.main.sidebar.selected.kind is EntryKind.ALL
+        await pilot.press("n")
+        await pilot.pause()
+        messages = [notification.message for notification in app._notifications]
+        assert "No unread posts among the results." in messages
+        assert app.search.active  # n did not wander off to another category
+
+
+async def test_choosing_a_category_leaves_search(tmp_path: Path) -> None:
+    app = new_app(seeded_with_categories(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await search_for(pilot, app, "syrie")
+        await pilot.press("enter", "right_square_bracket")
+        await pilot.pause()
+        assert not app.search.active and not app.main.search_bar.display
+        assert app.main.sidebar.selected.kind is EntryKind.CATEGORY
+
+
+async def test_the_command_palette_starts_a_search(tmp_path: Path) -> None:
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Search")
+        assert await until(pilot, lambda: "Search the titles" in screen_text(app))
+        await pilot.press("enter")
+        assert await until(pilot, lambda: isinstance(app.focused, SearchBar))
+        assert app.search.active
+
+
+async def test_posts_not_indexed_yet_are_found_by_title_while_loading(tmp_path: Path) -> None:
+    folder = copy_seed(tmp_path)
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        # A post the loader has yet to index: in the library, not in the index, while loading goes on.
+        when, title = fixed_clock(), "Kwakzalver uit Syrië"
+        post = Post(folder / "2019-05-16-x.html", "2019-05-16-x.html", title, when, ("x",),
+                    key=identity_key(None, title, when))  # fmt: skip
+        app.apply_results([post])
+        app.loading = True
+        await search_for(pilot, app, "syrie")
+        assert app.sub_title == "3 results for 'syrie' · still indexing"
+        assert [each.title for each in app.main.article_list.posts][0] == title
+        await search_for(pilot, app, "kwakz")
+        assert [each.title for each in app.main.article_list.posts] == [title]
+        assert "Kwakzalver" in screen_text(app)
+        app.loading = False
+        await search_for(pilot, app, "kwakz")
+        assert app.sub_title == "0 results for 'kwakz'"  # once loaded, the index alone answers
+
+
+async def test_a_post_written_while_krant_runs_is_found(tmp_path: Path) -> None:
+    folder = copy_seed(tmp_path)
+    app = make_app(folder, locations=Locations.under(tmp_path), clock=fixed_clock, watch=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        assert await until(pilot, lambda: app.live.mode is not None)
+        await search_for(pilot, app, "kwartel")
+        assert app.sub_title == "0 results for 'kwartel'"
+        write_post(folder, "2019-05-16-kwartel.html", "Vogels", "2019-05-16 08:00:00", "natuur",
+                   body="<p>Een kwartel in de tuin.</p>")  # fmt: skip
+        assert await until(pilot, lambda: app.sub_title == "1 result for 'kwartel'")  # searched again
+        assert "kwartel" in screen_text(app) and "Vogels" in screen_text(app)
