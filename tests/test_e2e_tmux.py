@@ -74,7 +74,10 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "TERM": "xterm-256color",
     }
-    environment.pop("TMUX", None)
+    # pytest-xdist workers carry COLUMNS=80 and LINES=24, and Textual takes those over the terminal's
+    # real size: krant would draw 80×24 inside a 120×40 window.
+    for name in ("TMUX", "COLUMNS", "LINES"):
+        environment.pop(name, None)
     terminal = Terminal(f"krant-test-{uuid.uuid4().hex[:12]}", environment)
     yield terminal
     subprocess.run(["tmux", "-L", terminal.socket, "kill-server"], env=environment, capture_output=True)
