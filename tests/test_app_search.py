@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from rich.segment import Segment
+from textual import events
 from textual.pilot import Pilot
 from ui_helpers import (
     OLDER_TITLE,
@@ -280,3 +281,28 @@ async def test_a_post_written_while_krant_runs_is_found(tmp_path: Path) -> None:
                    body="<p>Een kwartel in de tuin.</p>")  # fmt: skip
         assert await until(pilot, lambda: app.sub_title == "1 result for 'kwartel'")  # searched again
         assert "kwartel" in screen_text(app) and "Vogels" in screen_text(app)
+
+
+async def test_keys_typed_straight_after_slash_go_to_the_search_box(tmp_path: Path) -> None:
+    """A fast typist or a paste: `/syrie` in one go searches, and `y` never reaches the list."""
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        app.main.article_list.focus()
+        await pilot.pause()
+        # All keys queued at once, as a terminal delivers a paste, with no pause between them.
+        for key, character in (("slash", "/"), *((letter, letter) for letter in "syrie")):
+            app.post_message(events.Key(key, character))
+        assert await until(pilot, lambda: "for 'syrie'" in app.sub_title), app.sub_title
+        assert app.main.search_bar.value == "syrie"
+        assert copied == []
+
+
+async def test_a_slash_typed_in_the_search_box_is_part_of_the_query(tmp_path: Path) -> None:
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", "a", "slash", "b")
+        assert app.main.search_bar.value == "a/b"

@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.commands import CategoryCommands
@@ -54,7 +55,9 @@ class KrantApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("slash", "search", "Search", key_display="/", id="app.search"),
+        # A priority binding: the app handles `/` before forwarding the keys queued after it, so a query
+        # typed (or pasted) straight after `/` lands in the search box rather than on the list.
+        Binding("slash", "search", "Search", key_display="/", priority=True, id="app.search"),
         Binding("o", "open_link", "Browser", id="app.open-link"),
         Binding("y", "copy_link", "Copy link", id="app.copy-link"),
         Binding(
@@ -449,6 +452,9 @@ class KrantApp(App[None]):
 
     def action_search(self) -> None:
         """`/`: the search box above the list (from an article on its own screen too)."""
+        if isinstance(self.focused, Input):
+            self.focused.insert_text_at_cursor("/")  # in a text field, `/` is just a slash
+            return
         if self.reader is not None:
             self.pop_screen()
             self.call_after_refresh(self.search.enter)

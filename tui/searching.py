@@ -77,7 +77,9 @@ class SearchMode:
             self.query, self._shown_query, self._count = "", None, 0
             articles.set_posts((), keep_selection=False, empty_message=HINT)
             self._app.refresh_status()
-        main.search_bar.focus()
+        # Focus now, not after a refresh as Widget.focus does: keys typed right after `/` (or pasted)
+        # are already queued and would otherwise reach the list, where `y` copies and `m` marks.
+        main.set_focus(main.search_bar, scroll_visible=False)
 
     def leave(self, *, restore: bool = True) -> None:
         """Hide the box; with `restore`, show the category from before with the cursor where it was."""
