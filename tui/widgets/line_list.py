@@ -55,29 +55,23 @@ class CursorList(ScrollView, can_focus=True):
         Binding("enter,l", "select", "Open", id="list.select"),
     ]
 
-    class Highlighted(Message):
+    class _RowMessage(Message):
+        """Something happened to one row of a list; `control` lets handlers filter by the list's id."""
+
+        def __init__(self, cursor_list: CursorList, index: int) -> None:
+            super().__init__()
+            self.cursor_list = cursor_list
+            self.index = index
+
+        @property
+        def control(self) -> CursorList:
+            return self.cursor_list
+
+    class Highlighted(_RowMessage):
         """The cursor moved to another row."""
 
-        def __init__(self, cursor_list: CursorList, index: int) -> None:
-            super().__init__()
-            self.cursor_list = cursor_list
-            self.index = index
-
-        @property
-        def control(self) -> CursorList:
-            return self.cursor_list
-
-    class Selected(Message):
+    class Selected(_RowMessage):
         """The user chose the row under the cursor (Enter, `l`, or a click on it)."""
-
-        def __init__(self, cursor_list: CursorList, index: int) -> None:
-            super().__init__()
-            self.cursor_list = cursor_list
-            self.index = index
-
-        @property
-        def control(self) -> CursorList:
-            return self.cursor_list
 
     empty_message: str = ""
     """Shown (dimmed) when there are no rows."""
