@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui import __version__
+import tui
 from tui.library import ALL, Library
 from tui.locations import Locations
 from tui.posts import Post, PostText, Problem, read_post_text
@@ -137,13 +137,20 @@ def command_open(arguments: argparse.Namespace) -> int:
     return run_app(folder, poll=arguments.poll, include_unpublished=arguments.all)
 
 
+class _Version(argparse.Action):
+    """`--version`, which reads the version only when asked (importlib.metadata slows every start)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_arguments: object) -> None:
+        parser.exit(message=f"krant {tui.__version__}\n")
+
+
 def _parser_for(command: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="krant" if command is None else f"krant {command}",
         description="A terminal news reader for a folder of Jekyll-style posts.",
         epilog="Scripting: krant list [PATH], krant show FILE, krant check [PATH].",
     )
-    parser.add_argument("--version", action="version", version=f"krant {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     if command == "show":
         parser.add_argument("file", help="a post file")
         return parser

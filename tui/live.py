@@ -25,10 +25,10 @@ from tui.library import Change
 from tui.loader import load_batches
 from tui.messages import FolderChanged
 from tui.posts import Post, PostText, Problem, read_post, read_post_text
-from tui.watch import FolderChanges, FolderWatcher
 
 if TYPE_CHECKING:
     from tui.app import KrantApp
+    from tui.watch import FolderChanges, FolderWatcher
 
 CHUNK = 500
 """Files read per message: a burst of thousands shows up in steps and never holds the UI for long."""
@@ -113,6 +113,8 @@ class LiveUpdates:
         with self._lock:
             if self._stopped or self._watcher is not None:
                 return
+            from tui.watch import FolderWatcher  # watchdog loads here, in the loader's thread, not at start
+
             self._watcher = FolderWatcher(self._root, self._on_changes, poll=self._poll, settle=SETTLE)
             notice = self._watcher.start()
         if notice:

@@ -6,11 +6,13 @@ import html
 import re
 import time
 from dataclasses import dataclass
-
-import html2text
+from typing import TYPE_CHECKING
 
 from tui.encoding import repair_mojibake
 from tui.sanitize import clean_text
+
+if TYPE_CHECKING:
+    import html2text
 
 MAX_BODY_CHARS = 400_000
 """Longer bodies are cut here before conversion; the reader says so."""
@@ -89,6 +91,8 @@ def prepare_html(body: str) -> str:
 
 
 def _converter() -> html2text.HTML2Text:
+    import html2text  # imported when the first HTML post opens, not at every start
+
     converter = html2text.HTML2Text()
     converter.body_width = 0
     converter.unicode_snob = True

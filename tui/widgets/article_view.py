@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from markdown_it import MarkdownIt
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -54,6 +53,8 @@ def bounded_markdown(
     if cut:
         end = text.rfind("\n\n", 0, limit)
         text = text[: end if end > limit // 2 else limit]
+    from markdown_it import MarkdownIt  # imported when the first post opens, not at every start
+
     opened = 0
     for token in MarkdownIt("gfm-like").parse(text):
         if token.nesting == 1:
