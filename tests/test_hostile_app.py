@@ -335,8 +335,9 @@ async def test_the_whole_screen_is_clean_with_escapes_in_titles_bodies_and_categ
         assert CLEAR_SCREEN not in screen_text(app) and OSC52_CLIPBOARD not in screen_text(app)
 
 
-def test_markdown_is_cut_at_a_number_of_blocks_the_ui_can_build() -> None:
+async def test_markdown_is_cut_at_a_number_of_blocks_the_ui_can_build() -> None:
     """Thousands of list items or table cells would take the UI thread minutes to build as widgets."""
+    # Async only because every test in this module carries the asyncio mark.
     items = "".join(f"* item {number}\n" for number in range(5_000))
     body, cut = bounded_markdown(items)
     assert cut
