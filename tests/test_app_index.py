@@ -4,13 +4,10 @@ index is reported and rebuilt while the posts still show, and the index is close
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.message import Message
-from textual.pilot import Pilot
 from ui_helpers import (
     NEWER_TITLE,
     OLDER_TITLE,
@@ -19,6 +16,7 @@ from ui_helpers import (
     fixed_clock,
     new_app,
     screen_text,
+    until,
     wait_loaded,
     write_post,
 )
@@ -32,16 +30,6 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
 WIDE = (160, 48)
 TIMEOUT = 15.0
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
-    """Let the app run until a condition holds, or a generous timeout passes; whether it held."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
 
 
 class GatedIndex(PostIndex):

@@ -8,7 +8,6 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from ui_helpers import (
     amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
     fixed_clock,
     screen_text,
+    until,
     wait_article,
     wait_loaded,
     write_post,
@@ -34,7 +34,6 @@ from tui.widgets.sidebar import EntryKind
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
 WIDE = (160, 40)
-TIMEOUT = 15.0
 
 SEED = [
     ("2024-01-05-vijf.md", "Vijf", "2024-01-05 10:00:00", "buitenland"),
@@ -55,16 +54,6 @@ def seed(tmp_path: Path) -> Path:
 
 def live_app(folder: Path, base: Path, **options: object) -> KrantApp:
     return make_app(folder, locations=Locations.under(base), clock=fixed_clock, watch=True, **options)
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
-    """Let the app run until a condition holds, or a generous timeout passes; whether it held."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
 
 
 async def started(pilot: Pilot[None], app: KrantApp) -> None:
@@ -222,8 +211,10 @@ async def test_renamed_and_moved_post_keeps_its_selection_and_open_article(tmp_p
         os.rename(folder / "2024-01-03-drie.md", renamed)
         assert await until(
             pilot,
-            lambda: app.library.get(renamed) is not None
-            and app.library.get(folder / "2024-01-03-drie.md") is None,
+            lambda: (
+                app.library.get(renamed) is not None
+                and app.library.get(folder / "2024-01-03-drie.md") is None
+            ),
         )
         await pilot.pause()
         assert articles.selected_post.path == renamed

@@ -3,8 +3,6 @@ the user was, queries that match nothing or hold FTS5 syntax, posts not indexed 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from ui_helpers import (
     fixed_clock,
     new_app,
     screen_text,
+    until,
     wait_article,
     wait_loaded,
     write_post,
@@ -33,19 +32,8 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
 WIDE = (160, 48)
 NARROW = (100, 30)
-TIMEOUT = 15.0
 SYRIE_TITLE = "Scepsis bij bondgenoten VS over dreiging in Irak"
 """The seed post whose body mentions Syrië (the other only mentions Irak and Syrië in its last lines)."""
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
-    """Let the app run until a condition holds, or a generous timeout passes; whether it held."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
 
 
 async def search_for(pilot: Pilot[None], app: KrantApp, query: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -52,6 +52,16 @@ def copy_seed(tmp_path: Path) -> Path:
 def new_app(folder: Path, base: Path, **options: object) -> KrantApp:
     """The app on a folder, with its own files under `base`, a fixed clock and the watcher off."""
     return make_app(folder, locations=Locations.under(base), clock=fixed_clock, watch=False, **options)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 15.0) -> bool:
+    """Let the app run until a condition holds, or a generous timeout passes; whether it held."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
 
 
 async def wait_loaded(pilot: Pilot[None], app: KrantApp) -> None:
