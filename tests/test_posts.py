@@ -16,7 +16,6 @@ from tui.posts import (
     PostText,
     Problem,
     find_post_files,
-    read_body,
     read_post,
     read_post_text,
     title_from_name,
@@ -322,15 +321,6 @@ def test_no_exception_from_one_file_escapes(write_post, monkeypatch) -> None:
 
     monkeypatch.setattr(tui.posts, "decode_bytes", explode)
     assert problem(write_post("a.md", front())).reason == "could not be read: RuntimeError: surprise"
-
-
-def test_read_body_reads_the_raw_body_again_and_refuses_a_file_gone(write_post) -> None:
-    path = write_post("a.md", front() + "<p>More.</p>\n")
-    post = read(path)
-    assert read_body(post) == "<p>Body.</p>\n<p>More.</p>\n"
-    path.unlink()
-    with pytest.raises(ValueError, match="vanished"):
-        read_body(post)
 
 
 def test_the_identity_key_survives_a_move_but_not_a_new_title(posts_folder: Path, write_post) -> None:

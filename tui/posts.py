@@ -187,19 +187,6 @@ def read_post_text(path: Path, root: Path) -> PostText | Problem:
         return Problem(path, relpath, f"could not be read: {type(error).__name__}: {error}"[:300])
 
 
-def read_body(post: Post) -> str:
-    """Read a post's raw body again from disk, for showing it.
-
-    Raises:
-        ValueError: the file is gone, can no longer be read, or no longer holds a readable post;
-            the message is the one-line reason.
-    """
-    result = read_post_text(post.path, post.path.parent)
-    if isinstance(result, Problem):
-        raise ValueError(result.reason)
-    return result.body
-
-
 def _open_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
