@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tui.dates import date_from_filename, date_from_timestamp, parse_date
+from tui.dates import _checked, date_from_filename, date_from_timestamp, parse_date
 
 PLUS_TWO = timezone(timedelta(hours=2))
 SEED_MOMENT = datetime(2019, 5, 15, 14, 57, 28, tzinfo=PLUS_TWO)
@@ -97,3 +100,47 @@ def test_date_from_a_timestamp_is_aware() -> None:
     assert moment == datetime.fromtimestamp(1_500_000_000, UTC)
     assert moment.tzinfo is not None
     assert date_from_timestamp(1e20) == datetime.fromtimestamp(0, UTC)
+
+
+_DAYS = ("", "Mon, ", "Sun, ")
+_MONTH_NAMES = ("Jan", "Feb", "May", "Dec")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    weekday=st.sampled_from(_DAYS),
+    day=st.integers(0, 32),
+    month=st.sampled_from(_MONTH_NAMES),
+    year=st.sampled_from([1, 99, 999, 1000, 1999, 2019, 9998, 9999]),
+    hour=st.integers(0, 25),
+    minute=st.integers(0, 61),
+    second=st.integers(0, 61),
+    sign=st.sampled_from("+-"),
+    zone_hours=st.integers(0, 25),
+    zone_minutes=st.sampled_from([0, 30, 59, 61]),
+)
+def test_rfc_2822_dates_read_as_the_email_module_reads_them(
+    weekday: str,
+    day: int,
+    month: str,
+    year: int,
+    hour: int,
+    minute: int,
+    second: int,
+    sign: str,
+    zone_hours: int,
+    zone_minutes: int,
+) -> None:
+    """krant reads the common RFC 2822 shape itself (it is faster); it must agree with the email module."""
+    text = (
+        f"{weekday}{day} {month} {year:04d} {hour:02d}:{minute:02d}:{second:02d} "
+        f"{sign}{zone_hours:02d}{zone_minutes:02d}"
+    )
+    try:
+        expected = _checked(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        expected = None
+    found = parse_date(text)
+    assert found == expected
+    if found is not None and expected is not None:
+        assert found.utcoffset() == expected.utcoffset()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from hostile_corpus import unsafe_characters
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tui import sanitize
 from tui.sanitize import clean_line, clean_text
 
 ESC = "\x1b"
@@ -72,3 +75,40 @@ def test_a_block_keeps_newlines_and_tabs_and_normalises_carriage_returns() -> No
 
 def test_wide_characters_and_emoji_stay() -> None:
     assert clean_line("新闻 📰 Ｗｉｄｅ 🇳🇱") == "新闻 📰 Ｗｉｄｅ 🇳🇱"
+
+
+def test_every_invisible_character_fails_isprintable() -> None:
+    """clean_text and clean_line skip their regexes when `str.isprintable` finds nothing to remove."""
+    invisible = [chr(code) for code in range(0x110000) if sanitize._CONTROLS_BLOCK.match(chr(code))]
+    assert len(invisible) > 2_000
+    assert not any(character.isprintable() for character in invisible)
+    assert all(sanitize.has_invisible(f"ok {character} ok") for character in invisible)
+
+
+def _clean_text_the_slow_way(text: str) -> str:
+    text = sanitize._ESCAPE_SEQUENCE.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return sanitize._CONTROLS_BLOCK.sub("", text)
+
+
+def _clean_line_the_slow_way(text: str) -> str:
+    text = sanitize._ESCAPE_SEQUENCE.sub("", text)
+    text = sanitize._CONTROLS_LINE.sub(" ", text)
+    return sanitize._SPACES.sub(" ", text).strip()
+
+
+_TRICKY = st.lists(
+    st.one_of(
+        st.sampled_from(["\x1b", "[", "2J", "]52;", "\x07", "\x9b", "\x90", " ", "  ", "\u00a0", "\t"]),
+        st.sampled_from(["\r\n", "\r", "\n", "\u200b", "\u202e", "\ufeff"]),
+        st.characters(),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TRICKY)
+def test_the_fast_paths_clean_exactly_as_the_regexes_do(text: str) -> None:
+    assert clean_text(text) == _clean_text_the_slow_way(text)
+    assert clean_line(text) == _clean_line_the_slow_way(text)

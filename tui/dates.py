@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 _JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:-|$)")
@@ -17,6 +17,18 @@ _LOOSE_FORMATS = (
     "%d-%m-%Y",
 )
 _LONGEST_DATE_TEXT = 100
+# The shape feeds and scrapers write (`Wed, 15 May 2019 02:41:13 +0200`), read without the email module,
+# which is several times slower. Years below 1000 and the zone `-0000` ("unknown": local) take the email
+# module's way, which reads them its own way.
+_RFC_2822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]\d{3}) "
+    r"(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})"
+)
+_MONTHS = {
+    name: number for number, name in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)
+}
+_ZONES: dict[str, timezone] = {}
 
 
 def _aware(moment: datetime) -> datetime:
@@ -56,7 +68,32 @@ def parse_date(value: object) -> datetime | None:
     return _parse_text(text)
 
 
+def _rfc_2822(match: re.Match[str]) -> datetime | None:
+    """A date in the common RFC 2822 shape; None if it names no real moment (Feb 30, hour 25)."""
+    day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = match.groups()
+    zone_text = sign + zone_hours + zone_minutes
+    zone = _ZONES.get(zone_text)
+    if zone is None:
+        offset = timedelta(hours=int(zone_hours), minutes=int(zone_minutes))
+        if offset >= timedelta(days=1):
+            return None
+        zone = timezone(-offset if sign == "-" else offset)
+        if len(_ZONES) < 1_000:
+            _ZONES[zone_text] = zone
+    try:
+        moment = datetime(
+            int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=zone
+        )
+    except ValueError:
+        return None
+    # Years far from both ends of datetime's range can always be shown in any zone.
+    return moment if 1 < moment.year < 9998 else _checked(moment)
+
+
 def _parse_text(text: str) -> datetime | None:
+    common = _RFC_2822.fullmatch(text)
+    if common is not None and not text.endswith("-0000"):
+        return _rfc_2822(common)
     try:
         return _checked(datetime.fromisoformat(text.replace("z", "Z")))
     except ValueError:

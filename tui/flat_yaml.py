@@ -21,9 +21,18 @@ _ORDINARY = re.compile("[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-
 _resolver = Resolver()
 
 
+_KNOWN: dict[str, bool] = {}
+"""Answers for short scalars, which repeat from post to post (keys, layouts, categories)."""
+
+
 def _is_text(plain: str) -> bool:
     """Whether YAML reads this plain scalar as a string (not a bool, number, null, date, `=` or `<<`)."""
-    return _resolver.resolve(ScalarNode, plain, (True, False)) == _STR
+    known = _KNOWN.get(plain)
+    if known is None:
+        known = _resolver.resolve(ScalarNode, plain, (True, False)) == _STR
+        if len(plain) < 40 and len(_KNOWN) < 4_096:
+            _KNOWN[plain] = known
+    return known
 
 
 def _scalar(value: str) -> str | None:

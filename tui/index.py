@@ -18,6 +18,7 @@ import sys
 import threading
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from operator import itemgetter
 from pathlib import Path
 
 from tui.locations import Locations, folder_slug
@@ -302,6 +303,9 @@ class PostIndex:
                 db.executemany(
                     f"INSERT INTO files (id, doc, {_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows
                 )
+                # In rowid order: FTS5 writes its pending terms out whenever a rowid is lower than the
+                # last one, and a newest-first batch would then cost a flush per post.
+                texts.sort(key=itemgetter(0))
                 db.executemany("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", texts)
         except sqlite3.DatabaseError as error:
             self._reset_after(error)
