@@ -45,14 +45,11 @@ def assert_counts(counts: UnreadCounts, library: Library, state: ReadState) -> N
 
 numbers = st.integers(0, 7)
 keys = st.integers(0, 5)  # fewer keys than files: two files can share a key (the same link)
+some_categories = st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=2, unique=True).map(tuple)
 operations = st.one_of(
-    st.tuples(
-        st.just("put"),
-        numbers,
-        keys,
-        st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=2, unique=True).map(tuple),
-        st.integers(0, 3),
-    ),
+    st.tuples(st.just("put"), numbers, keys, some_categories, st.integers(0, 3)),
+    # Several files in one change, as the loader's batches come (new ones are counted together).
+    st.tuples(st.just("put many"), st.lists(st.tuples(numbers, keys, some_categories), max_size=6)),
     st.tuples(st.just("remove"), numbers),
     st.tuples(st.just("mark"), st.lists(keys, max_size=4), st.booleans()),
     st.tuples(st.just("toggle"), keys),
@@ -71,6 +68,9 @@ def test_counts_follow_posts_and_marks(steps: list[tuple]) -> None:
         match step:
             case ("put", number, key, categories, minutes):
                 change = library.apply([post(number, key, categories, minutes)])
+                counts.library_changed(library, change)
+            case ("put many", many):
+                change = library.apply([post(number, key, categories) for number, key, categories in many])
                 counts.library_changed(library, change)
             case ("remove", number):
                 change = library.remove([ROOT / f"{number}.md"])

@@ -168,12 +168,16 @@ class Library:
                 self._keys.insert(index, key)
                 self._posts.insert(index, post)
             return
+        new = sorted(((post.sort_key, post) for post in posts), key=itemgetter(0))
+        # Only what sorts after the first new post can move: a cold read (newest files first) adds
+        # batches at or near the end, so the merge touches a short tail, not the whole list.
+        start = bisect.bisect_right(self._keys, new[0][0])
         # A stable sort keeps a new post after an old one with an equal key, as insertion would.
-        pairs = list(zip(self._keys, self._posts, strict=True))
-        pairs.extend((post.sort_key, post) for post in posts)
+        pairs = list(zip(self._keys[start:], self._posts[start:], strict=True))
+        pairs.extend(new)
         pairs.sort(key=itemgetter(0))
-        self._keys = [key for key, _post in pairs]
-        self._posts = [post for _key, post in pairs]
+        self._keys[start:] = [key for key, _post in pairs]
+        self._posts[start:] = [post for _key, post in pairs]
 
     def _drop(self, path: Path) -> Post | None:
         post = self._by_path.pop(path, None)
