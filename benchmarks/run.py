@@ -33,7 +33,7 @@ PYTHON = sys.executable
 KRANT = shutil.which("krant", path=str(Path(PYTHON).parent)) or shutil.which("krant")
 TMUX = shutil.which("tmux")
 # The app's progress ("Reading 1,200 of 100,000"); not `n/m`, which the sidebar's unread counts also show.
-PROGRESS = re.compile(r"\d+\s*%|[Ll]oading|[Ii]ndexing|[Rr]eading")
+PROGRESS = re.compile(r"\d+\s*%|[Ll]oading|[Ii]ndexing|[Rr]eading|Checking")
 
 
 def import_textual_seconds() -> float:
@@ -44,6 +44,32 @@ def import_textual_seconds() -> float:
         subprocess.run([PYTHON, "-c", "import textual.app, textual.widgets"], check=True)
         timings.append(time.perf_counter() - begin)
     return statistics.median(timings)
+
+
+def tmux_echo_ms() -> float | None:
+    """The floor of every key latency: tmux showing a typed key that `cat` echoes, polled the same way."""
+    if TMUX is None:
+        return None
+    socket = f"krant-bench-echo-{os.getpid()}"
+    subprocess.run([TMUX, "-L", socket, "new", "-d", "-x", "120", "-y", "40", "cat"], check=True)
+    try:
+        timings = []
+        for number in range(7):
+            before = _capture(socket)
+            started = time.perf_counter()
+            subprocess.run([TMUX, "-L", socket, "send-keys", "x" if number % 2 else "y"], check=True)
+            while _capture(socket) == before and time.perf_counter() - started < 2:
+                time.sleep(0.002)
+            timings.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings)
+    finally:
+        subprocess.run([TMUX, "-L", socket, "kill-server"], check=False)
+
+
+def _capture(socket: str) -> str:
+    return subprocess.run(
+        [TMUX, "-L", socket, "capture-pane", "-p", "-e"], capture_output=True, text=True, check=False
+    ).stdout
 
 
 def core_probe(folder: Path, home: Path) -> dict[str, float]:
@@ -93,7 +119,7 @@ class Terminal:
         while time.perf_counter() < deadline:
             if condition(self.screen(styled)):
                 return time.perf_counter() - self.started
-            time.sleep(0.01)
+            time.sleep(0.002)
         return None
 
     def key_latency_ms(self, key: str) -> float | None:
@@ -167,19 +193,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Time krant on generated folders.")
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated post counts")
     parser.add_argument("--no-app", action="store_true", help="core timings only (no tmux)")
+    parser.add_argument("--folder", type=Path, help="time this folder (e.g. from generate.py) instead")
     arguments = parser.parse_args()
-    sizes = [int(size) for size in arguments.sizes.split(",")]
+    sizes = [int(size) for size in arguments.sizes.split(",")] if arguments.folder is None else [0]
     use_app = not arguments.no_app and TMUX is not None and KRANT is not None
 
     floor = import_textual_seconds()
+    echo = tmux_echo_ms() if use_app else None
     rows: list[tuple[str, list[str]]] = []
     columns: list[str] = []
     with tempfile.TemporaryDirectory(prefix="krant-bench-") as temporary:
         base = Path(temporary)
         for size in sizes:
-            folder = base / f"posts-{size}"
-            print(f"generating {size:,} posts…", file=sys.stderr)
-            generate(size, folder)
+            if arguments.folder is not None:
+                folder = arguments.folder.resolve()
+                size = sum(1 for _path in folder.iterdir())
+            else:
+                folder = base / f"posts-{size}"
+                print(f"generating {size:,} posts…", file=sys.stderr)
+                generate(size, folder)
             megabytes_on_disk = sum(path.stat().st_size for path in folder.iterdir()) / 1e6
             title = newest_title(folder)
             print(f"timing {size:,} posts…", file=sys.stderr)
@@ -211,7 +243,8 @@ def main() -> None:
                     ],
                 )
             )
-            shutil.rmtree(folder)
+            if arguments.folder is None:
+                shutil.rmtree(folder)
     labels = [
         "app: cold start, newest post on screen",
         "app: cold start, no progress shown",
@@ -229,6 +262,8 @@ def main() -> None:
         "core: peak RSS (main process)",
     ]
     print(f"\nfloor: python -c 'import textual.app' = {floor:.2f} s (every app figure includes it)")
+    if echo is not None:
+        print(f"floor: tmux shows a key `cat` echoes after {echo:.0f} ms (every key figure includes it)")
     if not use_app:
         print("app figures skipped (--no-app, or tmux/krant not found)")
     width = max(map(len, labels))
