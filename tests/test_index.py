@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tui import index as index_module
 from tui.index import SCHEMA_VERSION, PostIndex, index_path
 from tui.library import Library
 from tui.locations import Locations
@@ -264,3 +265,25 @@ def test_every_field_of_a_post_survives_the_index(tmp_path: Path, locations: Loc
     assert problem in loaded
     assert index.load(limit=2) + index.load(skip=2) == loaded
     assert index.load(limit=1)[0].path == posts[1].path  # the newest
+
+
+def test_an_index_full_of_stale_search_words_is_rebuilt(
+    folder: Path, locations: Locations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search table keeps the words of changed posts (it has no text to delete them by); too many
+    of them and the index starts again, saying so."""
+    monkeypatch.setattr(index_module, "STALE_LIMIT", 5)
+    index = PostIndex.open(folder, locations)
+    fill(index, folder)
+    path = folder / "2019-05-15-irak.html"
+    for round_ in range(6):
+        write_post(folder, path.name, f"Versie {round_}", f"Tekst {round_}.", 14, 1)
+        fill(index, folder)
+    assert [hit.path for hit in index.search("versie")] == [path]
+    assert index.search("tekst 0") == []  # an old version's words find nothing
+    index.close()
+
+    again = PostIndex.open(folder, locations)
+
+    assert again.notice is not None and "rebuilt" in again.notice
+    assert len(again) == 0 and again.search("versie") == []

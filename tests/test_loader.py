@@ -125,6 +125,19 @@ def test_worker_processes_read_the_same_library(
     assert used == [2]
     assert same_library(library_from(batches, folder), Library.load(folder))
     assert len(index) == 41
+    assert len(index.search("syrie bericht")) == 40  # the workers wrote the search rows themselves
+
+
+def test_a_worker_that_cannot_write_to_the_index_hands_its_files_back(folder: Path, tmp_path: Path) -> None:
+    not_a_database = tmp_path / "index.sqlite3"
+    not_a_database.write_text("not a database", encoding="utf-8")
+    paths = sorted(folder.glob("*.html"))[:3]
+
+    results, unstored = loader._read_chunk(folder, [path.name for path in paths], True, str(not_a_database))
+
+    assert [result.path for result in results] == paths
+    assert [result for result, _text in unstored] == results
+    assert all(text and "Syrië" in text for _result, text in unstored if isinstance(_result, Post))
 
 
 def test_a_broken_worker_pool_falls_back_to_reading_here(

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tui.index import PostIndex
 from tui.posts import PostText, read_post_text
-from tui.search import HIGHLIGHT_END, HIGHLIGHT_START, fts_query, parse_snippet, query_terms
+from tui.search import fts_query, make_snippet, query_terms, words_pattern
 
 POST = """---
 title: "{title}"
@@ -87,7 +87,7 @@ def test_a_hit_has_a_one_line_snippet_with_the_match_highlighted(index: PostInde
     [hit] = index.search("damascus")
     start, end = hit.highlights[0]
     assert hit.snippet[start:end] == "Damascus"
-    assert "\n" not in hit.snippet and HIGHLIGHT_START not in hit.snippet
+    assert "\n" not in hit.snippet
 
 
 def test_limit_caps_the_hits(index: PostIndex) -> None:
@@ -109,11 +109,28 @@ def test_query_terms_split_like_the_tokenizer() -> None:
     assert fts_query('"*()') is None
 
 
-def test_parse_snippet_keeps_offsets_of_highlights() -> None:
-    marked = f"…in\n{HIGHLIGHT_START}Syrië{HIGHLIGHT_END}  en {HIGHLIGHT_START}Irak{HIGHLIGHT_END}\x1b[2J!"
-    text, spans = parse_snippet(marked)
-    assert text == "…in Syrië en Irak!"
-    assert [text[a:b] for a, b in spans] == ["Syrië", "Irak"]
+def test_a_snippet_is_one_clean_line_around_the_first_match() -> None:
+    body = "Begin. " * 30 + "Onrust in\nSyrie\u0308 en\x1b[2J in DAMASCUS.\n" + "Slot. " * 40
+    text, spans = make_snippet(body, "Titel", words_pattern("syrie dama"))
+    assert text.startswith("…Begin.") and text.endswith("…")
+    assert "Onrust in Syrie\u0308 en in DAMASCUS." in text
+    assert [text[a:b] for a, b in spans] == ["Syrie\u0308", "DAMASCUS"]
+    assert text.isprintable() or set(text) - set(filter(str.isprintable, text)) <= {"\u0308"}
+
+
+def test_a_title_only_match_shows_the_title_and_no_match_shows_the_start() -> None:
+    assert make_snippet("Niets hier.", "Oorlog in Syrië", words_pattern("syrie")) == (
+        "Oorlog in Syrië",
+        ((10, 15),),
+    )
+    text, spans = make_snippet("woord " * 100, "Titel", words_pattern("syrie"))
+    assert text.startswith("woord woord") and text.endswith("…") and spans == ()
+
+
+def test_a_word_matches_whole_and_only_the_last_as_a_prefix() -> None:
+    pattern = words_pattern("ir dam")
+    assert pattern is not None
+    assert [m[0] for m in pattern.finditer("Irak ir Damascus dam adam")] == ["ir", "Damascus", "dam"]
 
 
 def test_search_finds_posts_by_path(index: PostIndex) -> None:

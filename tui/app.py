@@ -21,7 +21,7 @@ from tui.commands import CategoryCommands
 from tui.index import PostIndex
 from tui.library import ALL, Change, Library
 from tui.live import LiveUpdates
-from tui.loader import load_batches
+from tui.loader import load_batches, prepare_workers
 from tui.locations import Locations
 from tui.messages import Article, ArticleLoaded, FolderChanged, LoadFailed, PostsLoaded, SearchFinished
 from tui.posts import Post, Problem, read_post_text
@@ -103,6 +103,7 @@ class KrantApp(App[None]):
         poll: bool = False,
     ) -> None:
         super().__init__()
+        prepare_workers()  # before Textual replaces sys.stderr (see there)
         self.folder = folder
         self.locations = locations
         self.clock = clock

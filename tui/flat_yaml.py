@@ -23,10 +23,15 @@ _resolver = Resolver()
 
 _KNOWN: dict[str, bool] = {}
 """Answers for short scalars, which repeat from post to post (keys, layouts, categories)."""
+# YAML looks for a bool, number, null, date, `=` or `<<` only in scalars starting with one of these.
+_RESOLVED_STARTS = frozenset(start for start in _resolver.yaml_implicit_resolvers if start)
+_ANY_START_RESOLVED = None in _resolver.yaml_implicit_resolvers or bool(_resolver.yaml_path_resolvers)
 
 
 def _is_text(plain: str) -> bool:
     """Whether YAML reads this plain scalar as a string (not a bool, number, null, date, `=` or `<<`)."""
+    if plain and plain[0] not in _RESOLVED_STARTS and not _ANY_START_RESOLVED:
+        return True
     known = _KNOWN.get(plain)
     if known is None:
         known = _resolver.resolve(ScalarNode, plain, (True, False)) == _STR

@@ -3,9 +3,14 @@
 The index is a cache (it lives in `Locations.cache_dir`, one file per folder): it lets a second start show
 the list without reading 100,000 files, and re-read only the files whose size or mtime changed. It can be
 deleted at any time. A corrupt, unreadable or outdated index is moved aside and rebuilt, with a notice.
-Bodies are not kept in memory; the search table holds their tag-free text for FTS5.
 
-Threads: each thread gets its own connection (WAL lets the UI search while the loader writes).
+Search is an FTS5 table without content: it holds the words of each post's title and tag-free body, not the
+text (storing 100,000 bodies cost more than indexing them), so a hit's snippet is made from the file. Such
+a table cannot delete a row without its old text, so the words of a changed or removed file stay behind,
+matching no file; they are counted, and an index with more of them than live posts is rebuilt.
+
+Threads and processes: each thread gets its own connection (WAL lets the UI search while the loader
+writes); worker processes of a cold start write with `store_entries` on connections of their own.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sqlite3
 import sys
 import threading
@@ -22,14 +28,15 @@ from operator import itemgetter
 from pathlib import Path
 
 from tui.locations import Locations, folder_slug
-from tui.posts import Post, Problem
+from tui.posts import Post, PostText, Problem, read_post_text
 from tui.render import plain_text
-from tui.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, fts_query, parse_snippet
+from tui.search import SearchHit, fts_query, make_snippet, words_pattern
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the tables or what is stored in them change: an index of another version is rebuilt."""
 SEARCH_LIMIT = 200
-SNIPPET_WORDS = 12
+STALE_LIMIT = 20_000
+"""An index holding the words of more changed or removed posts than this (and than live posts) is rebuilt."""
 MISSING = -1
 """Size and mtime stored for a file that could not be stat'ed: it never matches, so it is read again."""
 
@@ -37,7 +44,7 @@ _log = logging.getLogger(__name__)
 
 _SCHEMA = f"""
 CREATE TABLE files (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, so no post inherits a stale post's words
     doc INTEGER NOT NULL UNIQUE,    -- the search table's rowid: orders by date, see _doc_id
     file BLOB NOT NULL UNIQUE,      -- path below the root, as the file system's bytes
     size INTEGER NOT NULL,
@@ -52,8 +59,11 @@ CREATE TABLE files (
     key TEXT                        -- NULL when it is 'link:' and the link
 );
 CREATE INDEX files_newest ON files (stamp DESC);
+CREATE TABLE stale (docs INTEGER NOT NULL);  -- search rows whose file changed or left since
+INSERT INTO stale VALUES (0);
 CREATE VIRTUAL TABLE search USING fts5 (
-    title, body, tokenize = "unicode61 remove_diacritics 2"
+    title, body, content = '', detail = none, columnsize = 0,
+    tokenize = "unicode61 remove_diacritics 2"
 );
 PRAGMA user_version = {SCHEMA_VERSION};
 """
@@ -64,6 +74,15 @@ _COLUMNS = (
 )
 _SEPARATOR = "\x1f"
 """Between categories: clean_line has removed every control character from them."""
+
+
+def connect(database: Path) -> sqlite3.Connection:
+    """A connection to an index file, for any thread (or another process) that reads or writes it."""
+    connection = sqlite3.connect(database, timeout=30, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode = WAL")
+    # A cache: after a crash it is rebuilt if found corrupt, so commits need not wait for the disk.
+    connection.execute("PRAGMA synchronous = OFF")
+    return connection
 
 
 def index_path(root: Path, locations: Locations) -> Path:
@@ -109,10 +128,7 @@ class PostIndex:
         if self.database is None:
             connection = sqlite3.connect(self._memory_name, uri=True, check_same_thread=False)
         else:
-            connection = sqlite3.connect(self.database, timeout=30, check_same_thread=False)
-            connection.execute("PRAGMA journal_mode = WAL")
-            # A cache: after a crash it is rebuilt if found corrupt, so commits need not wait for the disk.
-            connection.execute("PRAGMA synchronous = OFF")
+            connection = connect(self.database)
         with self._lock:
             self._connections.append(connection)
         return connection
@@ -130,6 +146,15 @@ class PostIndex:
             try:
                 self.database.parent.mkdir(parents=True, exist_ok=True)
                 if self._version() == SCHEMA_VERSION:
+                    stale, live = self._staleness()
+                    if stale <= max(STALE_LIMIT, live):
+                        return
+                    self._discard(corrupt=False)
+                    self._create()
+                    self.notice = (
+                        f"The search index held the words of {stale:,} changed or removed posts;"
+                        " it is being rebuilt."
+                    )
                     return
                 outdated = self.database.exists()
                 self._discard(corrupt=False)
@@ -159,8 +184,13 @@ class PostIndex:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             self._db.execute("SELECT count(*) FROM files WHERE id = 0").fetchone()
-            self._db.execute("SELECT count(*) FROM search WHERE rowid = 0").fetchone()
+            self._db.execute("SELECT rowid FROM search WHERE search MATCH 'krant' LIMIT 1").fetchone()
         return version
+
+    def _staleness(self) -> tuple[int, int]:
+        """How many search rows belong to no file any more, and how many files the index holds."""
+        stale = self._db.execute("SELECT docs FROM stale").fetchone()[0]
+        return stale, self._db.execute("SELECT count(*) FROM files").fetchone()[0]
 
     def _discard(self, *, corrupt: bool) -> None:
         """Move a corrupt index aside (for a bug report) or delete an outdated one; never the posts."""
@@ -250,18 +280,18 @@ class PostIndex:
 
         Case and accents are ignored (`syrie` finds `Syrië`); the last word matches as a prefix.
         Any text is safe: words are quoted, so FTS5 syntax in it is searched for, not obeyed.
+        Snippets come from the files (the index keeps no text): a file changed since shows its new text.
         """
         query = fts_query(text)
         if query is None:
             return []
         try:
-            # The rowid order is the date order, so FTS5 stops after `limit` hits and makes only
-            # their snippets (sorting by a column of `files` would make a snippet for every match).
+            # The rowid order is the date order, so FTS5 stops after `limit` live hits; the join drops
+            # the words of files that changed or left (see the module docstring).
             rows = self._db.execute(
-                "SELECT f.file, snippet(search, -1, ?, ?, '…', ?) FROM search"
-                " JOIN files AS f ON f.doc = search.rowid"
+                "SELECT f.file, f.title FROM search JOIN files AS f ON f.doc = search.rowid"
                 " WHERE search MATCH ? ORDER BY search.rowid DESC LIMIT ?",
-                (HIGHLIGHT_START, HIGHLIGHT_END, SNIPPET_WORDS, query, limit),
+                (query, limit),
             ).fetchall()
         except sqlite3.OperationalError as error:  # a query FTS5 still refuses: no hits, not a crash
             _log.warning("search %r failed: %s", query, error)
@@ -269,10 +299,11 @@ class PostIndex:
         except sqlite3.DatabaseError as error:
             self._reset_after(error)
             return []
+        pattern = words_pattern(text)
         hits = []
-        for file, marked in rows:
-            snippet, spans = parse_snippet(marked or "")
-            hits.append(SearchHit(self.root / os.fsdecode(file), snippet, spans))
+        for file, title in rows:
+            path = self.root / os.fsdecode(file)
+            hits.append(SearchHit(path, *_file_snippet(path, self.root, title or "", pattern)))
         return hits
 
     # Changing -----------------------------------------------------------------------------
@@ -285,28 +316,7 @@ class PostIndex:
     def update_texts(self, entries: Iterable[tuple[Post | Problem, str | None]]) -> None:
         """Store files with their search text already made (`search_text`), in one transaction."""
         try:
-            with self._db as db:
-                number = db.execute("SELECT coalesce(max(id), 0) FROM files").fetchone()[0]
-                latest = {self._file(result.path): (result, text) for result, text in entries}
-                files = [(file,) for file in latest]
-                rows: list[tuple] = []
-                texts: list[tuple[int, str, str]] = []
-                for file, (result, text) in latest.items():
-                    number += 1
-                    rows.append(self._row(number, file, result))
-                    if isinstance(result, Post):
-                        texts.append((rows[-1][1], result.title, text or ""))
-                db.executemany(
-                    "DELETE FROM search WHERE rowid IN (SELECT doc FROM files WHERE file = ?)", files
-                )
-                db.executemany("DELETE FROM files WHERE file = ?", files)
-                db.executemany(
-                    f"INSERT INTO files (id, doc, {_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows
-                )
-                # In rowid order: FTS5 writes its pending terms out whenever a rowid is lower than the
-                # last one, and a newest-first batch would then cost a flush per post.
-                texts.sort(key=itemgetter(0))
-                db.executemany("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", texts)
+            store_entries(self._db, self.root, entries)
         except sqlite3.DatabaseError as error:
             self._reset_after(error)
 
@@ -314,76 +324,112 @@ class PostIndex:
         """Forget files that left the folder; a folder's path forgets everything below it."""
         try:
             with self._db as db:
+                stale = 0
                 for path in paths:
-                    file = self._file(path)
+                    file = _file_name(self.root, path)
                     below = file.rstrip(b"/") + b"/"
-                    docs = db.execute(
-                        "SELECT doc FROM files WHERE file = ? OR substr(file, 1, ?) = ?",
+                    rows = db.execute(
+                        "SELECT doc, reason IS NULL FROM files WHERE file = ? OR substr(file, 1, ?) = ?",
                         (file, len(below), below),
                     ).fetchall()
-                    db.executemany("DELETE FROM search WHERE rowid = ?", docs)
-                    db.executemany("DELETE FROM files WHERE doc = ?", docs)
+                    db.executemany("DELETE FROM files WHERE doc = ?", [(doc,) for doc, _post in rows])
+                    stale += sum(post for _doc, post in rows)
+                if stale:
+                    db.execute("UPDATE stale SET docs = docs + ?", (stale,))
         except sqlite3.DatabaseError as error:
             self._reset_after(error)
 
-    def _file(self, path: Path) -> bytes:
-        text = os.fspath(path)
-        prefix = os.path.join(self.root, "")
-        if text.startswith(prefix):  # as relative_to, without building a Path (100,000 of them are slow)
-            return os.fsencode(text[len(prefix) :])
-        return os.fsencode(text if text != os.fspath(self.root) else ".")
 
-    @staticmethod
-    def _row(number: int, file: bytes, result: Post | Problem) -> tuple:
-        """The `files` row of a result (id, doc, then _COLUMNS); what can be derived is left NULL."""
-        relpath = None if _decoded(file) == result.relpath else result.relpath
-        if isinstance(result, Problem):
-            try:
-                info = os.stat(result.path)
-                size, mtime = info.st_size, info.st_mtime
-            except OSError:
-                size, mtime = MISSING, MISSING
-            empty = (None,) * 9
-            return (
-                number,
-                _doc_id(0, number),
-                file,
-                size,
-                mtime,
-                0,
-                None,
-                None,
-                relpath,
-                result.reason,
-                *empty,
-            )
-        when = result.date
-        stamp = when.timestamp()
-        delta = when.utcoffset()
-        offset = None if delta is None else int(delta.total_seconds())
-        text = None if offset is not None and _restores(stamp, offset, when) else when.isoformat()
-        link = result.link
-        return (
-            number,
-            _doc_id(stamp, number),
-            file,
-            result.size,
-            result.mtime,
-            stamp,
-            offset,
-            text,
-            relpath,
-            None,
-            result.title,
-            _SEPARATOR.join(result.categories),
-            link,
-            result.image,
-            result.layout,
-            result.published,
-            result.is_html,
-            json.dumps(result.warnings, ensure_ascii=False) if result.warnings else None,
-            None if link and result.key == "link:" + link else result.key,
-        )
+def _file_snippet(
+    path: Path, root: Path, title: str, pattern: re.Pattern[str] | None
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A hit's words in context, from its file as it is now (or its title, if it cannot be read)."""
+    read = read_post_text(path, root)
+    body = plain_text(read.body, is_html=read.post.is_html) if isinstance(read, PostText) else ""
+    return make_snippet(body, title, pattern)
+
+
+def store_entries(
+    db: sqlite3.Connection, root: Path, entries: Iterable[tuple[Post | Problem, str | None]]
+) -> None:
+    """Store freshly read files of `root` with their search text, replacing what their paths held.
+
+    One transaction, begun at once for writing so no other writer can take the same row numbers.
+    Raises sqlite3 errors: `PostIndex.update_texts` turns them into a rebuild.
+    """
+    latest = {_file_name(root, result.path): (result, text) for result, text in entries}
+    if not latest:
+        return
+    files = [(file,) for file in latest]
+    with db:
+        db.execute("BEGIN IMMEDIATE")
+        known = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'files'").fetchone()
+        number = known[0] if known else 0
+        stale = db.executemany("DELETE FROM files WHERE file = ? AND reason IS NULL", files).rowcount
+        db.executemany("DELETE FROM files WHERE file = ?", files)
+        if stale > 0:
+            db.execute("UPDATE stale SET docs = docs + ?", (stale,))
+        rows: list[tuple] = []
+        texts: list[tuple[int, str, str]] = []
+        for file, (result, text) in latest.items():
+            number += 1
+            rows.append(_row(number, file, result))
+            if isinstance(result, Post):
+                texts.append((rows[-1][1], result.title, text or ""))
+        db.executemany(f"INSERT INTO files (id, doc, {_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows)
+        # In rowid order: FTS5 writes its pending words out whenever a rowid is lower than the last
+        # one, and a newest-first batch would then cost a flush per post.
+        texts.sort(key=itemgetter(0))
+        db.executemany("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", texts)
+
+
+def _file_name(root: Path, path: Path) -> bytes:
+    """A path as the index keys it: below the root, as the file system's bytes."""
+    text = os.fspath(path)
+    prefix = os.path.join(root, "")
+    if text.startswith(prefix):  # as relative_to, without building a Path (100,000 of them are slow)
+        return os.fsencode(text[len(prefix) :])
+    return os.fsencode(text if text != os.fspath(root) else ".")
+
+
+def _row(number: int, file: bytes, result: Post | Problem) -> tuple:
+    """The `files` row of a result (id, doc, then _COLUMNS); what can be derived is left NULL."""
+    relpath = None if _decoded(file) == result.relpath else result.relpath
+    if isinstance(result, Problem):
+        try:
+            info = os.stat(result.path)
+            size, mtime = info.st_size, info.st_mtime
+        except OSError:
+            size, mtime = MISSING, MISSING
+        empty = (None,) * 9
+        return (number, _doc_id(0, number), file, size, mtime, 0, None, None, relpath, result.reason, *empty)
+    when = result.date
+    stamp = when.timestamp()
+    delta = when.utcoffset()
+    offset = None if delta is None else int(delta.total_seconds())
+    text = None if offset is not None and _restores(stamp, offset, when) else when.isoformat()
+    link = result.link
+    return (
+        number,
+        _doc_id(stamp, number),
+        file,
+        result.size,
+        result.mtime,
+        stamp,
+        offset,
+        text,
+        relpath,
+        None,
+        result.title,
+        _SEPARATOR.join(result.categories),
+        link,
+        result.image,
+        result.layout,
+        result.published,
+        result.is_html,
+        json.dumps(result.warnings, ensure_ascii=False) if result.warnings else None,
+        None if link and result.key == "link:" + link else result.key,
+    )
 
 
 class _RowReader:

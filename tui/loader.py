@@ -3,7 +3,8 @@
 Without an index (or with an empty one) this is a cold start: a small first batch of the newest files is
 read at once, then the rest in worker processes. With an index the first batch is everything the index
 knows (no file is opened), and the folder is then checked against it: new and changed files are read
-again, vanished ones are reported in `LoadBatch.removed`. Everything read is written to the index.
+again, vanished ones are reported in `LoadBatch.removed`. Everything read is written to the index; worker
+processes write what they read themselves (one at a time), so only metadata comes back to this process.
 
 Run it in a worker thread and post each batch to the UI as a message; it never touches the UI.
 """
@@ -13,16 +14,20 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sqlite3
 import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, fields
+from multiprocessing import resource_tracker
+from multiprocessing.synchronize import Lock
 from pathlib import Path
 
-from tui.index import PostIndex, search_text
-from tui.posts import Post, PostText, Problem, find_post_entries, find_post_files, read_post, read_post_text
+from tui.index import PostIndex, connect, search_text, store_entries
+from tui.posts import Post, PostText, Problem, find_post_entries, read_post, read_post_text
 
 BATCH_SIZE = 500
 """Files per batch after the first (and per task sent to a worker process)."""
@@ -39,6 +44,10 @@ _log = logging.getLogger(__name__)
 
 Entry = tuple[Post | Problem, str | None]
 """A file's result and its search text (None when no index wants it)."""
+Chunk = tuple[list[Post | Problem], list[Entry]]
+"""What reading some files gave: the results, and the entries still to be stored in the index."""
+Compacted = tuple[list[tuple], list[Entry]]
+"""A Chunk as a worker sends it back: each result as a tuple of its fields without the path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +67,9 @@ class LoadBatch:
         return self.done >= self.total
 
 
-def newest_first(paths: list[Path]) -> list[Path]:
-    """Jekyll names (`YYYY-MM-DD-slug`) sort by date, so reverse name order puts the newest first."""
-    return sorted(paths, key=lambda path: path.name, reverse=True)
+def newest_first(names: list[str]) -> list[str]:
+    """Jekyll names (`YYYY-MM-DD-slug`) sort by date, so reverse file-name order puts the newest first."""
+    return sorted(names, key=lambda name: name.rpartition(os.sep)[2], reverse=True)
 
 
 def load_batches(
@@ -77,18 +86,29 @@ def load_batches(
     also stored in it (with its search text), and vanished files are removed from it.
     """
     newest = index.load(limit=WARM_FIRST) if index is not None else []
-    if index is not None and newest:
-        yield from _warm(root, index, newest, batch_size, workers)
-        return
-    paths = newest_first(list(find_post_files(root)))
-    if not paths:
-        yield LoadBatch((), 0, 0)
-        return
-    yield from _read_all(root, paths, 0, len(paths), index, batch_size, first_batch, workers)
+    readers = _Readers(workers, wanted_from=first_batch + PARALLEL_FROM)
+    try:
+        if index is not None and newest:
+            yield from _warm(root, index, newest, batch_size, readers)
+            return
+        names = []
+        prefix = os.path.join(root, "")
+        for entry in find_post_entries(root):
+            # Below the root, as text: building 100,000 Paths here would cost the UI's process seconds.
+            names.append(entry.path[len(prefix) :])
+            readers.counted(len(names))  # processes start while the rest of the folder is listed
+        if not names:
+            yield LoadBatch((), 0, 0)
+            return
+        yield from _read_all(
+            root, newest_first(names), 0, len(names), index, batch_size, first_batch, readers
+        )
+    finally:
+        readers.close()
 
 
 def _warm(
-    root: Path, index: PostIndex, newest: list[Post | Problem], batch_size: int, workers: int
+    root: Path, index: PostIndex, newest: list[Post | Problem], batch_size: int, readers: _Readers
 ) -> Iterator[LoadBatch]:
     """Everything the index knows (the newest first, on their own), then what changed in the folder."""
     known = len(index) if len(newest) >= WARM_FIRST else len(newest)
@@ -99,12 +119,12 @@ def _warm(
             yield LoadBatch(tuple(rest), 0, known)
         del rest
     stamps = index.file_stamps()
-    changed: list[Path] = []
+    changed: list[str] = []
     found: set[str] = set()
     prefix = os.path.join(root, "")
     for entry in find_post_entries(root):
         # Compared as text below the root: building 100,000 Paths would cost more than the stat calls.
-        name = entry.path[len(prefix) :] if entry.path.startswith(prefix) else entry.path
+        name = entry.path[len(prefix) :]
         found.add(name)
         try:
             info = entry.stat()
@@ -112,7 +132,8 @@ def _warm(
         except OSError:
             now = None
         if now is None or stamps.get(name) != now:
-            changed.append(Path(entry.path))
+            changed.append(name)
+            readers.counted(len(changed))
     removed = tuple(root / name for name in stamps if name not in found)
     total = len(found)
     del stamps, found
@@ -122,58 +143,82 @@ def _warm(
     if removed or not changed:
         yield LoadBatch((), done, total, removed)
     if changed:
-        yield from _read_all(root, newest_first(changed), done, total, index, batch_size, 0, workers)
+        yield from _read_all(root, newest_first(changed), done, total, index, batch_size, 0, readers)
+
+
+class _Readers:
+    """Worker processes, started in a thread once a load has enough files to pay for them.
+
+    Starting processes blocks for a while, and the first screen should not wait for it; started while
+    the folder is still being listed, they are ready when the first files are.
+    """
+
+    def __init__(self, workers: int, wanted_from: int) -> None:
+        self.workers = workers
+        self._wanted_from = wanted_from
+        self._started: list[Executor] = []
+        self._starter: threading.Thread | None = None
+
+    def counted(self, files: int) -> None:
+        """The load has found this many files to read so far; start the processes if that is enough."""
+        if files >= self._wanted_from and self._starter is None and self.workers > 1:
+            self._starter = threading.Thread(
+                target=_start_pool, args=(self.workers, self._started), name="start readers"
+            )
+            self._starter.start()
+
+    def pool(self) -> Executor | None:
+        """The started pool (waiting for it to be up), or None when there is none."""
+        if self._starter is None:
+            return None
+        self._starter.join()
+        return self._started[0] if self._started else None
+
+    def close(self) -> None:
+        if self._starter is not None:
+            self._starter.join()
+        for started in self._started:
+            started.shutdown(wait=False, cancel_futures=True)
 
 
 def _read_all(
     root: Path,
-    paths: list[Path],
+    names: list[str],
     done: int,
     total: int,
     index: PostIndex | None,
     batch_size: int,
     first_batch: int,
-    workers: int,
+    readers: _Readers,
 ) -> Iterator[LoadBatch]:
-    """Read `paths` in order: the first few here, the rest in worker processes when there are many."""
+    """Read `names` (below root) in order: the first few here, the rest in worker processes if started."""
     with_text = index is not None
-    head, rest = paths[:first_batch], paths[first_batch:]
+    # Workers write to the index file themselves; an index kept in memory only this process can reach.
+    database = str(index.database) if index is not None and index.database is not None else None
+    head, rest = names[:first_batch], names[first_batch:]
     chunks = [rest[start : start + batch_size] for start in range(0, len(rest), batch_size)]
-    starting: list[Executor] = []
-    starter = None
-    if len(rest) >= PARALLEL_FROM and workers > 1:
-        # Started in a thread: launching processes blocks, and the first screen should not wait for it.
-        starter = threading.Thread(target=lambda: starting.append(_pool(workers)), name="start readers")
-        starter.start()
-    pool: Executor | None = None
-    try:
-        if head:
-            entries = _read_chunk(root, head, with_text)
-            done += len(entries)
-            yield _stored(entries, index, done, total)
-        if starter is not None:
-            starter.join()
-            pool = starting[0] if starting else None
-        # A few chunks in flight keep both workers busy without piling results up in memory.
-        in_flight: deque[Future[list[Entry]]] = deque()
-        submitted = 0
-        for number, chunk in enumerate(chunks):
-            while pool is not None and submitted < min(len(chunks), number + workers * 2):
-                in_flight.append(pool.submit(_read_chunk, root, chunks[submitted], with_text))
-                submitted += 1
-            entries = _result(in_flight.popleft()) if number < submitted else None
-            if entries is None:
-                entries = _read_chunk(root, chunk, with_text)
-            done += len(entries)
-            yield _stored(entries, index, done, total)
-    finally:
-        if starter is not None:
-            starter.join()
-        for started in starting:
-            started.shutdown(wait=False, cancel_futures=True)
+    if head:
+        results, unstored = _read_chunk(root, head, with_text, None)
+        done += len(results)
+        yield _stored(results, unstored, index, done, total)
+    pool = readers.pool() if chunks else None
+    # A few chunks in flight keep both workers busy without piling results up in memory.
+    in_flight: deque[Future[Compacted]] = deque()
+    submitted = 0
+    for number, chunk in enumerate(chunks):
+        while pool is not None and submitted < min(len(chunks), number + readers.workers * 2):
+            in_flight.append(pool.submit(_read_in_worker, root, chunks[submitted], with_text, database))
+            submitted += 1
+        compacted = _result(in_flight.popleft()) if number < submitted else None
+        if compacted is None:
+            results, unstored = _read_chunk(root, chunk, with_text, None)
+        else:
+            results, unstored = _expanded(root, chunk, compacted[0]), compacted[1]
+        done += len(results)
+        yield _stored(results, unstored, index, done, total)
 
 
-def _result(future: Future[list[Entry]]) -> list[Entry] | None:
+def _result(future: Future[Compacted]) -> Compacted | None:
     """A worker's files, or None when the pool broke (then this thread reads them instead)."""
     try:
         return future.result()
@@ -182,10 +227,35 @@ def _result(future: Future[list[Entry]]) -> list[Entry] | None:
         return None
 
 
-def _stored(entries: list[Entry], index: PostIndex | None, done: int, total: int) -> LoadBatch:
-    if index is not None:
-        index.update_texts(entries)
-    return LoadBatch(tuple(result for result, _text in entries), done, total)
+def _stored(
+    results: list[Post | Problem], unstored: list[Entry], index: PostIndex | None, done: int, total: int
+) -> LoadBatch:
+    if index is not None and unstored:
+        index.update_texts(unstored)
+    return LoadBatch(tuple(results), done, total)
+
+
+def prepare_workers() -> None:
+    """Start multiprocessing's resource tracker now, while `sys.stderr` is still the real one.
+
+    Call it before a UI takes over the terminal. multiprocessing hands the tracker `sys.stderr.fileno()`,
+    and Textual's stand-in for stderr answers -1, on which starting the worker pool fails (and a cold
+    start then reads every file in one thread).
+    """
+    try:
+        resource_tracker.ensure_running()
+    except (OSError, ValueError) as error:  # no worker processes then; reading still works
+        _log.warning("cannot prepare worker processes: %s", error)
+
+
+def _start_pool(workers: int, started: list[Executor]) -> None:
+    try:
+        pool = _pool(workers)
+        for _worker in range(workers):
+            pool.submit(int)  # each start spawns a process now, not when the first files are sent
+        started.append(pool)
+    except (OSError, ValueError, RuntimeError) as error:  # then this thread reads everything
+        _log.warning("cannot start worker processes: %s", error)
 
 
 def _pool(workers: int) -> Executor:
@@ -193,14 +263,37 @@ def _pool(workers: int) -> Executor:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":
-        context.set_forkserver_preload(["tui.posts", "tui.render"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        context.set_forkserver_preload(["tui.posts", "tui.render", "tui.index"])
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(context.Lock(),)
+    )
 
 
-def _read_chunk(root: Path, paths: list[Path], with_text: bool) -> list[Entry]:
-    """Read some files (in a worker process or here), with their search text when an index wants it."""
+def _start_worker(writing: Lock) -> None:
+    """Set up a worker process: the lock its index writes take, and no output on the UI's terminal."""
+    global _WRITING
+    _WRITING = writing
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for descriptor in (1, 2):
+        os.dup2(devnull, descriptor)
+    os.close(devnull)
+
+
+_WRITING: AbstractContextManager[object] = nullcontext()
+"""In a worker: a lock shared by the workers, so they write to the index in turn without SQLite's
+busy-waiting (which sleeps in steps of up to 100 ms)."""
+_CONNECTIONS: dict[str, sqlite3.Connection] = {}
+
+
+def _read_chunk(root: Path, names: list[str], with_text: bool, database: str | None) -> Chunk:
+    """Read some files (in a worker process or here), with their search text when an index wants it.
+
+    With `database` (in a worker) they are stored in that index file here; if that fails, they come
+    back unstored, and the caller stores them (its index rebuilds itself if it is broken).
+    """
+    paths = [root / name for name in names]
     if not with_text:
-        return [(read_post(path, root), None) for path in paths]
+        return [read_post(path, root) for path in paths], []
     entries: list[Entry] = []
     for path in paths:
         result = read_post_text(path, root)
@@ -208,4 +301,48 @@ def _read_chunk(root: Path, paths: list[Path], with_text: bool) -> list[Entry]:
             entries.append((result.post, search_text(result.post, result.body)))
         else:
             entries.append((result, None))
-    return entries
+    results = [result for result, _text in entries]
+    if database is None:
+        return results, entries
+    try:
+        with _WRITING:
+            store_entries(_connection(database), root, entries)
+    except (sqlite3.Error, OSError) as error:
+        _log.warning("a worker could not write to the index (%s); handing its files back", error)
+        return results, entries
+    return results, []
+
+
+def _read_in_worker(root: Path, names: list[str], with_text: bool, database: str | None) -> Compacted:
+    """`_read_chunk` in a worker process: results go back as plain tuples, without their paths.
+
+    Unpickling a Post with its Path costs the UI's process ~13 µs; a tuple and `root / name` ~5 µs.
+    """
+    results, unstored = _read_chunk(root, names, with_text, database)
+    return [_compact(result) for result in results], unstored
+
+
+_POST_FIELDS = tuple(field.name for field in fields(Post))[1:]  # all but the path
+_PROBLEM_FIELDS = tuple(field.name for field in fields(Problem))[1:]
+
+
+def _compact(result: Post | Problem) -> tuple:
+    names = _POST_FIELDS if isinstance(result, Post) else _PROBLEM_FIELDS
+    return tuple(getattr(result, name) for name in names)
+
+
+def _expanded(root: Path, names: list[str], compacts: list[tuple]) -> list[Post | Problem]:
+    """The results `_compact` made, with their paths (`root / name`, as the worker read them) again."""
+    problem_size = len(_PROBLEM_FIELDS)
+    return [
+        Problem(root / name, *compact) if len(compact) == problem_size else Post(root / name, *compact)
+        for name, compact in zip(names, compacts, strict=True)
+    ]
+
+
+def _connection(database: str) -> sqlite3.Connection:
+    """This worker process's connection to the index file, opened on first use."""
+    connection = _CONNECTIONS.get(database)
+    if connection is None:
+        connection = _CONNECTIONS[database] = connect(Path(database))
+    return connection

@@ -162,7 +162,7 @@ MAX_SEARCH_CHARS = 200_000
 
 
 def plain_text(body: str, *, is_html: bool) -> str:
-    """A cheap, tag-free text of a body for searching; not for display."""
+    """A cheap, tag-free text of a body for searching; not for display (`clean_text` it first)."""
     body = body[:MAX_SEARCH_CHARS]
     text = _strip_tags(_SCRIPT_OR_STYLE.sub(" ", body)) if is_html else body
-    return clean_text(repair_mojibake(text))
+    return repair_mojibake(text)

@@ -1,7 +1,7 @@
 """Search queries and hits: turn what a user types into a safe FTS5 query, and a match into a snippet.
 
 The search itself runs in the index (`tui.index.PostIndex.search`); this module holds the parts that need
-no database, so they can be tested on their own.
+no database or file, so they can be tested on their own.
 """
 
 from __future__ import annotations
@@ -12,18 +12,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.sanitize import clean_line
+from tui.sanitize import clean_line, clean_text
 
-HIGHLIGHT_START = "\x02"
-"""Marks the start of a matched word in FTS5's snippet; never shown (clean_line would drop it anyway)."""
-HIGHLIGHT_END = "\x03"
 MAX_TERMS = 16
 """Longer queries are cut: nobody types more, and each term costs a lookup."""
+SNIPPET_BEFORE = 40
+"""Characters of context kept before the first match (then back to a word start)."""
+SNIPPET_AFTER = 110
+SNIPPET_START = 150
+"""Characters of the body shown when no word of the query is found in it (it matched the index only)."""
 
 # Words as FTS5's unicode61 tokenizer sees them: letters, digits and private-use characters.
 # Everything else (quotes, *, parentheses, colons, minus) separates words and cannot reach FTS5 syntax.
 _WORD = re.compile(r"[^\W_]+")
-_MARKED = re.compile(f"{HIGHLIGHT_START}(.*?){HIGHLIGHT_END}", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,35 +56,6 @@ def fts_query(text: str, *, prefix_last: bool = True) -> str | None:
     if prefix_last:
         quoted[-1] += "*"
     return " ".join(quoted)
-
-
-def parse_snippet(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Split FTS5's snippet (matches between HIGHLIGHT_START/END) into clean text and highlight spans."""
-    text_parts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    length = 0
-    position = 0
-    for match in _MARKED.finditer(marked):
-        before = _one_line(marked[position : match.start()])
-        word = _one_line(match[1])
-        text_parts += [before, word]
-        length += len(before)
-        if word:
-            spans.append((length, length + len(word)))
-        length += len(word)
-        position = match.end()
-    text_parts.append(_one_line(marked[position:]))
-    return "".join(text_parts), tuple(spans)
-
-
-def _one_line(text: str) -> str:
-    """Newlines and runs of spaces become one space, keeping the text's edges so offsets line up."""
-    cleaned = clean_line(text.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, ""))
-    if not cleaned:
-        return " " if text[:1].isspace() or text[-1:].isspace() else ""
-    lead = " " if text[:1].isspace() else ""
-    trail = " " if text[-1:].isspace() else ""
-    return lead + cleaned + trail
 
 
 def fold(text: str) -> str:
@@ -131,3 +103,69 @@ def title_hits(text: str, posts: Iterable[tuple[Path, str]], skip: set[Path]) ->
             hit = title_hit(path, title, terms)
             if hit is not None:
                 yield hit
+
+
+def _letter_variants() -> dict[str, str]:
+    """For each ASCII letter and digit, the Latin characters that fold to it (`e`: `eéèêëĕ…`)."""
+    variants: dict[str, list[str]] = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        character = chr(code)
+        folded = fold(character)
+        if len(folded) == 1 and folded.isascii() and folded.isalnum():
+            variants.setdefault(folded, []).append(character)
+    return {letter: "".join(characters) for letter, characters in variants.items()}
+
+
+_VARIANTS = _letter_variants()
+_MARKS = "[\u0300-\u036f]*"
+"""Combining accents, as text in decomposed form (NFD) writes them after a letter."""
+
+
+def _folded_word(term: str) -> str:
+    """A regex for one folded word that matches it with any case and accents, as the index does."""
+    parts = []
+    for character in term:
+        variants = _VARIANTS.get(character)
+        parts.append(f"[{character}{variants}]" if variants else re.escape(character))
+    return _MARKS.join(parts) + _MARKS
+
+
+def words_pattern(text: str) -> re.Pattern[str] | None:
+    """A regex for the query's words in text (the last as a prefix), to place and highlight matches."""
+    terms = [fold(term) for term in query_terms(text)]
+    if not terms:
+        return None
+    *whole, last = terms
+    words = [f"{_folded_word(term)}(?![^\\W_])" for term in whole]
+    words.append(f"{_folded_word(last)}[^\\W_]*")
+    return re.compile(f"(?<![^\\W_])(?:{'|'.join(words)})", re.IGNORECASE)
+
+
+def make_snippet(
+    body: str, title: str, pattern: re.Pattern[str] | None
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """One line of a hit's body around its first matching word, with the matches' spans.
+
+    The title when only the title matches; the body's start when neither does (the index matched a
+    form this pattern misses). `body` is untrusted text without tags: it is cleaned here.
+    """
+    text = " ".join(clean_text(body).split())
+    match = pattern.search(text) if pattern is not None else None
+    if match is None:
+        shown = clean_line(title)
+        if pattern is not None and pattern.search(shown):
+            return shown, tuple(found.span() for found in pattern.finditer(shown))
+        if len(text) > SNIPPET_START:
+            return text[:SNIPPET_START].rsplit(" ", 1)[0] + "…", ()
+        return text or shown, ()
+    start = max(0, match.start() - SNIPPET_BEFORE)
+    if start:  # from a word's start
+        start = text.find(" ", start, match.start()) + 1 or start
+    end = min(len(text), match.end() + SNIPPET_AFTER)
+    space = text.rfind(" ", match.end(), end)
+    if end < len(text) and space != -1:  # to a word's end
+        end = space
+    lead = "…" if start else ""
+    window = text[start:end]
+    spans = tuple((found.start() + len(lead), found.end() + len(lead)) for found in pattern.finditer(window))
+    return lead + window + ("…" if end < len(text) else ""), spans
