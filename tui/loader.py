@@ -120,23 +120,24 @@ def _warm(
         del rest
     stamps = index.file_stamps()
     changed: list[str] = []
-    found: set[str] = set()
+    total = 0
     prefix = os.path.join(root, "")
     for entry in find_post_entries(root):
         # Compared as text below the root: building 100,000 Paths would cost more than the stat calls.
         name = entry.path[len(prefix) :]
-        found.add(name)
+        total += 1
         try:
             info = entry.stat()
             now = (info.st_size, info.st_mtime)
         except OSError:
             now = None
-        if now is None or stamps.get(name) != now:
+        # Popped: what is left at the end is gone from the folder, and no second set of names is built.
+        known = stamps.pop(name, None)
+        if now is None or known != now:
             changed.append(name)
             readers.counted(len(changed))
-    removed = tuple(root / name for name in stamps if name not in found)
-    total = len(found)
-    del stamps, found
+    removed = tuple(root / name for name in stamps)
+    del stamps
     if removed:
         index.remove(removed)
     done = total - len(changed)

@@ -138,22 +138,28 @@ def find_post_entries(root: Path) -> Iterator[os.DirEntry[str]]:
             continue
         seen_dirs.add((info.st_dev, info.st_ino))
         try:
-            with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda entry: entry.name)
+            scan = os.scandir(folder)
         except OSError:
             continue
-        while entries:
-            # Popped, newest name first, so an entry (and the stat it caches) is freed once used.
-            entry = entries.pop()
-            if entry.name.startswith("."):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=True):
-                    stack.append(entry.path)
-                elif is_candidate_name(entry.name) and entry.is_file(follow_symlinks=True):
-                    yield entry
-            except OSError:
-                continue
+        # Streamed in the folder's own order (callers sort what they need): a list of 100,000 entries
+        # would hold ~25 MB while a big folder is listed.
+        with scan:
+            while True:
+                try:
+                    entry = next(scan, None)
+                except OSError:
+                    break
+                if entry is None:
+                    break
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    if entry.is_dir(follow_symlinks=True):
+                        stack.append(entry.path)
+                    elif is_candidate_name(entry.name) and entry.is_file(follow_symlinks=True):
+                        yield entry
+                except OSError:
+                    continue
 
 
 def relative_name(path: Path, root: Path) -> str:

@@ -28,8 +28,10 @@ class UnreadCounts:
     def __init__(self, state: ReadState) -> None:
         self.state = state
         """The read-state store; read it freely, but change marks through this object."""
-        self._posts: dict[Path, tuple[str, tuple[str, ...]]] = {}
-        self._paths_by_key: dict[str, list[Path]] = {}
+        self._posts: dict[Path, Post] = {}
+        """The counted posts, as they were when counted."""
+        self._paths_by_key: dict[str, Path | list[Path]] = {}
+        """The counted posts' paths by key: one path, or a list when posts share a key (a link)."""
         self._unread: Counter[str] = Counter()
         self._unread_all = 0
         self._read_keys = state.read_keys()
@@ -65,25 +67,39 @@ class UnreadCounts:
                 self._add(post)
 
     def _add(self, post: Post) -> None:
-        self._posts[post.path] = (post.key, post.categories)
-        self._paths_by_key.setdefault(post.key, []).append(post.path)
+        self._posts[post.path] = post
+        self._remember_path(post.key, post.path)
         if post.key not in self._read_keys:
             self._count(post.categories, 1)
+
+    def _remember_path(self, key: str, path: Path) -> None:
+        known = self._paths_by_key.get(key)
+        if known is None:
+            self._paths_by_key[key] = path
+        elif isinstance(known, list):
+            known.append(path)
+        else:
+            self._paths_by_key[key] = [known, path]
+
+    def _paths_of(self, key: str) -> list[Path]:
+        known = self._paths_by_key.get(key)
+        if known is None:
+            return []
+        return known if isinstance(known, list) else [known]
 
     def _add_new(self, posts: Iterable[Post]) -> None:
         """`_add` for posts not counted yet, counted together (a cold start adds 100,000 of them)."""
         known, by_key, read = self._posts, self._paths_by_key, self._read_keys
         unread: list[str] = []
         for post in posts:
-            path, key, categories = post.path, post.key, post.categories
-            known[path] = (key, categories)
-            paths = by_key.get(key)
-            if paths is None:
-                by_key[key] = [path]
+            path, key = post.path, post.key
+            known[path] = post
+            if key in by_key:
+                self._remember_path(key, path)
             else:
-                paths.append(path)
+                by_key[key] = path
             if key not in read:
-                unread.extend(categories)
+                unread.extend(post.categories)
                 self._unread_all += 1
         self._unread.update(unread)
 
@@ -91,13 +107,17 @@ class UnreadCounts:
         known = self._posts.pop(path, None)
         if known is None:
             return
-        key, categories = known
-        paths = self._paths_by_key[key]
+        key = known.key
+        paths = self._paths_of(key)
         paths.remove(path)
-        if not paths:
+        if len(paths) > 1:
+            self._paths_by_key[key] = paths
+        elif paths:
+            self._paths_by_key[key] = paths[0]
+        else:
             del self._paths_by_key[key]
         if key not in self._read_keys:
-            self._count(categories, -1)
+            self._count(known.categories, -1)
 
     def _count(self, categories: tuple[str, ...], step: int) -> None:
         self._unread_all += step
@@ -139,8 +159,8 @@ class UnreadCounts:
         self._read_keys = now
         for key in changed:
             step = -1 if key in now else 1
-            for path in self._paths_by_key.get(key, ()):
-                self._count(self._posts[path][1], step)
+            for path in self._paths_of(key):
+                self._count(self._posts[path].categories, step)
         return bool(changed)
 
 
