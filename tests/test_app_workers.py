@@ -19,7 +19,8 @@ SCRIPT = textwrap.dedent(
     folder, home = Path(sys.argv[1]), Path(sys.argv[2])
     for number in range(260):
         (folder / f"2019-05-{1 + number % 28:02d}-bericht-{number}.html").write_text(
-            f"---\\ntitle: Bericht {number}\\ndate: 2019-05-01 10:00:00 +0200\\n---\\n<p>Syrië {number}</p>\\n",
+            f"---\\ntitle: Bericht {number}\\ndate: 2019-05-01 10:00:00 +0200\\n---\\n"
+            f"<p>Syrië {number}</p>\\n",
             encoding="utf-8",
         )
     loader.PARALLEL_FROM = 10
