@@ -2,4 +2,6 @@
 
 from tui.cli import main
 
-raise SystemExit(main())
+# Guarded: multiprocessing may import the main module in its helper processes, which must not start krant.
+if __name__ == "__main__":
+    raise SystemExit(main())
