@@ -33,8 +33,18 @@ BATCH_SIZE = 500
 """Files per batch after the first (and per task sent to a worker process)."""
 FIRST_BATCH = 200
 """The first batch of a cold start is small, so the newest posts are on screen quickly."""
-WORKERS = 2
-"""Worker processes for a cold start; reading is CPU-bound (YAML, decoding), so threads would not help."""
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 2
+
+
+WORKERS = max(2, min(_cores(), 6))
+"""Worker processes for a cold start, one per core (2 to 6); reading is CPU-bound, so threads would not
+help. Beyond ~6 the workers would mostly wait for their turn to write to the index."""
 WARM_FIRST = 1_000
 """The first batch of a warm start: the newest posts the index knows; the rest follow in a second batch."""
 PARALLEL_FROM = 3_000
