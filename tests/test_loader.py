@@ -179,3 +179,18 @@ def test_a_warm_start_gives_the_newest_posts_first_then_the_rest(
     assert len(warm[0].results) + len(warm[1].results) == 41 and warm[0].total == 41
     assert same_library(library_from(warm, folder), expected)
     assert warm[-1].finished
+
+
+def test_a_file_the_watcher_stored_meanwhile_is_handed_back_not_lost(folder: Path, index: PostIndex) -> None:
+    """A cold start's workers insert without looking for rows to replace; a file stored in between (by
+    the live watcher) makes their insert fail, and the batch comes back to be stored the careful way."""
+    names = sorted(path.name for path in folder.glob("*.html"))[:4]
+    assert index.database is not None
+    index.update_texts([(read, None) for read in loader._read_chunk(folder, names[:1], False, None)[0]])
+
+    results, unstored = loader._read_chunk(folder, names, True, str(index.database), new_files=True)
+
+    assert [result for result, _text in unstored] == results  # nothing half-stored
+    index.update_texts(unstored)
+    assert len(index) == 4
+    assert len(index.search("syrie")) == 4

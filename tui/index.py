@@ -361,12 +361,18 @@ def _file_snippet(
 
 
 def store_entries(
-    db: sqlite3.Connection, root: Path, entries: Iterable[tuple[Post | Problem, str | None]]
+    db: sqlite3.Connection,
+    root: Path,
+    entries: Iterable[tuple[Post | Problem, str | None]],
+    *,
+    new_files: bool = False,
 ) -> None:
     """Store freshly read files of `root` with their search text, replacing what their paths held.
 
     One transaction, begun at once for writing so no other writer can take the same row numbers.
-    Raises sqlite3 errors: `PostIndex.update_texts` turns them into a rebuild.
+    `new_files` (the first read of a folder into an empty index) skips looking for rows to replace; a file
+    stored meanwhile (by the watcher) then fails the whole batch with an IntegrityError, to be stored again
+    without it. Raises sqlite3 errors: `PostIndex.update_texts` turns them into a rebuild.
     """
     latest = {_file_name(root, result.path): (result, text) for result, text in entries}
     if not latest:
@@ -376,10 +382,11 @@ def store_entries(
         db.execute("BEGIN IMMEDIATE")
         known = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'files'").fetchone()
         number = known[0] if known else 0
-        stale = db.executemany("DELETE FROM files WHERE file = ? AND reason IS NULL", files).rowcount
-        db.executemany("DELETE FROM files WHERE file = ?", files)
-        if stale > 0:
-            db.execute("UPDATE stale SET docs = docs + ?", (stale,))
+        if not new_files:
+            stale = db.executemany("DELETE FROM files WHERE file = ? AND reason IS NULL", files).rowcount
+            db.executemany("DELETE FROM files WHERE file = ?", files)
+            if stale > 0:
+                db.execute("UPDATE stale SET docs = docs + ?", (stale,))
         rows: list[tuple] = []
         texts: list[tuple[int, str, str]] = []
         for file, (result, text) in latest.items():

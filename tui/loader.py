@@ -111,7 +111,7 @@ def load_batches(
             yield LoadBatch((), 0, 0)
             return
         yield from _read_all(
-            root, newest_first(names), 0, len(names), index, batch_size, first_batch, readers
+            root, newest_first(names), 0, len(names), index, batch_size, first_batch, readers, new_files=True
         )
     finally:
         readers.close()
@@ -201,8 +201,13 @@ def _read_all(
     batch_size: int,
     first_batch: int,
     readers: _Readers,
+    *,
+    new_files: bool = False,
 ) -> Iterator[LoadBatch]:
-    """Read `names` (below root) in order: the first few here, the rest in worker processes if started."""
+    """Read `names` (below root) in order: the first few here, the rest in worker processes if started.
+
+    `new_files`: the index was empty when the load began, so workers need not look for rows to replace.
+    """
     with_text = index is not None
     # Workers write to the index file themselves; an index kept in memory only this process can reach.
     database = str(index.database) if index is not None and index.database is not None else None
@@ -218,7 +223,9 @@ def _read_all(
     submitted = 0
     for number, chunk in enumerate(chunks):
         while pool is not None and submitted < min(len(chunks), number + readers.workers * 2):
-            in_flight.append(pool.submit(_read_in_worker, root, chunks[submitted], with_text, database))
+            in_flight.append(
+                pool.submit(_read_in_worker, root, chunks[submitted], with_text, database, new_files)
+            )
             submitted += 1
         compacted = _result(in_flight.popleft()) if number < submitted else None
         if compacted is None:
@@ -296,7 +303,9 @@ busy-waiting (which sleeps in steps of up to 100 ms)."""
 _CONNECTIONS: dict[str, sqlite3.Connection] = {}
 
 
-def _read_chunk(root: Path, names: list[str], with_text: bool, database: str | None) -> Chunk:
+def _read_chunk(
+    root: Path, names: list[str], with_text: bool, database: str | None, new_files: bool = False
+) -> Chunk:
     """Read some files (in a worker process or here), with their search text when an index wants it.
 
     With `database` (in a worker) they are stored in that index file here; if that fails, they come
@@ -317,19 +326,21 @@ def _read_chunk(root: Path, names: list[str], with_text: bool, database: str | N
         return results, entries
     try:
         with _WRITING:
-            store_entries(_connection(database), root, entries)
+            store_entries(_connection(database), root, entries, new_files=new_files)
     except (sqlite3.Error, OSError) as error:
         _log.warning("a worker could not write to the index (%s); handing its files back", error)
         return results, entries
     return results, []
 
 
-def _read_in_worker(root: Path, names: list[str], with_text: bool, database: str | None) -> Compacted:
+def _read_in_worker(
+    root: Path, names: list[str], with_text: bool, database: str | None, new_files: bool
+) -> Compacted:
     """`_read_chunk` in a worker process: results go back as plain tuples, without their paths.
 
     Unpickling a Post with its Path costs the UI's process ~13 µs; a tuple and `root / name` ~5 µs.
     """
-    results, unstored = _read_chunk(root, names, with_text, database)
+    results, unstored = _read_chunk(root, names, with_text, database, new_files)
     return [_compact(result) for result in results], unstored
 
 
