@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
-from textual.widgets import Markdown
+from textual.widgets._footer import FooterKey
 from ui_helpers import (
     NEWER_TITLE,
     OLDER_TITLE,
@@ -13,12 +15,16 @@ from ui_helpers import (
     copy_seed,
     new_app,
     screen_text,
+    until,
     wait_article,
     wait_loaded,
     write_post,
 )
 
+from tui.render import RenderedBody, render_body
+from tui.screens.main import WIDE_COLUMNS
 from tui.screens.reader import ReaderScreen
+from tui.widgets.article_body import ArticleBody
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
@@ -158,11 +164,92 @@ async def test_links_in_the_body_open_only_when_they_are_web_links(tmp_path: Pat
         await wait_loaded(pilot, app)
         await pilot.press("enter")
         await wait_article(pilot, app)
-        body = app.main.article_view.query_one(Markdown)
-        body.post_message(Markdown.LinkClicked(body, "file:///etc/passwd"))
+        body = app.main.article_view.query_one(ArticleBody)
+        body.post_message(ArticleBody.LinkClicked(body, "file:///etc/passwd"))
         await pilot.pause(0.2)
         assert opened == []
         assert "only http and https links open" in screen_text(app)
-        body.post_message(Markdown.LinkClicked(body, "https://nos.nl/"))
+        body.post_message(ArticleBody.LinkClicked(body, "https://nos.nl/"))
         await pilot.pause()
         assert opened == ["https://nos.nl/"]
+
+
+async def test_the_reader_draws_lists_quotes_tables_and_code_and_rewraps_when_resized(tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "markdown_sampler.md", folder / "2019-05-15-sampler.md")
+    app = new_app(folder, tmp_path)
+    opened: list[str] = []
+    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        lines = [line.split("▏")[-1].strip() for line in screen_text(app).splitlines()]
+        for shown in ("• apple", "  ◦ nested item", "▌ A quote that is long", "▌ • a quoted item", "1. one",
+                      "Name  │ Score", "Alice │ 10", "Bob   │ 7", "    return 1", "[image: A picture]"):
+            assert any(line.startswith(shown.strip()) or shown in line for line in lines), shown
+        assert lines.index("• banana") + 1 == lines.index("◦ nested item")  # a tight list: no gaps
+
+        body = app.main.article_view.query_one(ArticleBody)
+        wide_height = body.size.height
+        (y,) = [row for row, line in enumerate(screen_text(app).splitlines()) if "a link" in line]
+        x = screen_text(app).splitlines()[y].index("a link")
+        await pilot.click(offset=(x + 1, y))
+        await pilot.pause(0.1)
+        assert opened == ["https://example.org/x"]
+
+        await pilot.resize_terminal(WIDE_COLUMNS, 48)
+        await pilot.pause(0.2)
+        assert body.size.height > wide_height  # the same text on more, shorter lines
+        assert "▌ A quote that is long" in screen_text(app)
+
+
+async def test_opening_an_article_moves_the_focus_without_rebuilding_the_footer(tmp_path: Path):
+    """Textual rebuilds a footer whose keys change (tens of milliseconds): the list and article share keys."""
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        keys_before = list(app.screen.query(FooterKey))
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        assert await until(pilot, lambda: app.focused is app.main.article_view)
+        assert list(app.screen.query(FooterKey)) == keys_before
+        assert "n Next unread" in screen_text(app).splitlines()[-1]
+
+
+async def test_an_article_slow_to_read_shows_its_header_and_reading_first(tmp_path: Path, monkeypatch):
+    release = threading.Event()
+
+    def slow_render(body: str, *, is_html: bool) -> RenderedBody:
+        release.wait(10)
+        return render_body(body, is_html=is_html)
+
+    monkeypatch.setattr("tui.app.render_body", slow_render)
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        assert await until(pilot, lambda: "Reading…" in screen_text(app))
+        assert NEWER_TITLE in screen_text(app)  # whole: the list shows it cut
+        assert app.focused is app.main.article_view  # keys go to the article already
+        release.set()
+        await wait_article(pilot, app)
+        assert await until(pilot, lambda: "Reading…" not in screen_text(app) and "Syrië" in screen_text(app))
+
+
+async def test_a_long_article_shows_its_start_at_once_and_the_rest_once_laid_out(tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    paragraphs = "".join(f"Paragraph number {number} of a long article.\n\n" for number in range(3_000))
+    write_post(folder, "2019-05-15-long.md", "Long", "2019-05-15 10:00", "lang", body=paragraphs)
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        assert "Paragraph number 0 of" in screen_text(app)
+        body = app.main.article_view.query_one(ArticleBody)
+        assert await until(pilot, lambda: body.size.height >= 2 * 3_000 - 1)
+        await pilot.press("end")
+        assert await until(pilot, lambda: "Paragraph number 2999 of" in screen_text(app))

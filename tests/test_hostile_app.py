@@ -19,7 +19,7 @@ from hostile_corpus import (
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from textual.pilot import Pilot
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 from ui_helpers import (
     amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
     new_app,
@@ -29,7 +29,7 @@ from ui_helpers import (
 
 from tui.app import KrantApp
 from tui.posts import Post
-from tui.widgets.article_view import MAX_MARKDOWN_BLOCKS, bounded_markdown
+from tui.widgets.article_body import ArticleBody
 from tui.widgets.line_list import CursorList
 from tui.widgets.sidebar import EntryKind
 
@@ -121,7 +121,7 @@ async def test_every_file_is_a_row_or_a_problem_and_every_article_opens_safely(
             await pilot.press("enter")
             await wait_for_article(pilot, app, post)
             opened += 1
-            body = app.article_view.query_one(Markdown)
+            body = app.article_view.query_one(ArticleBody)
             if found := unsafe_characters(body.source, block=True):
                 wrong.append(f"{name!r}: the article body holds {found}")
             wrong += [f"{name!r}: {line}" for line in unsafe_screen_lines(app)]
@@ -306,7 +306,7 @@ async def test_links_clicked_inside_an_article_open_only_when_they_are_web_links
 
         await click_on("ftp link")
         await click_on("scheme link")
-        await click_on("script link")  # Markdown does not even make this a link
+        await click_on("script link")  # markdown-it does not even make this a link
         assert opened == []
         assert "only http and https links open" in screen_text(app)
         await click_on("web link")
@@ -333,19 +333,3 @@ async def test_the_whole_screen_is_clean_with_escapes_in_titles_bodies_and_categ
                 assert residue not in text, (relpath, residue)
             await pilot.press("escape")
         assert CLEAR_SCREEN not in screen_text(app) and OSC52_CLIPBOARD not in screen_text(app)
-
-
-async def test_markdown_is_cut_at_a_number_of_blocks_the_ui_can_build() -> None:
-    """Thousands of list items or table cells would take the UI thread minutes to build as widgets."""
-    # Async only because every test in this module carries the asyncio mark.
-    items = "".join(f"* item {number}\n" for number in range(5_000))
-    body, cut = bounded_markdown(items)
-    assert cut
-    assert "* item 0\n" in body and "* item 4999" not in body
-    assert body.count("* item") <= MAX_MARKDOWN_BLOCKS
-    row = "| " + " | ".join(f"cell {number}" for number in range(20)) + " |\n"
-    table = row + "|---" * 20 + "|\n" + row * 1_000
-    body, cut = bounded_markdown(table)
-    assert cut and 0 < body.count("\n") < 50 and body.startswith(row)
-    short = "A paragraph.\n\n" * 20
-    assert bounded_markdown(short) == (short, False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tui.app import KrantApp
 
 pytestmark = pytest.mark.usefixtures("amsterdam")
 
+SAMPLER = Path(__file__).resolve().parent / "markdown_sampler.md"
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
 
@@ -77,3 +79,11 @@ def test_problems_list(snap_compare, tmp_path: Path, size: tuple[int, int]):
     (folder / "leeg.html").write_text("", encoding="utf-8")
     app = fixed_app(folder, tmp_path)
     assert snap_compare(app, terminal_size=size, run_before=after_loading("shift+tab", "G"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_article_with_every_kind_of_block(snap_compare, tmp_path: Path, size: tuple[int, int]):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    shutil.copy(SAMPLER, folder / "2019-05-15-sampler.md")
+    assert snap_compare(fixed_app(folder, tmp_path), terminal_size=size, run_before=after_loading("enter"))

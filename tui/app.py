@@ -64,6 +64,8 @@ class KrantApp(App[None]):
         # A priority binding: the app handles `/` before forwarding the keys queued after it, so a query
         # typed (or pasted) straight after `/` lands in the search box rather than on the list.
         Binding("slash", "search", "Search", key_display="/", priority=True, id="app.search"),
+        Binding("n", "next_article", "Next unread", id="app.next"),
+        Binding("p", "previous_article", "Previous unread", id="app.previous"),
         Binding("o", "open_link", "Browser", id="app.open-link"),
         Binding("y", "copy_link", "Copy link", id="app.copy-link"),
         Binding(
@@ -82,8 +84,6 @@ class KrantApp(App[None]):
             show=False,
             id="app.next-category",
         ),
-        Binding("n", "next_article", "Next unread", show=False, id="app.next"),
-        Binding("p", "previous_article", "Previous unread", show=False, id="app.previous"),
         Binding("m", "toggle_read", "Read/unread", id="app.toggle-read"),
         Binding("A", "mark_category_read", "All read", id="app.mark-category-read"),
         Binding("u", "undo_mark", "Undo", show=False, id="app.undo-mark"),
@@ -364,17 +364,15 @@ class KrantApp(App[None]):
             self.push_screen(ReaderScreen(self.clock))
             self.call_after_refresh(self._start_reading, post)
         else:
-            self._start_reading(post)
-            if self.reader is None:
-                self.main.article_view.focus()
+            self._start_reading(post, focus=self.reader is None)
 
-    def _start_reading(self, post: Post) -> None:
+    def _start_reading(self, post: Post, *, focus: bool = False) -> None:
         self.live.seen(post)
         if self.unread.is_unread(post):
             self.unread.mark([post.key], True)
             self.marks_changed()
         self._request += 1
-        self.article_view.show_reading(post)
+        self.article_view.show_reading(post, focus=focus)
         self._read_article(self._request, post)
 
     def reread_article(self, post: Post) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from textual.message import Message
 
+from tui.document import Document, parse_document
 from tui.loader import LoadBatch
 from tui.posts import Post, Problem
 from tui.render import RenderedBody
@@ -38,6 +39,12 @@ class Article:
     post: Post
     rendered: RenderedBody | None
     error: str | None = None
+    document: Document = field(init=False)
+    """The body parsed for the reader, when the Article is made: in the thread that read it."""
+
+    def __post_init__(self) -> None:
+        text = self.rendered.text if self.rendered is not None else ""
+        object.__setattr__(self, "document", parse_document(text))
 
 
 class ArticleLoaded(Message):

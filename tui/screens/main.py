@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.library import ALL, Library
 from tui.posts import Post
 from tui.unread import UnreadCounts
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.problem_list import ProblemList
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.sidebar import EntryKind, Sidebar, SidebarEntry
@@ -68,7 +69,7 @@ class MainScreen(Screen[None]):
                 yield ArticleList(id="articles")
                 yield ProblemList(id="problems")
             yield ArticleView(self._clock, id="article")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.problem_list.display = False

@@ -8,9 +8,10 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.widgets.article_view import ArticleView
+from tui.widgets.key_footer import KeyFooter
 
 
 class ReaderScreen(Screen[None]):
@@ -25,7 +26,7 @@ class ReaderScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield ArticleView(self._clock, id="reader-article")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def article_view(self) -> ArticleView:

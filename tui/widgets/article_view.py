@@ -11,16 +11,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Markdown, Static
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Static
 
+from tui.document import Document
 from tui.messages import Article
 from tui.posts import Post
 from tui.render import is_safe_link
-
-MAX_MARKDOWN_CHARS = 60_000
-"""Textual's Markdown widget builds widgets on the UI thread; longer bodies are cut here to stay quick."""
+from tui.widgets.article_body import ArticleBody
 
 DATE_FORMAT = "%a %d %b %Y %H:%M"
+
+READING_NOTICE_DELAY = 0.15
+"""Seconds a body may take to arrive before the header and "Reading…" are shown on their own."""
 
 
 def describe_age(moment: datetime, now: datetime) -> str:
@@ -38,32 +42,6 @@ def describe_age(moment: datetime, now: datetime) -> str:
     return "just now"
 
 
-MAX_MARKDOWN_BLOCKS = 250
-"""Each paragraph, list item, table row and cell becomes widgets (milliseconds each, worse than linear
-for lists): 60,000 characters of `* x` lines or table cells froze the UI for half a minute. Cut after this
-many."""
-
-
-def bounded_markdown(
-    text: str, limit: int = MAX_MARKDOWN_CHARS, blocks: int = MAX_MARKDOWN_BLOCKS
-) -> tuple[str, bool]:
-    """The text cut at a paragraph break before `limit` characters or at the line of the block that
-    goes past `blocks` (as the Markdown widget's parser sees them), and whether it was cut."""
-    cut = len(text) > limit
-    if cut:
-        end = text.rfind("\n\n", 0, limit)
-        text = text[: end if end > limit // 2 else limit]
-    from markdown_it import MarkdownIt  # imported when the first post opens, not at every start
-
-    opened = 0
-    for token in MarkdownIt("gfm-like").parse(text):
-        if token.nesting == 1:
-            opened += 1
-            if opened > blocks and token.map:
-                return "".join(text.splitlines(keepends=True)[: token.map[0]]).rstrip(), True
-    return text, cut
-
-
 class ArticleView(VerticalScroll):
     """Shows one article. It never reads files: it is given an `Article` that was read in a thread."""
 
@@ -74,7 +52,6 @@ class ArticleView(VerticalScroll):
         & > #article-facts { color: $text-muted; margin: 0 0 1 0; }
         & > #article-notes { color: $text-warning; }
         & > #article-placeholder { color: $text-muted; text-style: italic; margin: 1 0; }
-        & > Markdown { padding: 0; margin: 0; }
     }
     """
 
@@ -82,8 +59,6 @@ class ArticleView(VerticalScroll):
         Binding("j", "scroll_down", "Scroll down", show=False, id="article.down"),
         Binding("k", "scroll_up", "Scroll up", show=False, id="article.up"),
         Binding("space", "page_down", "Page down", show=False, id="article.page-down"),
-        Binding("n", "app.next_article", "Next unread", id="article.next"),
-        Binding("p", "app.previous_article", "Previous unread", id="article.previous"),
     ]
 
     class EndReached(Message):
@@ -105,13 +80,16 @@ class ArticleView(VerticalScroll):
         self._notes: list[str] = []
         self.loaded = False
         """Whether the post's body is shown (not still being read)."""
+        self._reading_timer: Timer | None = None
+        self._focus_from: Widget | None = self
+        """The widget that had the focus when an article was opened to take it; `self` when none was."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self._placeholder), id="article-placeholder")
         yield Static(id="article-title")
         yield Static(id="article-facts")
         yield Static(id="article-notes")
-        yield Markdown(id="article-body", open_links=False)
+        yield ArticleBody(id="article-body")
 
     def on_mount(self) -> None:
         self._show_parts(False)
@@ -123,55 +101,77 @@ class ArticleView(VerticalScroll):
 
     def clear(self) -> None:
         """Back to the placeholder (no article)."""
+        self._stop_reading_timer()
+        self._focus_from = self
         self.post = None
         self.loaded = False
         self._show_parts(False)
 
-    def show_reading(self, post: Post) -> None:
-        """Show the post's header at once while its body is read in a thread."""
+    def show_reading(self, post: Post, *, focus: bool = False) -> None:
+        """Note the post being read; show its header and "Reading…" only if the body takes a while.
+
+        A typical body arrives from its thread within a few tens of milliseconds: drawing the header first
+        (or moving the focus, which restyles the screen) would draw the screen twice, and the article later.
+        With `focus`, the article takes the focus when it is shown, unless the user has moved it meanwhile.
+        """
         self.post = post
         self.loaded = False
+        self._focus_from = self.app.focused if focus else self
+        self._stop_reading_timer()
+        self._reading_timer = self.set_timer(READING_NOTICE_DELAY, lambda: self._show_reading_notice(post))
+
+    def _take_focus(self) -> None:
+        if self._focus_from is not self and self.app.focused is self._focus_from:
+            self.focus()
+        self._focus_from = self
+
+    def _show_reading_notice(self, post: Post) -> None:
+        if self.post is not post or self.loaded:
+            return
+        self._take_focus()
         self._show_header(post)
         self._notes = ["Reading…"]
         self.query_one("#article-notes", Static).update(Text("Reading…"))
-        self.query_one("#article-body", Markdown).update("")
+        self.query_one("#article-body", ArticleBody).update(Document())
         self.scroll_home(animate=False, immediate=True)
         self._show_parts(True)
+
+    def _stop_reading_timer(self) -> None:
+        if self._reading_timer is not None:
+            self._reading_timer.stop()
+            self._reading_timer = None
 
     def show_article(self, article: Article, *, keep_scroll: bool = False) -> None:
         """Show a read article: header, any notes about what was left out, and the body.
 
         With `keep_scroll` (the open article's file changed), the reader stays where they were.
         """
+        self._stop_reading_timer()
+        self._take_focus()
         self.post = article.post
         self.loaded = True
+        self._show_parts(True)
         self._show_header(article.post)
         notes: list[str] = []
-        body = ""
+        document = article.document
         if article.error is not None:
             notes.append(f"This article could not be read: {article.error}")
         if article.rendered is not None:
             notes.extend(article.rendered.notes)
-            body, cut = bounded_markdown(article.rendered.text)
-            if cut:
-                notes.append(f"The article is long; showing the first {len(body):,} characters.")
-            if not body.strip() and article.error is None:
+            if document.cut:
+                notes.append(f"The article is long; showing the first {len(document.source):,} characters.")
+            if not document.source.strip() and article.error is None:
                 notes.append("This article has no text.")
         self._notes = notes
         notes_widget = self.query_one("#article-notes", Static)
         notes_widget.update(Text("\n".join(notes)))
         notes_widget.display = bool(notes)
-        updated = self.query_one("#article-body", Markdown).update(body)
-        if not keep_scroll:
-            self.scroll_home(animate=False, immediate=True)
-            return
-        where = self.scroll_y
-
-        async def restore() -> None:
-            await updated
+        self.query_one("#article-body", ArticleBody).update(document)
+        if keep_scroll:
+            where = self.scroll_y
             self.call_after_refresh(self.scroll_to, y=where, animate=False, immediate=True)
-
-        self.call_later(restore)
+        else:
+            self.scroll_home(animate=False, immediate=True)
 
     def add_note(self, note: str) -> None:
         """Add a line to the notes above the body (the file was removed, say), keeping the article."""
@@ -199,8 +199,8 @@ class ArticleView(VerticalScroll):
             return
         self.scroll_page_down(animate=False)
 
-    @on(Markdown.LinkClicked)
-    def _open_link(self, event: Markdown.LinkClicked) -> None:
+    @on(ArticleBody.LinkClicked)
+    def _open_link(self, event: ArticleBody.LinkClicked) -> None:
         event.stop()
         if is_safe_link(event.href):
             self.app.open_url(event.href)

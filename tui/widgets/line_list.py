@@ -52,7 +52,9 @@ class CursorList(ScrollView, can_focus=True):
         Binding("end,G", "last", "Last", show=False, id="list.last"),
         Binding("pagedown", "page_down", "Page down", show=False, id="list.page-down"),
         Binding("pageup", "page_up", "Page up", show=False, id="list.page-up"),
-        Binding("enter,l", "select", "Open", id="list.select"),
+        # Not in the footer: it would differ between the list and the article, and Textual rebuilds the
+        # footer (tens of milliseconds) each time what it shows changes. The help screen lists it.
+        Binding("enter,l", "select", "Open", show=False, id="list.select"),
     ]
 
     class _RowMessage(Message):
