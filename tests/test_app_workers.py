@@ -36,7 +36,10 @@ SCRIPT = textwrap.dedent(
             while app.loading:
                 await pilot.pause(0.05)
             hits = app.index.search("syrie")
+            await app.workers.wait_for_complete()
+            warm = "html2text" in sys.modules and "markdown_it" in sys.modules
         print(f"pool={len(started)} posts={len(app.library)} hits={len(hits)} warnings={warnings}")
+        print(f"warm={warm}")
 
     if __name__ == "__main__":
         asyncio.run(main())
@@ -61,3 +64,5 @@ def test_a_cold_start_in_the_app_reads_in_worker_processes(tmp_path: Path) -> No
 
     assert done.returncode == 0, done.stderr
     assert "pool=1 posts=260 hits=200 warnings=[]" in done.stdout, done.stdout + done.stderr
+    # Once the folder is read, the reader's converters are imported in a thread, before any article opens.
+    assert "warm=True" in done.stdout, done.stdout

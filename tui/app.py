@@ -18,6 +18,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.commands import CategoryCommands
+from tui.document import warm_up as warm_up_document
 from tui.index import PostIndex
 from tui.library import ALL, Change, Library
 from tui.live import LiveUpdates
@@ -26,6 +27,7 @@ from tui.locations import Locations
 from tui.messages import Article, ArticleLoaded, FolderChanged, LoadFailed, PostsLoaded, SearchFinished
 from tui.posts import Post, Problem, read_post_text
 from tui.render import is_safe_link, render_body
+from tui.render import warm_up as warm_up_render
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
@@ -136,6 +138,7 @@ class KrantApp(App[None]):
         self._apply_timer: Timer | None = None
         self._last_applied = 0.0
         self._request = 0
+        self._reader_warmed = False
         self.title = f"krant — {folder.name or folder}"
         self.sub_title = "Reading posts…"
 
@@ -239,6 +242,15 @@ class KrantApp(App[None]):
         if not self.loading:
             self._last_applied = 0.0  # the first batch of another load is shown at once
             self.live.load_finished()
+            if not self._reader_warmed:
+                self._reader_warmed = True
+                self._warm_up_reader()
+
+    @work(thread=True, exit_on_error=False, group="warm-up", name="warm up the reader")
+    def _warm_up_reader(self) -> None:
+        """Import the HTML converter and Markdown parser (~0.1 s) before the first article needs them."""
+        warm_up_render()
+        warm_up_document()
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:

@@ -76,6 +76,11 @@ def _parser() -> MarkdownIt:
         return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
+def warm_up() -> None:
+    """Import and build the Markdown parser now (in a thread, while idle), before the first article."""
+    _parser().parse("warm *up*")
+
+
 def cut_text(text: str, limit: int = MAX_DOCUMENT_CHARS) -> tuple[str, bool]:
     """The text cut at a paragraph break before `limit` characters (or at `limit`), and whether it was."""
     if len(text) <= limit:

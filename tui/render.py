@@ -103,6 +103,11 @@ def _converter() -> html2text.HTML2Text:
     return converter
 
 
+def warm_up() -> None:
+    """Import html2text now (in a thread, while idle), so the first article opens as fast as the others."""
+    _converter()
+
+
 def _html_to_text(body: str, deadline: float) -> tuple[str, str | None]:
     """Feed html2text in chunks so a pathological input can be abandoned, saying why if it was."""
     converter = _converter()
