@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from tui.dates import parse_date
 from tui.encoding import NotText, decode_bytes
-from tui.posts import Post, PostText, Problem, read_post, read_post_text
+from tui.posts import Post, PostText, Problem, read_post, read_post_text, shown_name
 from tui.render import render_body
 from tui.sanitize import clean_line, clean_text
 
@@ -221,3 +222,13 @@ def test_clean_text_keeps_only_newlines_and_tabs(text: str) -> None:
     assert unsafe_characters(block, block=True) == []
     assert "\r" not in block
     block.encode("utf-8")
+
+
+@given(
+    st.text(st.characters(codec="utf-8"), max_size=60)
+    | st.binary(max_size=40).map(lambda raw: os.fsdecode(raw.replace(b"\0", b"")))
+)
+def test_a_file_name_is_shown_the_same_with_or_without_the_fast_path(name: str) -> None:
+    """Names as `os` gives them (odd bytes as surrogates): the quick check never changes the result."""
+    assert shown_name(name) == clean_line(os.fsencode(name).decode("utf-8", "backslashreplace"))
+    assert not unsafe_characters(shown_name(name))

@@ -22,7 +22,7 @@ import re
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from operator import itemgetter
 from pathlib import Path
@@ -366,15 +366,21 @@ def store_entries(
     entries: Iterable[tuple[Post | Problem, str | None]],
     *,
     new_files: bool = False,
+    names: Sequence[str] | None = None,
 ) -> None:
     """Store freshly read files of `root` with their search text, replacing what their paths held.
+
+    `names` are the entries' paths below `root` as `os` gives them, when the caller has them.
 
     One transaction, begun at once for writing so no other writer can take the same row numbers.
     `new_files` (the first read of a folder into an empty index) skips looking for rows to replace; a file
     stored meanwhile (by the watcher) then fails the whole batch with an IntegrityError, to be stored again
     without it. Raises sqlite3 errors: `PostIndex.update_texts` turns them into a rebuild.
     """
-    latest = {_file_name(root, result.path): (result, text) for result, text in entries}
+    if names is None:
+        latest = {_file_name(root, result.path): (result, text) for result, text in entries}
+    else:
+        latest = {os.fsencode(name): entry for name, entry in zip(names, entries, strict=True)}
     if not latest:
         return
     files = [(file,) for file in latest]

@@ -315,8 +315,8 @@ def _read_chunk(
     if not with_text:
         return [read_post(path, root) for path in paths], []
     entries: list[Entry] = []
-    for path in paths:
-        result = read_post_text(path, root)
+    for path, name in zip(paths, names, strict=True):
+        result = read_post_text(path, root, name)
         if isinstance(result, PostText):
             entries.append((result.post, search_text(result.post, result.body)))
         else:
@@ -326,7 +326,7 @@ def _read_chunk(
         return results, entries
     try:
         with _WRITING:
-            store_entries(_connection(database), root, entries, new_files=new_files)
+            store_entries(_connection(database), root, entries, new_files=new_files, names=names)
     except (sqlite3.Error, OSError) as error:
         _log.warning("a worker could not write to the index (%s); handing its files back", error)
         return results, entries

@@ -166,9 +166,14 @@ def relative_name(path: Path, root: Path) -> str:
     """The path as shown to users: relative to the folder, with unprintable bytes made visible."""
     text, prefix = os.fspath(path), os.path.join(root, "")
     # As path.relative_to(root), without building Paths (costly for 100,000 files).
-    text = text[len(prefix) :] if text.startswith(prefix) else text
-    # A name that is not UTF-8 shows its odd bytes as `\xe9`, and can always be printed.
-    return clean_line(os.fsencode(text).decode("utf-8", "backslashreplace"))
+    return shown_name(text[len(prefix) :] if text.startswith(prefix) else text)
+
+
+def shown_name(name: str) -> str:
+    """A file name (as `os` gives it) as shown to users: odd bytes of a name that is not UTF-8 as `\\xe9`."""
+    if name.isprintable() and "  " not in name and name == name.strip():
+        return name  # the usual name: printable (so no escaped bytes), nothing to collapse
+    return clean_line(os.fsencode(name).decode("utf-8", "backslashreplace"))
 
 
 def read_post(path: Path, root: Path) -> Post | Problem:
@@ -177,9 +182,12 @@ def read_post(path: Path, root: Path) -> Post | Problem:
     return result.post if isinstance(result, PostText) else result
 
 
-def read_post_text(path: Path, root: Path) -> PostText | Problem:
-    """Read one file into its Post and raw body, or a Problem with the reason. Never raises."""
-    relpath = relative_name(path, root)
+def read_post_text(path: Path, root: Path, name: str | None = None) -> PostText | Problem:
+    """Read one file into its Post and raw body, or a Problem with the reason. Never raises.
+
+    `name` is the path below `root` as `os` gives it, when the caller has it (it saves working it out).
+    """
+    relpath = relative_name(path, root) if name is None else shown_name(name)
     try:
         return _read(path, relpath)
     except _Unreadable as reason:
