@@ -253,3 +253,24 @@ async def test_a_long_article_shows_its_start_at_once_and_the_rest_once_laid_out
         assert await until(pilot, lambda: body.size.height >= 2 * 3_000 - 1)
         await pilot.press("end")
         assert await until(pilot, lambda: "Paragraph number 2999 of" in screen_text(app))
+
+
+async def test_the_article_follows_a_change_of_theme(tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "markdown_sampler.md", folder / "2019-05-15-sampler.md")
+    app = new_app(folder, tmp_path)
+    app.theme = "textual-dark"
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+
+        def link_colour() -> str:
+            (strip,) = [strip for strip in app.screen._compositor.render_strips() if "a link" in strip.text]
+            (segment,) = [segment for segment in strip if segment.text == "a link"]
+            return str(segment.style.color)
+
+        dark = link_colour()
+        app.theme = "textual-light"
+        assert await until(pilot, lambda: link_colour() != dark)

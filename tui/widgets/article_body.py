@@ -82,6 +82,7 @@ class ArticleBody(Widget):
         self._lines: list[Strip] = []
         self._laid_out_for: tuple[int, Document, object] | None = None
         """The width and document `_lines` are for, and a token that a later layout replaces."""
+        self._laid_out_styles: tuple[Style, ...] = ()
 
     @property
     def source(self) -> str:
@@ -104,8 +105,18 @@ class ArticleBody(Widget):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._laid_out_for = None
-        self.refresh(layout=True)
+        if not self.is_mounted:  # styled for the first time: nothing is laid out yet
+            return
+        # Moving the focus anywhere restyles the screen; lay out again only when a colour changed.
+        styles = self._styles()
+        if styles != self._laid_out_styles:
+            self._laid_out_styles = styles
+            self._laid_out_for = None
+            self.refresh(layout=True)
+
+    def _styles(self) -> tuple[Style, ...]:
+        components = sorted(self.COMPONENT_CLASSES)
+        return (self.rich_style, *(self.get_component_rich_style(name) for name in components))
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
