@@ -274,3 +274,22 @@ async def test_the_article_follows_a_change_of_theme(tmp_path: Path):
         dark = link_colour()
         app.theme = "textual-light"
         assert await until(pilot, lambda: link_colour() != dark)
+
+
+async def test_text_in_an_article_can_be_selected_with_the_mouse(tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "markdown_sampler.md", folder / "2019-05-15-sampler.md")
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        lines = screen_text(app).splitlines()
+        (y,) = [row for row, line in enumerate(lines) if "• apple" in line]
+        x = lines[y].index("• apple")
+        await pilot.mouse_down(offset=(x, y))
+        await pilot.hover(offset=(x + 5, y + 2))
+        await pilot.mouse_up(offset=(x + 5, y + 2))
+        await pilot.pause(0.1)
+        assert app.screen.get_selected_text() == "• apple\n• banana\n  ◦ ne"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -16,6 +17,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.geometry import Size
 from textual.message import Message
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.worker import get_current_worker
@@ -127,9 +129,33 @@ class ArticleBody(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         lines = self._lines_at(width)
-        if 0 <= y < len(lines):
-            return lines[y]
-        return Strip.blank(width, self.rich_style)
+        if not 0 <= y < len(lines):
+            return Strip.blank(width, self.rich_style)
+        line = lines[y]
+        selection = self.text_selection
+        span = selection.get_span(y) if selection is not None else None
+        if span is not None:
+            line = self._highlighted(line, *span)
+        # Where each character is, so the mouse can select text as in any Textual widget.
+        return line.apply_offsets(0, y)
+
+    def _highlighted(self, line: Strip, start: int, end: int) -> Strip:
+        """The line with characters `start` to `end` (-1: the end) in the screen's selection colours."""
+        text = line.text
+        first = cell_len(text[:start])
+        last = line.cell_length if end == -1 else max(first, cell_len(text[:end]))
+        before, chosen, after = line.divide([first, last, line.cell_length])
+        selected = self.screen.get_component_rich_style("screen--selection")
+        chosen = Strip(Segment.apply_style(chosen, post_style=selected), chosen.cell_length)
+        return Strip.join([before, chosen, after])
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text, as the lines show it (bullets and quote bars included)."""
+        lines = self._lines_at(self.size.width)
+        return selection.extract("\n".join(line.text.rstrip() for line in lines)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
 
     def _on_click(self, event: events.Click) -> None:
         href = event.style.meta.get("href")
