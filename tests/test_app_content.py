@@ -293,3 +293,28 @@ async def test_text_in_an_article_can_be_selected_with_the_mouse(tmp_path: Path)
         await pilot.mouse_up(offset=(x + 5, y + 2))
         await pilot.pause(0.1)
         assert app.screen.get_selected_text() == "• apple\n• banana\n  ◦ ne"
+
+
+async def test_a_link_under_the_mouse_is_highlighted_whole(tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "markdown_sampler.md", folder / "2019-05-15-sampler.md")
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+
+        def link_style():
+            (strip,) = [strip for strip in app.screen._compositor.render_strips() if "a link" in strip.text]
+            (segment,) = [segment for segment in strip if segment.text == "a link"]
+            return segment.style
+
+        before = link_style()
+        lines = screen_text(app).splitlines()
+        (y,) = [row for row, line in enumerate(lines) if "a link" in line]
+        await pilot.hover(offset=(lines[y].index("a link") + 2, y))
+        assert await until(pilot, lambda: link_style().bgcolor != before.bgcolor)
+        assert link_style().color == before.color  # still the link's colour
+        await pilot.hover(offset=(0, 0))
+        assert await until(pilot, lambda: link_style().bgcolor == before.bgcolor)

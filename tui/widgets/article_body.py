@@ -47,6 +47,7 @@ class ArticleBody(Widget):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-body--link",
+        "article-body--link-hover",
         "article-body--code",
         "article-body--quote",
         "article-body--bullet",
@@ -58,6 +59,7 @@ class ArticleBody(Widget):
     ArticleBody {
         height: auto;
         & > .article-body--link { color: $text-accent; text-style: underline; }
+        & > .article-body--link-hover { background: $block-hover-background; text-style: bold underline; }
         & > .article-body--code { color: $text-warning; background: $boost; }
         & > .article-body--quote { color: $text-muted; }
         & > .article-body--bullet { color: $text-secondary; }
@@ -85,6 +87,8 @@ class ArticleBody(Widget):
         self._laid_out_for: tuple[int, Document, object] | None = None
         """The width and document `_lines` are for, and a token that a later layout replaces."""
         self._laid_out_styles: tuple[Style, ...] = ()
+        self._hovered: str | None = None
+        """The address of the link under the mouse: all of that link is drawn hovered."""
 
     @property
     def source(self) -> str:
@@ -132,12 +136,27 @@ class ArticleBody(Widget):
         if not 0 <= y < len(lines):
             return Strip.blank(width, self.rich_style)
         line = lines[y]
+        if self._hovered is not None:
+            line = self._with_hovered_link(line)
         selection = self.text_selection
         span = selection.get_span(y) if selection is not None else None
         if span is not None:
             line = self._highlighted(line, *span)
         # Where each character is, so the mouse can select text as in any Textual widget.
         return line.apply_offsets(0, y)
+
+    def _with_hovered_link(self, line: Strip) -> Strip:
+        # Background and text style only: the link keeps its colour.
+        full = self.get_component_rich_style("article-body--link-hover")
+        hover = Style(bgcolor=full.bgcolor, bold=full.bold, underline=full.underline)
+        if not any(segment.style and segment.style.meta.get("href") == self._hovered for segment in line):
+            return line
+        segments = [
+            Segment(text, style + hover) if style and style.meta.get("href") == self._hovered else segment
+            for segment in line
+            for text, style, _control in (segment,)
+        ]
+        return Strip(segments, line.cell_length)
 
     def _highlighted(self, line: Strip, start: int, end: int) -> Strip:
         """The line with characters `start` to `end` (-1: the end) in the screen's selection colours."""
@@ -156,6 +175,18 @@ class ArticleBody(Widget):
 
     def selection_updated(self, selection: Selection | None) -> None:
         self.refresh()
+
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        href = event.style.meta.get("href")
+        hovered = href if isinstance(href, str) else None
+        if hovered != self._hovered:
+            self._hovered = hovered
+            self.refresh()
+
+    def _on_leave(self, event: events.Leave) -> None:
+        if self._hovered is not None:
+            self._hovered = None
+            self.refresh()
 
     def _on_click(self, event: events.Click) -> None:
         href = event.style.meta.get("href")
