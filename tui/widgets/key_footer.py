@@ -25,6 +25,8 @@ class KeyFooter(Footer):
             for _node, binding, enabled, tooltip in screen.active_bindings.values()
             if binding.show
         )
-        if shown != self._shown or not self.children:
-            self._shown = shown
-            super().bindings_changed(screen)
+        if shown == self._shown and self.children:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown  # the Footer rebuilds now (it waits while the terminal is not focused)
+        super().bindings_changed(screen)
