@@ -36,7 +36,7 @@ from tui.searching import SearchMode
 from tui.settings import SettingsStore
 from tui.state import ReadState
 from tui.unread import UnreadCounts, find_unread, next_with_unread
-from tui.widgets.article_view import ArticleView
+from tui.widgets.article_view import READING_NOTICE_DELAY, ArticleView
 from tui.widgets.line_list import CursorList
 from tui.widgets.problem_list import ProblemList
 from tui.widgets.search_bar import SearchBar
@@ -138,6 +138,9 @@ class KrantApp(App[None]):
         self._apply_timer: Timer | None = None
         self._last_applied = 0.0
         self._request = 0
+        self._opened: Post | None = None
+        """The post just opened, whose read mark and `new` marker are drawn when its article is."""
+        self._opened_timer: Timer | None = None
         self._reader_warmed = False
         self.title = f"krant — {folder.name or folder}"
         self.sub_title = "Reading posts…"
@@ -379,13 +382,27 @@ class KrantApp(App[None]):
             self._start_reading(post, focus=self.reader is None)
 
     def _start_reading(self, post: Post, *, focus: bool = False) -> None:
-        self.live.seen(post)
+        self._show_opened()  # a post opened before this one
         if self.unread.is_unread(post):
             self.unread.mark([post.key], True)
-            self.marks_changed()
+        self._opened = post
+        self._opened_timer = self.set_timer(READING_NOTICE_DELAY, self._show_opened)
         self._request += 1
         self.article_view.show_reading(post, focus=focus)
         self._read_article(self._request, post)
+
+    def _show_opened(self) -> None:
+        """Redraw what opening a post changed (its read mark and counts, its `new` marker).
+
+        Done with its article, or when the article is slow to come: the screen is then drawn once.
+        """
+        if self._opened_timer is not None:
+            self._opened_timer.stop()
+            self._opened_timer = None
+        if self._opened is not None:
+            self.live.seen(self._opened)
+            self._opened = None
+            self.marks_changed()
 
     def reread_article(self, post: Post) -> None:
         """Read the open article again (its file changed or moved), keeping the reader's place."""
@@ -405,6 +422,7 @@ class KrantApp(App[None]):
     @on(ArticleLoaded)
     def _article_loaded(self, message: ArticleLoaded) -> None:
         if message.request == self._request:
+            self._show_opened()
             self.article_view.show_article(message.article, keep_scroll=message.keep_scroll)
 
     def action_close_article(self) -> None:
