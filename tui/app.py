@@ -374,7 +374,8 @@ class KrantApp(App[None]):
         return reader.article_view if reader is not None else self.main.article_view
 
     def open_post(self, post: Post) -> None:
-        """Show a post: its header at once, its body when a thread has read and converted it."""
+        """Show a post, read and converted in a thread: drawn whole when it comes (the header and
+        "Reading…" first only if that takes longer than `READING_NOTICE_DELAY`)."""
         if not self.main.wide and self.reader is None:
             self.push_screen(ReaderScreen(self.clock))
             self.call_after_refresh(self._start_reading, post)
