@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 from ui_helpers import (
     NEWER_TITLE,
@@ -21,6 +22,7 @@ from ui_helpers import (
     write_post,
 )
 
+from tui.app import KrantApp
 from tui.render import RenderedBody, render_body
 from tui.screens.main import WIDE_COLUMNS
 from tui.screens.reader import ReaderScreen
@@ -29,6 +31,22 @@ from tui.widgets.article_body import ArticleBody
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
 WIDE = (160, 48)
+SAMPLER = Path(__file__).parent / "markdown_sampler.md"
+"""A post with every kind of Markdown block the reader draws."""
+
+
+def sampler_app(tmp_path: Path) -> KrantApp:
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    shutil.copy(SAMPLER, folder / "2019-05-15-sampler.md")
+    return new_app(folder, tmp_path)
+
+
+async def open_first(pilot: Pilot[None], app: KrantApp) -> None:
+    """Wait for the folder, open the first post and wait for its article."""
+    await wait_loaded(pilot, app)
+    await pilot.press("enter")
+    await wait_article(pilot, app)
 NARROW = (80, 24)
 MARKUP_TITLES = ("[bold red]x[/]", "half [/ open", "[VIDEO] Beelden van de dag")
 
@@ -175,10 +193,7 @@ async def test_links_in_the_body_open_only_when_they_are_web_links(tmp_path: Pat
 
 
 async def test_the_reader_draws_lists_quotes_tables_and_code_and_rewraps_when_resized(tmp_path: Path):
-    folder = tmp_path / "posts"
-    folder.mkdir()
-    shutil.copy(Path(__file__).parent / "markdown_sampler.md", folder / "2019-05-15-sampler.md")
-    app = new_app(folder, tmp_path)
+    app = sampler_app(tmp_path)
     opened: list[str] = []
     app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
     async with app.run_test(size=WIDE) as pilot:
@@ -256,15 +271,10 @@ async def test_a_long_article_shows_its_start_at_once_and_the_rest_once_laid_out
 
 
 async def test_the_article_follows_a_change_of_theme(tmp_path: Path):
-    folder = tmp_path / "posts"
-    folder.mkdir()
-    shutil.copy(Path(__file__).parent / "markdown_sampler.md", folder / "2019-05-15-sampler.md")
-    app = new_app(folder, tmp_path)
+    app = sampler_app(tmp_path)
     app.theme = "textual-dark"
     async with app.run_test(size=WIDE) as pilot:
-        await wait_loaded(pilot, app)
-        await pilot.press("enter")
-        await wait_article(pilot, app)
+        await open_first(pilot, app)
 
         def link_colour() -> str:
             (strip,) = [strip for strip in app.screen._compositor.render_strips() if "a link" in strip.text]
@@ -277,14 +287,9 @@ async def test_the_article_follows_a_change_of_theme(tmp_path: Path):
 
 
 async def test_text_in_an_article_can_be_selected_with_the_mouse(tmp_path: Path):
-    folder = tmp_path / "posts"
-    folder.mkdir()
-    shutil.copy(Path(__file__).parent / "markdown_sampler.md", folder / "2019-05-15-sampler.md")
-    app = new_app(folder, tmp_path)
+    app = sampler_app(tmp_path)
     async with app.run_test(size=WIDE) as pilot:
-        await wait_loaded(pilot, app)
-        await pilot.press("enter")
-        await wait_article(pilot, app)
+        await open_first(pilot, app)
         lines = screen_text(app).splitlines()
         (y,) = [row for row, line in enumerate(lines) if "• apple" in line]
         x = lines[y].index("• apple")
@@ -296,14 +301,9 @@ async def test_text_in_an_article_can_be_selected_with_the_mouse(tmp_path: Path)
 
 
 async def test_a_link_under_the_mouse_is_highlighted_whole(tmp_path: Path):
-    folder = tmp_path / "posts"
-    folder.mkdir()
-    shutil.copy(Path(__file__).parent / "markdown_sampler.md", folder / "2019-05-15-sampler.md")
-    app = new_app(folder, tmp_path)
+    app = sampler_app(tmp_path)
     async with app.run_test(size=WIDE) as pilot:
-        await wait_loaded(pilot, app)
-        await pilot.press("enter")
-        await wait_article(pilot, app)
+        await open_first(pilot, app)
 
         def link_style():
             (strip,) = [strip for strip in app.screen._compositor.render_strips() if "a link" in strip.text]
