@@ -318,3 +318,18 @@ async def test_a_link_under_the_mouse_is_highlighted_whole(tmp_path: Path):
         assert link_style().color == before.color  # still the link's colour
         await pilot.hover(offset=(0, 0))
         assert await until(pilot, lambda: link_style().bgcolor == before.bgcolor)
+
+
+async def test_deeply_nested_quotes_leave_room_for_the_text(tmp_path: Path):
+    """Nineteen quote bars are wider than a narrow reader: the outer ones give way to the words."""
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    nested = "> " * 19 + "word " * 400
+    (folder / "2019-05-15-deep.md").write_text(f"---\ntitle: Deep\n---\n{nested}\n", encoding="utf-8")
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=(40, 24)) as pilot:
+        await open_first(pilot, app)
+        body = app.article_view.query_one(ArticleBody)
+        assert await until(pilot, lambda: body.size.height > 0)
+        assert body.size.height < 200  # ~2,000 characters, at least half a line of them per line
+        assert "▌ word" in screen_text(app)

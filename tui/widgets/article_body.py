@@ -274,6 +274,15 @@ class _Layout:
             text.append(run.text, style + self.style(run) if style else self.style(run))
         return text
 
+    def prefix(self, runs: Sequence[Run]) -> Text:
+        """Bullets, indents and quote bars; only the innermost half a line's worth when nested deeper,
+        so text never wraps a few characters to a line (and a hostile article into a million lines)."""
+        text = self.text(runs)
+        limit = self.width // 2
+        if text.cell_len > limit:
+            text = text[len(text) - limit :] if limit > 0 else Text(end="")
+        return text
+
     def strip(self, *parts: Text, fill: Style | None = None) -> Strip:
         segments: list[Segment] = []
         for part in parts:
@@ -288,13 +297,13 @@ class _Layout:
             if number % 100 == 99 and not keep_going():
                 break
             if block.gap_before:
-                lines.append(self.strip(self.text(block.gap_prefix)))
+                lines.append(self.strip(self.prefix(block.gap_prefix)))
             lines.extend(self.block(block))
         return lines
 
     def block(self, block: Block) -> list[Strip]:
-        first = self.text(block.first_prefix)
-        rest = self.text(block.prefix)
+        first = self.prefix(block.first_prefix)
+        rest = self.prefix(block.prefix)
         room = max(self.width - max(first.cell_len, rest.cell_len), 1)
         fill = None
         if block.kind == "rule":
