@@ -206,7 +206,12 @@ class ArticleBody(Widget):
         if width <= 0:
             self._lines = []
             return self._lines
-        layout = _Layout(self, width)
+        layout = ArticleLayout(
+            width,
+            self.app.console,
+            self.rich_style,
+            {name: self.get_component_rich_style(name) for name in self.COMPONENT_CLASSES},
+        )
         blocks = self.document.blocks
         head = _blocks_within(blocks, SYNC_LAYOUT_CHARS)
         self._lines = layout.lines(blocks[:head])
@@ -215,7 +220,7 @@ class ArticleBody(Widget):
         return self._lines
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="article-layout", name="lay out article")
-    def _lay_out_rest(self, layout: _Layout, blocks: Sequence[Block], token: object) -> None:
+    def _lay_out_rest(self, layout: ArticleLayout, blocks: Sequence[Block], token: object) -> None:
         worker = get_current_worker()
         lines = layout.lines(blocks, keep_going=lambda: not worker.is_cancelled)
         if not worker.is_cancelled:
@@ -240,16 +245,21 @@ def _blocks_within(blocks: Sequence[Block], chars: int) -> int:
     return len(blocks)
 
 
-class _Layout:
-    """Lays blocks out at one width in one set of styles (those of the widget's CSS and theme)."""
+class ArticleLayout:
+    """Lays blocks out at one width in one set of styles (the widget's, from its CSS and theme).
 
-    def __init__(self, body: ArticleBody, width: int) -> None:
+    Args:
+        width: Cells a line has.
+        console: Renders text to segments (the app's).
+        base: The style under everything (the widget's).
+        component: A style for each of `ArticleBody.COMPONENT_CLASSES`.
+    """
+
+    def __init__(self, width: int, console: Console, base: Style, component: dict[str, Style]) -> None:
         self.width = width
-        self.console: Console = body.app.console
-        self.base = body.rich_style
-        self.component = {
-            name: body.get_component_rich_style(name) for name in body.COMPONENT_CLASSES
-        }
+        self.console = console
+        self.base = base
+        self.component = component
         self._styles: dict[tuple[frozenset[str], str | None], Style] = {}
 
     def style(self, run: Run) -> Style:
