@@ -333,3 +333,38 @@ async def test_deeply_nested_quotes_leave_room_for_the_text(tmp_path: Path):
         assert await until(pilot, lambda: body.size.height > 0)
         assert body.size.height < 200  # ~2,000 characters, at least half a line of them per line
         assert "▌ word" in screen_text(app)
+
+
+async def test_l_lists_the_articles_links_and_enter_opens_the_chosen_one(tmp_path: Path):
+    app = sampler_app(tmp_path)
+    opened: list[str] = []
+    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("L")
+        await pilot.pause(0.1)
+        assert "Open an article first" in screen_text(app)
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        await pilot.press("L")
+        assert await until(pilot, lambda: "Links in this article" in screen_text(app))
+        text = screen_text(app)
+        assert "1  a link  https://example.org/x" in text
+        assert "2  [image: A picture]  https://example.org/p.jpg" in text
+        await pilot.press("j", "enter")
+        await pilot.pause(0.1)
+        assert opened == ["https://example.org/p.jpg"]
+        assert "Links in this article" not in screen_text(app)
+        assert app.focused is app.main.article_view  # back to reading
+        await pilot.press("L", "escape")
+        await pilot.pause(0.1)
+        assert opened == ["https://example.org/p.jpg"] and "Links in this article" not in screen_text(app)
+
+
+async def test_l_says_so_when_an_article_has_no_links(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await open_first(pilot, app)
+        await pilot.press("L")
+        await pilot.pause(0.1)
+        assert "This article has no links." in screen_text(app)

@@ -6,7 +6,7 @@ from hostile_corpus import unsafe_characters
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.document import BULLETS, QUOTE_BAR, Block, parse_document
+from tui.document import BULLETS, QUOTE_BAR, Block, Link, document_links, parse_document
 
 PIECES = ["- ", "1. ", "> ", "\n", "\n\n", "*", "**", "`", "```\n", "[a](", ")", "![b](", "|", "---", "&#27;",
           "&#x9b;", "\x1b[2J", "\t", "  ", "# ", "<b>", "x", "é"]
@@ -113,3 +113,17 @@ def test_any_text_parses_into_blocks_holding_nothing_unsafe(text: str) -> None:
         for run in runs:
             assert not unsafe_characters(run.text, block=True), run
             assert run.href is None or not unsafe_characters(run.href), run
+
+
+def test_an_articles_links_are_listed_once_each_in_reading_order_with_their_text() -> None:
+    document = parse_document(
+        "See [the **big** news](https://a.org) and ![pic](https://p.org/i.jpg).\n\n"
+        "Again [here](https://a.org) and [mail](mailto:x@y.z).\n\n| [cell](https://t.org) |\n|---|\n| x |"
+    )
+    assert document_links(document) == [
+        Link("the big news", "https://a.org"),
+        Link("[image: pic]", "https://p.org/i.jpg"),
+        Link("mail", "mailto:x@y.z"),
+        Link("cell", "https://t.org"),
+    ]
+    assert document_links(parse_document("No links here.")) == []

@@ -18,6 +18,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.commands import CategoryCommands
+from tui.document import document_links
 from tui.document import warm_up as warm_up_document
 from tui.index import PostIndex
 from tui.library import ALL, Change, Library
@@ -30,12 +31,14 @@ from tui.render import is_safe_link, render_body
 from tui.render import warm_up as warm_up_render
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
+from tui.screens.links import LinksScreen
 from tui.screens.main import MainScreen
 from tui.screens.reader import ReaderScreen
 from tui.searching import SearchMode
 from tui.settings import SettingsStore
 from tui.state import ReadState
 from tui.unread import UnreadCounts, find_unread, next_with_unread
+from tui.widgets.article_body import ArticleBody
 from tui.widgets.article_view import READING_NOTICE_DELAY, ArticleView
 from tui.widgets.line_list import CursorList
 from tui.widgets.problem_list import ProblemList
@@ -70,6 +73,7 @@ class KrantApp(App[None]):
         Binding("p", "previous_article", "Previous unread", id="app.previous"),
         Binding("o", "open_link", "Browser", id="app.open-link"),
         Binding("y", "copy_link", "Copy link", id="app.copy-link"),
+        Binding("L", "article_links", "Links", show=False, id="app.article-links"),
         Binding(
             "left_square_bracket",
             "category(-1)",
@@ -635,15 +639,40 @@ class KrantApp(App[None]):
         post = self.current_post()
         if post is None or not post.link:
             self.notify("This article has no link.", markup=False)
-        elif not is_safe_link(post.link):
+        else:
+            self.open_web_link(post.link)
+
+    def open_web_link(self, url: str) -> None:
+        """Open a link in the browser when it is a web link (http or https); otherwise say why not."""
+        if is_safe_link(url):
+            self.open_url(url)
+            self.notify(f"Opening {url}", markup=False)
+        else:
             self.notify(
-                f"Not opened: only http and https links open from krant ({post.link}).",
+                f"Not opened: only http and https links open from krant ({url}).",
                 severity="warning",
                 markup=False,
             )
-        else:
-            self.open_url(post.link)
-            self.notify(f"Opening {post.link}", markup=False)
+
+    @on(ArticleBody.LinkClicked)
+    def _link_clicked(self, message: ArticleBody.LinkClicked) -> None:
+        self.open_web_link(message.href)
+
+    def action_article_links(self) -> None:
+        """`L`: the open article's links in a list, to open one with the keyboard."""
+        view = self.article_view
+        if view.post is None or not view.loaded:
+            self.notify("Open an article first: L lists its links.", markup=False)
+            return
+        links = document_links(view.document)
+        if not links:
+            self.notify("This article has no links.", markup=False)
+            return
+        self.push_screen(LinksScreen(links), self._link_chosen)
+
+    def _link_chosen(self, url: str | None) -> None:
+        if url is not None:
+            self.open_web_link(url)
 
     def action_copy_link(self) -> None:
         post = self.current_post()

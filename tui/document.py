@@ -242,3 +242,29 @@ def parse_document(text: str, limit: int = MAX_DOCUMENT_CHARS) -> Document:
             builder.add("table", rows=tuple(rows), header_rows=header_rows)
             rows, header_rows = [], 0
     return Document(tuple(builder.blocks), text, cut)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link (or image) in an article: the text it is on, and where it points."""
+
+    text: str
+    href: str
+
+
+def document_links(document: Document) -> list[Link]:
+    """The article's links and images in reading order, each address once (with its first text)."""
+    found: dict[str, list[str]] = {}
+    last: str | None = None
+    for block in document.blocks:
+        runs = [*block.runs, *(run for row in block.rows for cell in row for run in cell)]
+        for run in runs:
+            if run.href and ("link" in run.marks or "image" in run.marks):
+                parts = found.setdefault(run.href, [])
+                if run.href == last or not parts:  # the runs of one link (bold inside it, say) join up
+                    parts.append(run.text)
+                last = run.href
+            else:
+                last = None
+        last = None
+    return [Link(" ".join("".join(parts).split()) or href, href) for href, parts in found.items()]

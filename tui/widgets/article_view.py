@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -18,7 +17,6 @@ from textual.widgets import Static
 from tui.document import Document
 from tui.messages import Article
 from tui.posts import Post
-from tui.render import is_safe_link
 from tui.widgets.article_body import ArticleBody
 
 DATE_FORMAT = "%a %d %b %Y %H:%M"
@@ -141,6 +139,11 @@ class ArticleView(VerticalScroll):
             self._reading_timer.stop()
             self._reading_timer = None
 
+    @property
+    def document(self) -> Document:
+        """The body shown (empty while none is)."""
+        return self.query_one("#article-body", ArticleBody).document
+
     def show_article(self, article: Article, *, keep_scroll: bool = False) -> None:
         """Show a read article: header, any notes about what was left out, and the body.
 
@@ -198,13 +201,3 @@ class ArticleView(VerticalScroll):
                 self.post_message(self.EndReached())
             return
         self.scroll_page_down(animate=False)
-
-    @on(ArticleBody.LinkClicked)
-    def _open_link(self, event: ArticleBody.LinkClicked) -> None:
-        event.stop()
-        if is_safe_link(event.href):
-            self.app.open_url(event.href)
-        else:
-            self.app.notify(
-                "Not opened: only http and https links open from krant.", severity="warning", markup=False
-            )
