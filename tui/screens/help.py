@@ -26,7 +26,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("[ / ]", "Previous / next category"),
     ("o", "Open the article's link in the browser"),
     ("y", "Copy the article's link"),
-    ("L", "The links in the article: choose one to open it in the browser"),
+    ("L", "The article's links, to open one in the browser"),
     ("/", "Search titles and text (Esc: back)"),
     ("Ctrl+P", "Command palette: go to category, open, copy, theme"),
     ("?", "Help: every key"),
