@@ -206,11 +206,10 @@ class ArticleBody(Widget):
         if width <= 0:
             self._lines = []
             return self._lines
+        self._laid_out_styles = self._styles()
+        base, *components = self._laid_out_styles
         layout = ArticleLayout(
-            width,
-            self.app.console,
-            self.rich_style,
-            {name: self.get_component_rich_style(name) for name in self.COMPONENT_CLASSES},
+            width, self.app.console, base, dict(zip(sorted(self.COMPONENT_CLASSES), components, strict=True))
         )
         blocks = self.document.blocks
         head = _blocks_within(blocks, SYNC_LAYOUT_CHARS)
