@@ -108,8 +108,7 @@ def test_entities_that_decode_to_controls_are_cleaned_after_parsing() -> None:
 def test_any_text_parses_into_blocks_holding_nothing_unsafe(text: str) -> None:
     for block in parse_document(text).blocks:
         assert isinstance(block, Block)
-        runs = [*block.first_prefix, *block.prefix, *block.gap_prefix, *block.runs]
-        runs += [run for row in block.rows for cell in row for run in cell]
+        runs = [*block.first_prefix, *block.prefix, *block.gap_prefix, *block.text_runs]
         for run in runs:
             assert not unsafe_characters(run.text, block=True), run
             assert run.href is None or not unsafe_characters(run.href), run

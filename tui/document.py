@@ -6,6 +6,7 @@ screen, so parsing (the costly part) never runs on the UI thread.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -55,6 +56,14 @@ class Block:
     rows: tuple[tuple[tuple[Run, ...], ...], ...] = ()
     """A table's rows of cells; the first `header_rows` are its head."""
     header_rows: int = 0
+
+    @property
+    def text_runs(self) -> Iterator[Run]:
+        """The runs of its text, a table's cells included (not its prefixes)."""
+        yield from self.runs
+        for row in self.rows:
+            for cell in row:
+                yield from cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,8 +266,7 @@ def document_links(document: Document) -> list[Link]:
     found: dict[str, list[str]] = {}
     last: str | None = None
     for block in document.blocks:
-        runs = [*block.runs, *(run for row in block.rows for cell in row for run in cell)]
-        for run in runs:
+        for run in block.text_runs:
             if run.href and ("link" in run.marks or "image" in run.marks):
                 parts = found.setdefault(run.href, [])
                 if run.href == last or not parts:  # the runs of one link (bold inside it, say) join up

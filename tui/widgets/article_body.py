@@ -152,9 +152,10 @@ class ArticleBody(Widget):
         if not any(segment.style and segment.style.meta.get("href") == self._hovered for segment in line):
             return line
         segments = [
-            Segment(text, style + hover) if style and style.meta.get("href") == self._hovered else segment
+            Segment(segment.text, segment.style + hover)
+            if segment.style and segment.style.meta.get("href") == self._hovered
+            else segment
             for segment in line
-            for text, style, _control in (segment,)
         ]
         return Strip(segments, line.cell_length)
 
@@ -236,9 +237,7 @@ def _blocks_within(blocks: Sequence[Block], chars: int) -> int:
     """How many blocks from the start hold at most `chars` characters."""
     total = 0
     for count, block in enumerate(blocks):
-        total += sum(len(run.text) for run in block.runs) + sum(
-            len(run.text) for row in block.rows for cell in row for run in cell
-        )
+        total += sum(len(run.text) for run in block.text_runs)
         if total > chars:
             return count
     return len(blocks)
