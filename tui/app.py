@@ -39,7 +39,7 @@ from tui.settings import SettingsStore
 from tui.state import ReadState
 from tui.unread import UnreadCounts, find_unread, next_with_unread
 from tui.widgets.article_body import ArticleBody
-from tui.widgets.article_view import READING_NOTICE_DELAY, ArticleView
+from tui.widgets.article_view import ArticleView
 from tui.widgets.line_list import CursorList
 from tui.widgets.problem_list import ProblemList
 from tui.widgets.search_bar import SearchBar
@@ -47,6 +47,8 @@ from tui.widgets.sidebar import EntryKind, Sidebar, SidebarEntry
 
 MARKS_REFRESH_SECONDS = 3.0
 """How often to look for read marks made by another krant window on the same folder."""
+READING_NOTICE_DELAY = 0.15
+"""Seconds an opened post's body may take before its header, "Reading…" and read mark show without it."""
 LOADING_APPLY_SECONDS = 1.0
 """While the folder is read, its batches are applied and drawn together at most this often (the first at
 once): each apply redraws the list, sidebar and header, and on two cores every bit of the UI's work is
@@ -391,10 +393,14 @@ class KrantApp(App[None]):
         if self.unread.is_unread(post):
             self.unread.mark([post.key], True)
         self._opened = post
-        self._opened_timer = self.set_timer(READING_NOTICE_DELAY, self._show_opened)
+        self._opened_timer = self.set_timer(READING_NOTICE_DELAY, self._reading_is_slow)
         self._request += 1
         self.article_view.show_reading(post, focus=focus)
         self._read_article(self._request, post)
+
+    def _reading_is_slow(self) -> None:
+        self._show_opened()
+        self.article_view.show_reading_notice()
 
     def _show_opened(self) -> None:
         """Redraw what opening a post changed (its read mark and counts, its `new` marker).

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -20,9 +19,6 @@ from tui.posts import Post
 from tui.widgets.article_body import ArticleBody
 
 DATE_FORMAT = "%a %d %b %Y %H:%M"
-
-READING_NOTICE_DELAY = 0.15
-"""Seconds a body may take to arrive before the header and "Reading…" are shown on their own."""
 
 
 def describe_age(moment: datetime, now: datetime) -> str:
@@ -78,7 +74,6 @@ class ArticleView(VerticalScroll):
         self._notes: list[str] = []
         self.loaded = False
         """Whether the post's body is shown (not still being read)."""
-        self._reading_timer: Timer | None = None
         self._focus_from: Widget | None = self
         """The widget that had the focus when an article was opened to take it; `self` when none was."""
 
@@ -99,14 +94,13 @@ class ArticleView(VerticalScroll):
 
     def clear(self) -> None:
         """Back to the placeholder (no article)."""
-        self._stop_reading_timer()
         self._focus_from = self
         self.post = None
         self.loaded = False
         self._show_parts(False)
 
     def show_reading(self, post: Post, *, focus: bool = False) -> None:
-        """Note the post being read; show its header and "Reading…" only if the body takes a while.
+        """Note the post being read; nothing is drawn until its article (or `show_reading_notice`).
 
         A typical body arrives from its thread within a few tens of milliseconds: drawing the header first
         (or moving the focus, which restyles the screen) would draw the screen twice, and the article later.
@@ -115,16 +109,16 @@ class ArticleView(VerticalScroll):
         self.post = post
         self.loaded = False
         self._focus_from = self.app.focused if focus else self
-        self._stop_reading_timer()
-        self._reading_timer = self.set_timer(READING_NOTICE_DELAY, lambda: self._show_reading_notice(post))
 
     def _take_focus(self) -> None:
         if self._focus_from is not self and self.app.focused is self._focus_from:
             self.focus()
         self._focus_from = self
 
-    def _show_reading_notice(self, post: Post) -> None:
-        if self.post is not post or self.loaded:
+    def show_reading_notice(self) -> None:
+        """The body is slow to come: show the header and "Reading…" meanwhile."""
+        post = self.post
+        if post is None or self.loaded:
             return
         self._take_focus()
         self._show_header(post)
@@ -133,11 +127,6 @@ class ArticleView(VerticalScroll):
         self.query_one("#article-body", ArticleBody).update(Document())
         self.scroll_home(animate=False, immediate=True)
         self._show_parts(True)
-
-    def _stop_reading_timer(self) -> None:
-        if self._reading_timer is not None:
-            self._reading_timer.stop()
-            self._reading_timer = None
 
     @property
     def document(self) -> Document:
@@ -149,7 +138,6 @@ class ArticleView(VerticalScroll):
 
         With `keep_scroll` (the open article's file changed), the reader stays where they were.
         """
-        self._stop_reading_timer()
         self._take_focus()
         self.post = article.post
         self.loaded = True
