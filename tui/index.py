@@ -428,7 +428,7 @@ def _row(number: int, file: bytes, result: Post | Problem) -> tuple:
         empty = (None,) * 9
         return (number, _doc_id(0, number), file, size, mtime, 0, None, None, relpath, result.reason, *empty)
     when = result.date
-    stamp = when.timestamp()
+    stamp = result.timestamp
     delta = when.utcoffset()
     offset = None if delta is None else int(delta.total_seconds())
     text = None if offset is not None and _restores(stamp, offset, when) else when.isoformat()
@@ -496,6 +496,7 @@ class _RowReader:
             mtime,
             tuple(json.loads(warnings)) if warnings else (),
             ("link:" + link if link else "") if key is None else key,
+            stamp,
         )
 
 

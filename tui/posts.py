@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import stat
@@ -67,11 +68,18 @@ class Post:
     warnings: tuple[str, ...] = ()
     key: str = field(default="", compare=False)
     """Identity that survives renames and moves: the link where there is one, else a content hash."""
+    timestamp: float = field(default=math.nan, compare=False, repr=False)
+    """`date` as seconds since the epoch, worked out once: posts are ordered by it, 100,000 of them many
+    times over while a folder loads (`datetime.timestamp` costs ~1.3 µs a call). Left out, it is computed."""
+
+    def __post_init__(self) -> None:
+        if self.timestamp != self.timestamp:  # NaN: not given
+            object.__setattr__(self, "timestamp", self.date.timestamp())
 
     @property
     def sort_key(self) -> tuple[float, str]:
         """Newest first, then by path so posts with the same date keep a stable order."""
-        return (-self.date.timestamp(), self.relpath)
+        return (-self.timestamp, self.relpath)
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,5 +479,6 @@ def _read(path: Path, relpath: str) -> PostText:
         mtime=info.st_mtime,
         warnings=tuple(warnings),
         key=identity_key(link, title, when),
+        timestamp=when.timestamp(),
     )
     return PostText(post, body)
