@@ -14,7 +14,16 @@ from hypothesis import strategies as st
 
 from tui.dates import parse_date
 from tui.encoding import NotText, decode_bytes
-from tui.posts import Post, PostText, Problem, read_post, read_post_text, shown_name
+from tui.posts import (
+    POST_SUFFIXES,
+    Post,
+    PostText,
+    Problem,
+    is_candidate_name,
+    read_post,
+    read_post_text,
+    shown_name,
+)
 from tui.render import render_body
 from tui.sanitize import clean_line, clean_text
 
@@ -232,3 +241,15 @@ def test_a_file_name_is_shown_the_same_with_or_without_the_fast_path(name: str) 
     """Names as `os` gives them (odd bytes as surrogates): the quick check never changes the result."""
     assert shown_name(name) == clean_line(os.fsencode(name).decode("utf-8", "backslashreplace"))
     assert not unsafe_characters(shown_name(name))
+
+
+@given(
+    st.lists(st.sampled_from([".", "md", "MD", "html", "Txt", "markdown", "~", "#", "swp", "part", "a"]))
+    .map("".join)
+    | st.text(max_size=20)
+)
+def test_a_post_name_is_told_by_its_suffix_as_splitext_gives_it(name: str) -> None:
+    """The listing's quick suffix check agrees with `os.path.splitext` on every name."""
+    leftover = name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".part"))
+    expected = not leftover and os.path.splitext(name)[1].lower() in POST_SUFFIXES
+    assert is_candidate_name(name) == expected

@@ -107,7 +107,10 @@ def is_candidate_name(name: str) -> bool:
     """Whether a file name may be a post: a post suffix, not hidden, not an editor's leftover."""
     if name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".part")):
         return False
-    return os.path.splitext(name)[1].lower() in POST_SUFFIXES
+    # As os.path.splitext(name)[1] (a leading dot starts no suffix; hidden names are out already), at a
+    # quarter of the cost: a folder of 100,000 posts asks this 100,000 times before anything is shown.
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:].lower() in POST_SUFFIXES
 
 
 def is_candidate_path(path: Path, root: Path) -> bool:
@@ -159,13 +162,17 @@ def find_post_entries(root: Path) -> Iterator[os.DirEntry[str]]:
                     break
                 if entry is None:
                     break
-                if entry.name.startswith("."):
+                name = entry.name
+                if name.startswith("."):
                     continue
                 try:
-                    if entry.is_dir(follow_symlinks=True):
+                    # Files first: nearly every entry is one, and for a plain file both answers come
+                    # from the listing itself (no system call).
+                    if entry.is_file():
+                        if is_candidate_name(name):
+                            yield entry
+                    elif entry.is_dir():
                         stack.append(entry.path)
-                    elif is_candidate_name(entry.name) and entry.is_file(follow_symlinks=True):
-                        yield entry
                 except OSError:
                     continue
 
@@ -247,16 +254,18 @@ def _open_bytes(path: Path) -> tuple[bytes, os.stat_result]:
 def _read_descriptor(descriptor: int, expected: int) -> bytes:
     """Everything an open file holds, up to one byte past the limit; `expected` is its size in fstat.
 
-    os.read without a buffered file object: a post is read in one call, plus one that finds the end.
+    os.read without a buffered file object: a post is read in one call. A regular file reads short only at
+    its end, so a short read needs no second call to find it.
     """
     chunks: list[bytes] = []
     size = 0
     while size <= MAX_FILE_BYTES:
-        chunk = os.read(descriptor, min(max(expected + 1 - size, 65_536), MAX_FILE_BYTES + 1 - size))
-        if not chunk:
-            break
+        wanted = min(max(expected + 1 - size, 65_536), MAX_FILE_BYTES + 1 - size)
+        chunk = os.read(descriptor, wanted)
         chunks.append(chunk)
         size += len(chunk)
+        if len(chunk) < wanted:
+            break
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
