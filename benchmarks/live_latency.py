@@ -76,7 +76,7 @@ async def measure_latency(arrivals: int, poll: bool) -> list[float]:
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot, app, lambda: not app.loading and app.live.mode is not None)
             articles = app.main.article_list
-            drawn: list[tuple[Path, float]] = []
+            drawn: list[tuple[str, float]] = []
             render_line = articles.render_line
 
             def recording_render_line(y: int):
@@ -94,7 +94,7 @@ async def measure_latency(arrivals: int, poll: bool) -> list[float]:
                     file.write(post_text(100_000 + number))
                 closed = time.perf_counter()
                 drawn.clear()
-                while not any(shown == path for shown, _at in drawn):
+                while not any(shown == str(path) for shown, _at in drawn):
                     if time.perf_counter() - closed > 30:
                         raise TimeoutError(f"{path.name} was never drawn")
                     await asyncio.sleep(0.001)

@@ -66,7 +66,8 @@ def test_hostile_corpus_in_a_real_terminal(tmux_terminal: Terminal, tmp_path: Pa
     assert KRANT.exists(), f"the krant command is not installed next to {KRANT.parent}"
     folder = tmp_path / "corpus"
     expectations = build_corpus(folder)
-    order = [post.path.relative_to(folder.resolve()).as_posix() for post in Library.load(folder).view(ALL)]
+    shown = Library.load(folder).view(ALL)
+    order = [Path(post.path).relative_to(folder.resolve()).as_posix() for post in shown]
     posts = sum(expected.outcome == "post" for expected in expectations.values())
     status = tmp_path / "status"
     command = f"{shlex.quote(str(KRANT))} {shlex.quote(str(folder))}; echo $? > {shlex.quote(str(status))}"

@@ -49,8 +49,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Ex
 
 
 def relative(post: Post | object, folder: Path) -> str:
-    path: Path = post.path  # type: ignore[attr-defined]
-    return path.relative_to(folder).as_posix()
+    path: str = post.path  # type: ignore[attr-defined]
+    return Path(path).relative_to(folder).as_posix()
 
 
 def row_text(widget: CursorList, index: int) -> str:

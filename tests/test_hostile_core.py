@@ -41,7 +41,7 @@ class Outcome:
         assert self.library is not None
         found: dict[str, Post | Problem] = {}
         for result in [*self.library.posts, *self.library.problems]:
-            name = result.path.relative_to(self.folder).as_posix()
+            name = Path(result.path).relative_to(self.folder).as_posix()
             assert name not in found, f"{name} is in the library twice"
             found[name] = result
         return found

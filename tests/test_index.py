@@ -111,7 +111,7 @@ def test_a_deleted_index_is_rebuilt_empty(folder: Path, locations: Locations) ->
     assert again.load() == []
     fill(again, folder)
     assert len(again) == 3
-    assert [hit.path.name for hit in again.search("praag")] == ["2019-05-15-praag.html"]
+    assert [Path(hit.path).name for hit in again.search("praag")] == ["2019-05-15-praag.html"]
 
 
 def test_a_corrupt_index_is_moved_aside_and_rebuilt_with_a_notice(folder: Path, locations: Locations) -> None:
@@ -149,7 +149,7 @@ def test_an_unwritable_cache_keeps_an_index_in_memory(folder: Path, tmp_path: Pa
     assert index.notice is not None
     fill(index, folder)
     assert len(index) == 3
-    assert [hit.path.name for hit in index.search("brno")] == ["2019-05-15-praag.html"]
+    assert [Path(hit.path).name for hit in index.search("brno")] == ["2019-05-15-praag.html"]
 
 
 def test_stamps_report_size_and_mtime_so_changes_can_be_seen(folder: Path, locations: Locations) -> None:
@@ -172,7 +172,7 @@ def test_update_replaces_a_files_entry_and_its_search_text(folder: Path, locatio
 
     assert len(index) == 3
     assert index.search("syrie") == []
-    assert [hit.path for hit in index.search("erbil")] == [path]
+    assert [hit.path for hit in index.search("erbil")] == [str(path)]
     titles = {r.title for r in index.load() if isinstance(r, Post)}
     assert titles == {"Missie hervat", "Nieuws uit Praag"}
 
@@ -186,7 +186,7 @@ def test_a_post_that_becomes_a_problem_leaves_the_search(folder: Path, locations
     index.update([read_post(path, folder)])
 
     assert index.search("praag") == []
-    assert any(isinstance(r, Problem) and r.path == path for r in index.load())
+    assert any(isinstance(r, Problem) and r.path == str(path) for r in index.load())
 
 
 def test_removed_files_and_folders_leave_the_index(folder: Path, locations: Locations) -> None:
@@ -199,7 +199,8 @@ def test_removed_files_and_folders_leave_the_index(folder: Path, locations: Loca
 
     index.remove([folder / "2019-05-15-irak.html", sub])
 
-    assert sorted(r.path.name for r in index.load()) == ["2019-05-15-praag.html", "2019-05-16-broken.html"]
+    names = sorted(os.path.basename(result.path) for result in index.load())
+    assert names == ["2019-05-15-praag.html", "2019-05-16-broken.html"]
     assert index.search("irak") == []
 
 
@@ -279,7 +280,7 @@ def test_an_index_full_of_stale_search_words_is_rebuilt(
     for round_ in range(6):
         write_post(folder, path.name, f"Versie {round_}", f"Tekst {round_}.", 14, 1)
         fill(index, folder)
-    assert [hit.path for hit in index.search("versie")] == [path]
+    assert [hit.path for hit in index.search("versie")] == [str(path)]
     assert index.search("tekst 0") == []  # an old version's words find nothing
     index.close()
 

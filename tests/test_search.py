@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> PostIndex:
 
 
 def names(hits: list) -> list[str]:
-    return [hit.path.name for hit in hits]
+    return [Path(hit.path).name for hit in hits]
 
 
 def test_a_word_without_accents_finds_it_with_accents_newest_first(index: PostIndex) -> None:
@@ -135,4 +136,4 @@ def test_a_word_matches_whole_and_only_the_last_as_a_prefix() -> None:
 
 def test_search_finds_posts_by_path(index: PostIndex) -> None:
     hits = index.search("zonder")
-    assert hits and all(isinstance(hit.path, Path) and hit.path.exists() for hit in hits)
+    assert hits and all(os.path.isfile(hit.path) for hit in hits)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -283,7 +284,7 @@ class KrantApp(App[None]):
         self.library_changed(change)
         return change
 
-    def remove_paths(self, paths: Iterable[Path]) -> Change:
+    def remove_paths(self, paths: Iterable[str | os.PathLike[str]]) -> Change:
         """Forget files that are gone and redraw."""
         change = self.library.remove(paths)
         self.library_changed(change)

@@ -312,17 +312,20 @@ class PostIndex:
             return []
         pattern = words_pattern(text)
         hits = []
+        prefix = os.path.join(self.root, "")
         for file, title in rows:
-            path = self.root / os.fsdecode(file)
+            path = prefix + os.fsdecode(file)
             hits.append(SearchHit(path, *_file_snippet(path, self.root, title or "", pattern)))
         return hits
 
     # Changing -----------------------------------------------------------------------------
 
-    def update(self, results: Iterable[Post | Problem], bodies: Mapping[Path, str] | None = None) -> None:
+    def update(
+        self, results: Iterable[Post | Problem], bodies: Mapping[str | os.PathLike[str], str] | None = None
+    ) -> None:
         """Store freshly read files, replacing what their paths held; `bodies` (raw) feed the search."""
-        bodies = bodies or {}
-        self.update_texts((result, search_text(result, bodies.get(result.path))) for result in results)
+        texts = {os.fspath(path): body for path, body in (bodies or {}).items()}
+        self.update_texts((result, search_text(result, texts.get(result.path))) for result in results)
 
     def update_texts(self, entries: Iterable[tuple[Post | Problem, str | None]]) -> None:
         """Store files with their search text already made (`search_text`), in one transaction."""
@@ -331,7 +334,7 @@ class PostIndex:
         except sqlite3.DatabaseError as error:
             self._reset_after(error)
 
-    def remove(self, paths: Iterable[Path]) -> None:
+    def remove(self, paths: Iterable[str | os.PathLike[str]]) -> None:
         """Forget files that left the folder; a folder's path forgets everything below it."""
         try:
             with self._db as db:
@@ -352,7 +355,7 @@ class PostIndex:
 
 
 def _file_snippet(
-    path: Path, root: Path, title: str, pattern: re.Pattern[str] | None
+    path: str, root: Path, title: str, pattern: re.Pattern[str] | None
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """A hit's words in context, from its file as it is now (or its title, if it cannot be read)."""
     read = read_post_text(path, root)
@@ -407,7 +410,7 @@ def store_entries(
         db.executemany("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", texts)
 
 
-def _file_name(root: Path, path: Path) -> bytes:
+def _file_name(root: Path, path: str | os.PathLike[str]) -> bytes:
     """A path as the index keys it: below the root, as the file system's bytes."""
     text = os.fspath(path)
     prefix = os.path.join(root, "")
@@ -460,23 +463,13 @@ class _RowReader:
     """Turns `files` rows back into Posts and Problems, sharing the strings and zones many rows repeat."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self._folders: dict[str, Path] = {}
-
-    def _path(self, name: str) -> Path:
-        folder, slash, base = name.rpartition("/")
-        if not slash:
-            return self.root / name
-        parent = self._folders.get(folder)
-        if parent is None:
-            parent = self._folders[folder] = self.root / folder
-        return parent / base
+        self._prefix = os.path.join(root, "")
 
     def __call__(self, row: tuple) -> Post | Problem:
         (file, size, mtime, stamp, offset, date, relpath, reason, title, categories, link, image, layout,
          published, is_html, warnings, key) = row  # fmt: skip
         name = os.fsdecode(file)
-        path = self._path(name)
+        path = self._prefix + name
         if relpath is None:
             relpath = name
         if reason is not None:

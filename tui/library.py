@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
@@ -42,11 +42,12 @@ class Library:
 
     root: Path
     include_unpublished: bool = False
-    _by_path: dict[Path, Post] = field(default_factory=dict)
+    _by_path: dict[str, Post] = field(default_factory=dict)
+    """Keyed by `Post.path` (text); `get` and `remove` also take Paths."""
     _posts: list[Post] = field(default_factory=list)
     """Every shown post, by `sort_key` ascending (newest first). Keys are not kept: they cost 8 MB at
     100,000 posts, and a bisection makes only ~17 of them."""
-    _problems: dict[Path, Problem] = field(default_factory=dict)
+    _problems: dict[str, Problem] = field(default_factory=dict)
     _category_counts: Counter[str] = field(default_factory=Counter)
     _views: dict[str, list[Post]] = field(default_factory=dict)
 
@@ -72,8 +73,8 @@ class Library:
     def __len__(self) -> int:
         return len(self._posts)
 
-    def get(self, path: Path) -> Post | None:
-        return self._by_path.get(path)
+    def get(self, path: str | os.PathLike[str]) -> Post | None:
+        return self._by_path.get(os.fspath(path))
 
     def categories(self) -> list[tuple[str, int]]:
         """Every category with its number of posts, by name (case-insensitive)."""
@@ -100,7 +101,7 @@ class Library:
         problems_changed = False
         # New posts are placed in order once at the end (one sort for a big batch); a path seen twice
         # in one batch replaces its pending post.
-        pending: dict[Path, Post] = {}
+        pending: dict[str, Post] = {}
         for result in results:
             path = result.path
             old = pending.pop(path, None)
@@ -125,11 +126,11 @@ class Library:
         self._place(list(pending.values()))
         return self._changed(Change(tuple(added), tuple(updated), tuple(removed), problems_changed))
 
-    def remove(self, paths: Iterable[Path]) -> Change:
+    def remove(self, paths: Iterable[str | os.PathLike[str]]) -> Change:
         """Forget files that are gone from the folder (or a whole folder that is gone)."""
         removed: list[Post] = []
         problems_changed = False
-        for path in paths:
+        for path in (os.fspath(path) for path in paths):
             for known in self._paths_at_or_below(path, self._by_path):
                 post = self._drop(known)
                 if post is not None:
@@ -140,7 +141,7 @@ class Library:
         return self._changed(Change(removed=tuple(removed), problems_changed=problems_changed))
 
     @staticmethod
-    def _paths_at_or_below(path: Path, known: dict[Path, object]) -> list[Path]:
+    def _paths_at_or_below(path: str, known: Mapping[str, object]) -> list[str]:
         """The known paths that are `path` itself or inside it, as a folder.
 
         A removed file is found by one lookup; only a path that is not a known file costs a scan, since
@@ -149,7 +150,7 @@ class Library:
         if path in known:
             return [path]
         prefix = os.path.join(path, "")
-        return [candidate for candidate in known if str(candidate).startswith(prefix)]
+        return [candidate for candidate in known if candidate.startswith(prefix)]
 
     def _changed(self, change: Change) -> Change:
         if not change.empty:
@@ -176,7 +177,7 @@ class Library:
         tail.sort(key=_sort_key)
         self._posts[start:] = tail
 
-    def _drop(self, path: Path) -> Post | None:
+    def _drop(self, path: str) -> Post | None:
         post = self._by_path.pop(path, None)
         if post is None:
             return None

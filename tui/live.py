@@ -11,6 +11,7 @@ coalesced notice.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -56,7 +57,7 @@ def arrival_notice(counts: Counter[str]) -> str:
     return f"{total} {noun} in {len(counts)} categories"
 
 
-def renamed(change: Change) -> dict[Path, Post]:
+def renamed(change: Change) -> dict[str, Post]:
     """Posts that left one path and arrived at another in the same change (a rename or move), by old path.
 
     Read state and the new mark are keyed by `Post.key`, which a rename keeps; the path is all that moves.
@@ -133,7 +134,7 @@ class LiveUpdates:
         if changes.rescan:
             self._read_everything(changes.notice)
             return
-        removed = changes.removed
+        removed = frozenset(map(os.fspath, changes.removed))  # as `Post.path` holds them
         if self._index is not None and removed:
             self._index.remove(removed)
         paths = sorted(changes.changed)
@@ -169,7 +170,7 @@ class LiveUpdates:
 
     def _read_everything(self, notice: str | None) -> None:
         """The folder came back, or events were lost: read all of it again, as the first load does."""
-        present: set[Path] = set()
+        present: set[str] = set()
         batches: Iterator = load_batches(self._root, index=self._index)
         with closing(batches):
             for batch in batches:
@@ -250,7 +251,7 @@ class LiveUpdates:
         self._update_article(change, moves)
         self._note_arrivals(change)
 
-    def _update_article(self, change: Change, moves: dict[Path, Post]) -> None:
+    def _update_article(self, change: Change, moves: dict[str, Post]) -> None:
         """Read the open article again when its file changed or moved; say so when it is gone."""
         app = self._app
         view = app.article_view
@@ -274,7 +275,7 @@ class LiveUpdates:
                 else "This article was removed from the folder; this is how it was."
             )
 
-    def _moved(self, post: Post, change: Change, moves: dict[Path, Post]) -> Post | None:
+    def _moved(self, post: Post, change: Change, moves: dict[str, Post]) -> Post | None:
         """Where a post went if its path is gone but a post with its identity is there.
 
         Usually both halves of a rename come in one change; a move into a folder the watcher had yet to

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from textual.message import Message
 
@@ -64,10 +63,10 @@ class FolderChanged(Message):
     def __init__(
         self,
         results: tuple[Post | Problem, ...] = (),
-        removed: frozenset[Path] = frozenset(),
+        removed: frozenset[str] = frozenset(),
         *,
         root_missing: bool = False,
-        present: frozenset[Path] | None = None,
+        present: frozenset[str] | None = None,
         notice: str | None = None,
     ) -> None:
         super().__init__()

@@ -53,7 +53,9 @@ _TAG = re.compile(r"<[^<>]*>")
 class Post:
     """A readable post's metadata. The body stays on disk and is read when the post is opened."""
 
-    path: Path
+    path: str
+    """The file, as text: the folder joined with the name below it (`os.path.join(root, name)`). Text and
+    not a `Path`: building and hashing 100,000 Paths cost a cold start ~1 s of the UI's process."""
     relpath: str
     title: str
     date: datetime
@@ -73,6 +75,8 @@ class Post:
     times over while a folder loads (`datetime.timestamp` costs ~1.3 µs a call). Left out, it is computed."""
 
     def __post_init__(self) -> None:
+        if type(self.path) is not str:  # a Path given: kept as text, so posts compare and hash alike
+            object.__setattr__(self, "path", os.fspath(self.path))
         if self.timestamp != self.timestamp:  # NaN: not given
             object.__setattr__(self, "timestamp", self.date.timestamp())
 
@@ -86,9 +90,14 @@ class Post:
 class Problem:
     """A file that is not a readable post, and a one-line reason."""
 
-    path: Path
+    path: str
+    """As `Post.path`."""
     relpath: str
     reason: str
+
+    def __post_init__(self) -> None:
+        if type(self.path) is not str:
+            object.__setattr__(self, "path", os.fspath(self.path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +186,7 @@ def find_post_entries(root: Path) -> Iterator[os.DirEntry[str]]:
                     continue
 
 
-def relative_name(path: Path, root: Path) -> str:
+def relative_name(path: str | os.PathLike[str], root: Path) -> str:
     """The path as shown to users: relative to the folder, with unprintable bytes made visible."""
     text, prefix = os.fspath(path), os.path.join(root, "")
     # As path.relative_to(root), without building Paths (costly for 100,000 files).
@@ -191,17 +200,18 @@ def shown_name(name: str) -> str:
     return clean_line(os.fsencode(name).decode("utf-8", "backslashreplace"))
 
 
-def read_post(path: Path, root: Path) -> Post | Problem:
+def read_post(path: str | os.PathLike[str], root: Path) -> Post | Problem:
     """Read one file into a Post (metadata only), or a Problem with the reason. Never raises."""
     result = read_post_text(path, root)
     return result.post if isinstance(result, PostText) else result
 
 
-def read_post_text(path: Path, root: Path, name: str | None = None) -> PostText | Problem:
+def read_post_text(path: str | os.PathLike[str], root: Path, name: str | None = None) -> PostText | Problem:
     """Read one file into its Post and raw body, or a Problem with the reason. Never raises.
 
     `name` is the path below `root` as `os` gives it, when the caller has it (it saves working it out).
     """
+    path = os.fspath(path)
     relpath = relative_name(path, root) if name is None else shown_name(name)
     try:
         return _read(path, relpath)
@@ -215,7 +225,7 @@ def read_post_text(path: Path, root: Path, name: str | None = None) -> PostText 
         return Problem(path, relpath, f"could not be read: {type(error).__name__}: {error}"[:300])
 
 
-def _open_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+def _open_bytes(path: str) -> tuple[bytes, os.stat_result]:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         info = os.stat(path)
@@ -434,8 +444,9 @@ def identity_key(link: str | None, title: str, when: datetime) -> str:
     return "post:" + digest.hexdigest()
 
 
-def _read(path: Path, relpath: str) -> PostText:
+def _read(path: str, relpath: str) -> PostText:
     data, info = _open_bytes(path)
+    file_name = os.path.basename(path)
     if not data.strip():
         raise _Unreadable("empty file")
     try:
@@ -454,7 +465,7 @@ def _read(path: Path, relpath: str) -> PostText:
     if title is None:
         title = _title_from_content(body) if not metadata else None
         if title is None:
-            title = title_from_name(path.name)
+            title = title_from_name(file_name)
             if metadata:
                 warnings.append("no usable title; using the file name")
     title = clean_line(title, MAX_TITLE_CHARS)
@@ -462,7 +473,7 @@ def _read(path: Path, relpath: str) -> PostText:
     when = parse_date(metadata.get("date"))
     if when is None:
         reason = "no date" if metadata.get("date") is None else "unreadable date"
-        when = date_from_filename(path.name)
+        when = date_from_filename(file_name)
         if when is not None:
             warnings.append(f"{reason}; using the date in the file name")
         else:
@@ -483,7 +494,7 @@ def _read(path: Path, relpath: str) -> PostText:
         image=_text_field(metadata, "feature_image", "image"),
         layout=_text_field(metadata, "layout"),
         published=published,
-        is_html=looks_like_html(body, path.suffix),
+        is_html=looks_like_html(body, os.path.splitext(file_name)[1]),
         size=info.st_size,
         mtime=info.st_mtime,
         warnings=tuple(warnings),

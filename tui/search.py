@@ -10,7 +10,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from tui.sanitize import clean_line, clean_text
 
@@ -29,9 +28,9 @@ _WORD = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """One matching post: its path (the UI maps it to a Post) and the matched words in context."""
+    """One matching post: its `Post.path` (the UI maps it to a Post) and the matched words in context."""
 
-    path: Path
+    path: str
     snippet: str
     """A short, single-line, control-free piece of the title or body around the match."""
     highlights: tuple[tuple[int, int], ...] = ()
@@ -66,7 +65,7 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
-def title_hit(path: Path, title: str, terms: list[str]) -> SearchHit | None:
+def title_hit(path: str, title: str, terms: list[str]) -> SearchHit | None:
     """A hit when the title holds every term (`terms` folded, the last one a prefix), else None.
 
     For posts the index does not hold yet: the title is the snippet, its matching words highlighted.
@@ -93,7 +92,7 @@ def title_hit(path: Path, title: str, terms: list[str]) -> SearchHit | None:
     return SearchHit(path, snippet, tuple(spans))
 
 
-def title_hits(text: str, posts: Iterable[tuple[Path, str]], skip: set[Path]) -> Iterator[SearchHit]:
+def title_hits(text: str, posts: Iterable[tuple[str, str]], skip: set[str]) -> Iterator[SearchHit]:
     """Hits among `(path, title)` pairs whose paths are not in `skip`, in the order given."""
     terms = [fold(term) for term in query_terms(text)]
     if not terms:

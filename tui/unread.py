@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
 
 from tui.library import Change, Library
 from tui.posts import Post
@@ -28,9 +27,9 @@ class UnreadCounts:
     def __init__(self, state: ReadState) -> None:
         self.state = state
         """The read-state store; read it freely, but change marks through this object."""
-        self._posts: dict[Path, Post] = {}
+        self._posts: dict[str, Post] = {}
         """The counted posts, as they were when counted."""
-        self._paths_by_key: dict[str, Path | list[Path]] = {}
+        self._paths_by_key: dict[str, str | list[str]] = {}
         """The counted posts' paths by key: one path, or a list when posts share a key (a link)."""
         self._unread: Counter[str] = Counter()
         self._unread_all = 0
@@ -72,7 +71,7 @@ class UnreadCounts:
         if post.key not in self._read_keys:
             self._count(post.categories, 1)
 
-    def _remember_path(self, key: str, path: Path) -> None:
+    def _remember_path(self, key: str, path: str) -> None:
         known = self._paths_by_key.get(key)
         if known is None:
             self._paths_by_key[key] = path
@@ -81,7 +80,7 @@ class UnreadCounts:
         else:
             self._paths_by_key[key] = [known, path]
 
-    def _paths_of(self, key: str) -> list[Path]:
+    def _paths_of(self, key: str) -> list[str]:
         known = self._paths_by_key.get(key)
         if known is None:
             return []
@@ -103,7 +102,7 @@ class UnreadCounts:
                 self._unread_all += 1
         self._unread.update(unread)
 
-    def _forget(self, path: Path) -> None:
+    def _forget(self, path: str) -> None:
         known = self._posts.pop(path, None)
         if known is None:
             return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -131,7 +130,7 @@ class ArticleList(CursorList):
                     return index
         return self._scan(post.path)
 
-    def _scan(self, path: Path) -> int | None:
+    def _scan(self, path: str) -> int | None:
         for index, candidate in enumerate(self._posts):
             if candidate.path == path:
                 return index
