@@ -178,9 +178,9 @@ class _Readers:
             )
             self._starter.start()
 
-    def pool(self) -> Executor | None:
-        """The started pool (waiting for it to be up), or None when there is none."""
-        if self._starter is None:
+    def pool(self, *, wait: bool = True) -> Executor | None:
+        """The started pool (waiting for it to be up, unless `wait` is False), or None when there is none."""
+        if self._starter is None or (not wait and self._starter.is_alive()):
             return None
         self._starter.join()
         return self._started[0] if self._started else None
@@ -213,20 +213,29 @@ def _read_all(
     database = str(index.database) if index is not None and index.database is not None else None
     head, rest = names[:first_batch], names[first_batch:]
     chunks = [rest[start : start + batch_size] for start in range(0, len(rest), batch_size)]
-    if head:
-        results, unstored = _read_chunk(root, head, with_text, None)
-        done += len(results)
-        yield _stored(results, unstored, index, done, total)
-    pool = readers.pool() if chunks else None
     # A few chunks in flight keep both workers busy without piling results up in memory.
     in_flight: deque[Future[Compacted]] = deque()
     submitted = 0
-    for number, chunk in enumerate(chunks):
-        while pool is not None and submitted < min(len(chunks), number + readers.workers * 2):
+
+    def submit_up_to(wanted: int) -> None:
+        nonlocal submitted
+        while pool is not None and submitted < min(len(chunks), wanted):
             in_flight.append(
                 pool.submit(_read_in_worker, root, chunks[submitted], with_text, database, new_files)
             )
             submitted += 1
+
+    # Workers that are up already start on the rest while this thread reads the newest files.
+    pool = readers.pool(wait=False) if chunks else None
+    submit_up_to(readers.workers * 2)
+    if head:
+        results, unstored = _read_chunk(root, head, with_text, None)
+        done += len(results)
+        yield _stored(results, unstored, index, done, total)
+    if pool is None and chunks:
+        pool = readers.pool()
+    for number, chunk in enumerate(chunks):
+        submit_up_to(number + readers.workers * 2)
         compacted = _result(in_flight.popleft()) if number < submitted else None
         if compacted is None:
             results, unstored = _read_chunk(root, chunk, with_text, None)
