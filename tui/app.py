@@ -13,6 +13,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -65,6 +66,9 @@ class KrantApp(App[None]):
 
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {CategoryCommands}
+
+    sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
+    """As App's, without its repaint of the whole screen: the headers watch it and redraw their title."""
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),

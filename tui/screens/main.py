@@ -10,13 +10,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header
 
 from tui.library import ALL, Library
 from tui.posts import Post
 from tui.unread import UnreadCounts
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
+from tui.widgets.header import Header
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.problem_list import ProblemList
 from tui.widgets.search_bar import SearchBar
@@ -176,8 +176,9 @@ class MainScreen(Screen[None]):
                     where = "" if name == ALL else f" in {name}"
                     empty_message = f"No unread posts{where} (U shows all posts)."
             self.article_list.set_posts(posts, keep_selection=keep_selection, empty_message=empty_message)
-        if had_focus:
-            (self.problem_list if showing_problems else self.article_list).focus()
+        shown = self.problem_list if showing_problems else self.article_list
+        if had_focus and self.focused is not shown:  # focus() redraws the whole list even if it has focus
+            shown.focus()
 
     def _unread_only(self, posts: Sequence[Post], *, keep_shown: bool) -> list[Post]:
         """The unread posts; with `keep_shown`, also those already in the list, so a post the user just

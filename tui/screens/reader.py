@@ -8,9 +8,9 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header
 
 from tui.widgets.article_view import ArticleView
+from tui.widgets.header import Header
 from tui.widgets.key_footer import KeyFooter
 
 

@@ -103,16 +103,24 @@ class ArticleList(CursorList):
             self.empty_message = empty_message
         previous = self.selected_post
         screen_row = self.cursor - self.scroll_offset.y
+        old, plain = self._posts, self._snippets is None and snippets is None
         self._posts, self._snippets, self._by_date = posts, snippets, by_date
         self._highlights = highlights
+
+        def same(row: int) -> bool:
+            """The row shows the same post (the same object: a post read again is a new one) as before."""
+            if row >= len(posts) or row >= len(old):
+                return row >= len(posts) and row >= len(old)
+            return posts[row] is old[row]
+
         if not keep_selection or previous is None:
-            self.rows_changed(cursor=0, top=0 if not keep_selection else None)
+            self.rows_changed(cursor=0, top=0 if not keep_selection else None, same=same if plain else None)
             return
         index = self.index_of(previous)
         if index is None:
-            self.rows_changed()
+            self.rows_changed(same=same if plain else None)
         else:
-            self.rows_changed(cursor=index, top=index - screen_row)
+            self.rows_changed(cursor=index, top=index - screen_row, same=same if plain else None)
 
     def index_of(self, post: Post) -> int | None:
         """Where a post (by path) is in the list, or None."""

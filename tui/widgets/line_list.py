@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -115,10 +116,21 @@ class CursorList(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("cursor-list--cursor", partial=True)
         return Strip(self.render_row(index, width, style)).crop_extend(0, width, style)
 
-    def rows_changed(self, cursor: int | None = None, top: int | None = None) -> None:
-        """Call after the rows changed: resize, put the cursor (and optionally the top row) and redraw."""
+    def rows_changed(
+        self, cursor: int | None = None, top: int | None = None, *, same: Callable[[int], bool] | None = None
+    ) -> None:
+        """Call after the rows changed: resize, put the cursor (and optionally the top row) and redraw.
+
+        `same(index)` may tell which rows are drawn as before: while cursor and scroll position stay, only
+        the other rows on screen are redrawn (a load adds rows below the screen and changes sidebar counts
+        about once a second; redrawing every row and blank line each time cost the loaders CPU).
+        """
+        old_cursor, old_top = self.cursor, self.scroll_offset.y
         count = self.row_count
-        self.virtual_size = Size(0, count)
+        if self.virtual_size != (size := Size(0, count)):
+            # Not through the reactive, which would also redraw every row: the layout updates the scrollbar.
+            self.set_reactive(CursorList.virtual_size, size)
+            self.refresh(repaint=False, layout=True)
         if count == 0:
             self.cursor = -1
         else:
@@ -127,7 +139,12 @@ class CursorList(ScrollView, can_focus=True):
         if top is not None:
             self.scroll_to(y=max(0, min(top, self.max_scroll_y)), animate=False, immediate=True)
         self._scroll_to_cursor()
-        self.refresh()
+        if same is None or count == 0 or self.cursor != old_cursor or self.scroll_offset.y != old_top:
+            self.refresh()
+            return
+        for index in range(old_top, old_top + self.page_height):
+            if not same(index):
+                self.refresh_line(index)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

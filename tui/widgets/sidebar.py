@@ -63,10 +63,14 @@ class Sidebar(CursorList):
 
     def set_entries(self, entries: Sequence[SidebarEntry]) -> None:
         """Show new entries, keeping the selected one selected (by kind and name) if it is still there."""
-        previous = self.selected
+        previous, old = self.selected, self._entries
         self._entries = entries
         index = self.index_of(previous.identity) if previous is not None else None
-        self.rows_changed(cursor=index if index is not None else (0 if previous is None else None))
+
+        def same(row: int) -> bool:
+            return (old[row] if row < len(old) else None) == (entries[row] if row < len(entries) else None)
+
+        self.rows_changed(cursor=index if index is not None else (0 if previous is None else None), same=same)
 
     def index_of(self, identity: tuple[EntryKind, str]) -> int | None:
         for index, entry in enumerate(self._entries):
