@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -180,6 +181,7 @@ class KrantApp(App[None]):
         self._load_folder()
 
     def on_unmount(self) -> None:
+        gc.unfreeze()  # what `_keep_out_of_collections` set aside may be collected again
         self.live.stop()
         self.workers.cancel_group(self, "load")
         self._loader_idle.wait(timeout=30)  # the loader writes to the index until its current batch is done
@@ -252,6 +254,7 @@ class KrantApp(App[None]):
             results.extend(message.batch.results)
         if results or not last.batch.removed:
             self.apply_results(results)
+        _keep_out_of_collections()
         self._show_index_notice()
         if not self.loading:
             self._last_applied = 0.0  # the first batch of another load is shown at once
@@ -709,6 +712,16 @@ class KrantApp(App[None]):
             "Mark category read", "Mark every post in this category as read", self.action_mark_category_read
         )
         yield SystemCommand("Only unread", "Show only unread posts, or all again", self.action_only_unread)
+
+
+def _keep_out_of_collections() -> None:
+    """Leave the objects alive now (the posts just loaded, above all) out of Python's cyclic collections.
+
+    A full collection looks at every object: with 100,000 posts it pauses the screen ~0.1 s, and while a
+    folder loads it came five times (~0.3 s of the UI's CPU). Posts hold no cycles and are still freed
+    when they go; what stays set aside is cyclic garbage of objects alive now, until krant quits.
+    """
+    gc.freeze()
 
 
 def make_app(
