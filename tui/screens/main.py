@@ -9,7 +9,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 
 from tui.library import ALL, Library
 from tui.posts import Post
@@ -44,6 +46,10 @@ def sidebar_entries(library: Library, unread: UnreadCounts | None = None) -> lis
 
 class MainScreen(Screen[None]):
     """Shows the library; it is told what to show and never reads files itself."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As Screen's, without its repaint of the whole screen: the widgets that gain and lose focus (and
+    containers whose look depends on it) redraw themselves. Opening a post moves the focus."""
 
     class Ready(Message):
         """The panes exist; the app may start filling them."""
