@@ -71,9 +71,10 @@ OnOverflow = Callable[[], None]
 class FolderChanges:
     """One batch of changes below the watched folder. Apply `removed` first, then read `changed`.
 
-    Paths are the watcher's root joined with the path below it, the form `find_post_files(root)` gives,
-    so they match `Post.path` and `Library.get`. A path is never in both sets; a folder in `removed`
-    may hold files that are in `changed` (it was removed and created again).
+    Paths are the watcher's root joined with the path below it, the form `find_post_files(root)` gives;
+    as text (`os.fspath`) they are what `Post.path` holds, and `Library.get` takes either. A path is
+    never in both sets; a folder in `removed` may hold files that are in `changed` (it was removed and
+    created again).
     """
 
     changed: frozenset[Path] = frozenset()
