@@ -16,21 +16,32 @@ SCRIPT = textwrap.dedent(
     from tui.app import make_app
     from tui.locations import Locations
 
-    folder, home = Path(sys.argv[1]), Path(sys.argv[2])
-    for number in range(260):
-        (folder / f"2019-05-{1 + number % 28:02d}-bericht-{number}.html").write_text(
-            f"---\\ntitle: Bericht {number}\\ndate: 2019-05-01 10:00:00 +0200\\n---\\n"
-            f"<p>Syrië {number}</p>\\n",
-            encoding="utf-8",
-        )
-    loader.PARALLEL_FROM = 10
-    started, warnings = [], []
-    real_pool = loader._pool
-    loader._pool = lambda workers: started.append(real_pool(workers)) or started[-1]
-    logging.getLogger("tui.loader").addHandler(logging.Handler())
-    logging.getLogger("tui.loader").handlers[-1].emit = lambda record: warnings.append(record.getMessage())
+    # Everything with an effect runs under the `__main__` guard: each worker process imports this script
+    # again (as `__mp_main__`), and one that rewrote the posts there truncated a file while another worker
+    # read it, which then came back as an "empty file" problem (posts=259).
+
+    def write_posts(folder):
+        for number in range(260):
+            (folder / f"2019-05-{1 + number % 28:02d}-bericht-{number}.html").write_text(
+                f"---\\ntitle: Bericht {number}\\ndate: 2019-05-01 10:00:00 +0200\\n---\\n"
+                f"<p>Syrië {number}</p>\\n",
+                encoding="utf-8",
+            )
+
+    def stamps(folder):
+        return {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
 
     async def main():
+        folder, home = Path(sys.argv[1]), Path(sys.argv[2])
+        write_posts(folder)
+        written = stamps(folder)
+        loader.PARALLEL_FROM = 10
+        started, warnings = [], []
+        real_pool = loader._pool
+        loader._pool = lambda workers: started.append(real_pool(workers)) or started[-1]
+        handler = logging.Handler()
+        handler.emit = lambda record: warnings.append(record.getMessage())
+        logging.getLogger("tui.loader").addHandler(handler)
         app = make_app(folder, locations=Locations.under(home), watch=False)
         async with app.run_test(size=(100, 30)) as pilot:
             while app.loading:
@@ -39,6 +50,8 @@ SCRIPT = textwrap.dedent(
             await app.workers.wait_for_complete()
             warm = "html2text" in sys.modules and "markdown_it" in sys.modules
         print(f"pool={len(started)} posts={len(app.library)} hits={len(hits)} warnings={warnings}")
+        print(f"problems={[(Path(problem.path).name, problem.reason) for problem in app.library.problems]}")
+        print(f"untouched={stamps(folder) == written}")
         print(f"warm={warm}")
 
     if __name__ == "__main__":
@@ -64,5 +77,8 @@ def test_a_cold_start_in_the_app_reads_in_worker_processes(tmp_path: Path) -> No
 
     assert done.returncode == 0, done.stderr
     assert "pool=1 posts=260 hits=200 warnings=[]" in done.stdout, done.stdout + done.stderr
+    assert "problems=[]" in done.stdout, done.stdout
+    # Nothing but the script's own start wrote the posts (a worker process importing it must not).
+    assert "untouched=True" in done.stdout, done.stdout
     # Once the folder is read, the reader's converters are imported in a thread, before any article opens.
     assert "warm=True" in done.stdout, done.stdout
