@@ -16,7 +16,7 @@ from textual.widgets import Static
 from tui.document import Document
 from tui.messages import Article
 from tui.posts import Post
-from tui.widgets.article_body import ArticleBody
+from tui.widgets.article_body import ArticleBody, ArticleLayout, LaidOutStart
 
 DATE_FORMAT = "%a %d %b %Y %H:%M"
 
@@ -133,10 +133,17 @@ class ArticleView(VerticalScroll):
         """The body shown (empty while none is)."""
         return self.query_one("#article-body", ArticleBody).document
 
-    def show_article(self, article: Article, *, keep_scroll: bool = False) -> None:
+    def layout_ahead(self) -> ArticleLayout | None:
+        """See `ArticleBody.layout_ahead`: for the thread that reads the next article."""
+        return self.query_one("#article-body", ArticleBody).layout_ahead()
+
+    def show_article(
+        self, article: Article, *, keep_scroll: bool = False, start: LaidOutStart | None = None
+    ) -> None:
         """Show a read article: header, any notes about what was left out, and the body.
 
-        With `keep_scroll` (the open article's file changed), the reader stays where they were.
+        With `keep_scroll` (the open article's file changed), the reader stays where they were. `start`:
+        the body's first lines, laid out with `layout_ahead` in the thread that read it.
         """
         self._take_focus()
         self.post = article.post
@@ -157,7 +164,7 @@ class ArticleView(VerticalScroll):
         notes_widget = self.query_one("#article-notes", Static)
         notes_widget.update(Text("\n".join(notes)))
         notes_widget.display = bool(notes)
-        self.query_one("#article-body", ArticleBody).update(document)
+        self.query_one("#article-body", ArticleBody).update(document, start)
         if keep_scroll:
             where = self.scroll_y
             self.call_after_refresh(self.scroll_to, y=where, animate=False, immediate=True)
