@@ -115,13 +115,14 @@ class ArticleBody(Widget):
         self._start = start if start is not None and start.document is document else None
         self.refresh(layout=True)
 
-    def layout_ahead(self) -> ArticleLayout | None:
+    def layout_ahead(self, width_guess: int = 0) -> ArticleLayout | None:
         """A layout in the width and styles of the last document, for a thread to lay out the start of the
         next one with (`ArticleLayout.start`), which saves the screen's next frame a few milliseconds.
-        None before anything was laid out."""
-        if self._last_width <= 0:
+        Before anything was laid out, at `width_guess`; None without either."""
+        width = self._last_width or width_guess
+        if width <= 0:
             return None
-        return self._layout(self._last_width, self._styles())
+        return self._layout(width, self._styles())
 
     def _layout(self, width: int, styles: tuple[Style, ...]) -> ArticleLayout:
         base, *components = styles
@@ -229,9 +230,11 @@ class ArticleBody(Widget):
             return self._lines
         self._last_width = width
         styles = self._laid_out_styles = self._styles()
-        start, self._start = self._start, None
+        start = self._start
         blocks = self.document.blocks
+        # Kept when the width differs: Textual first asks for the height without a scrollbar, then with it.
         if start is not None and start.layout.width == width and start.layout.styles == styles:
+            self._start = None
             layout, self._lines, head = start.layout, start.lines, start.blocks
         else:
             layout = self._layout(width, styles)

@@ -134,8 +134,12 @@ class ArticleView(VerticalScroll):
         return self.query_one("#article-body", ArticleBody).document
 
     def layout_ahead(self) -> ArticleLayout | None:
-        """See `ArticleBody.layout_ahead`: for the thread that reads the next article."""
-        return self.query_one("#article-body", ArticleBody).layout_ahead()
+        """See `ArticleBody.layout_ahead`: for the thread that reads the next article. Before the first,
+        the body's width is guessed: the pane's, less a scrollbar (a typical article is longer)."""
+        guess = self.scrollable_content_region.width
+        if not self.show_vertical_scrollbar:
+            guess -= self.styles.scrollbar_size_vertical
+        return self.query_one("#article-body", ArticleBody).layout_ahead(guess)
 
     def show_article(
         self, article: Article, *, keep_scroll: bool = False, start: LaidOutStart | None = None
