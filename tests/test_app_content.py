@@ -26,7 +26,7 @@ from tui.app import KrantApp
 from tui.render import RenderedBody, render_body
 from tui.screens.main import WIDE_COLUMNS
 from tui.screens.reader import ReaderScreen
-from tui.widgets.article_body import ArticleBody, ArticleLayout
+from tui.widgets.article_body import ArticleBody
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
@@ -368,48 +368,3 @@ async def test_l_says_so_when_an_article_has_no_links(tmp_path: Path):
         await pilot.press("L")
         await pilot.pause(0.1)
         assert "This article has no links." in screen_text(app)
-
-
-async def test_the_next_article_is_laid_out_in_the_reading_thread_and_looks_the_same(tmp_path: Path):
-    """Once an article was shown, the next one's start is laid out with it, off the UI thread."""
-    threads: list[str] = []
-    real_lines = ArticleLayout.lines
-
-    def lines(layout: ArticleLayout, blocks, *args, **kwargs):
-        threads.append(threading.current_thread().name)
-        return real_lines(layout, blocks, *args, **kwargs)
-
-    app = new_app(copy_seed(tmp_path), tmp_path)
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_loaded(pilot, app)
-        await pilot.press("enter")
-        await wait_article(pilot, app)
-        await pilot.press("escape", "down")
-        ArticleLayout.lines = lines  # type: ignore[method-assign]
-        try:
-            await pilot.press("enter")
-            await wait_article(pilot, app)
-            assert await until(pilot, lambda: OLDER_TITLE in screen_text(app))
-        finally:
-            ArticleLayout.lines = real_lines  # type: ignore[method-assign]
-        assert threads and threading.main_thread().name not in threads
-        ahead = screen_text(app)
-
-        body = app.main.article_view.query_one(ArticleBody)
-        body.update(body.document)  # laid out again, here
-        await pilot.pause()
-        assert screen_text(app) == ahead
-
-
-async def test_a_start_laid_out_at_another_width_is_laid_out_again(tmp_path: Path):
-    """The pane may have changed width (a resize) while the article was read: the start is not used."""
-    app = new_app(copy_seed(tmp_path), tmp_path)
-    async with app.run_test(size=WIDE) as pilot:
-        await open_first(pilot, app)
-        shown = screen_text(app)
-        body = app.main.article_view.query_one(ArticleBody)
-        plain = {name: body.rich_style for name in body.COMPONENT_CLASSES}
-        narrow = ArticleLayout(12, app.console, body.rich_style, plain)
-        body.update(body.document, narrow.start(body.document))
-        await pilot.pause()
-        assert screen_text(app) == shown

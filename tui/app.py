@@ -41,7 +41,7 @@ from tui.searching import SearchMode
 from tui.settings import SettingsStore
 from tui.state import ReadState
 from tui.unread import UnreadCounts, find_unread, next_with_unread
-from tui.widgets.article_body import ArticleBody, ArticleLayout
+from tui.widgets.article_body import ArticleBody
 from tui.widgets.article_view import ArticleView
 from tui.widgets.line_list import CursorList
 from tui.widgets.problem_list import ProblemList
@@ -403,9 +403,8 @@ class KrantApp(App[None]):
         self._opened = post
         self._opened_timer = self.set_timer(READING_NOTICE_DELAY, self._reading_is_slow)
         self._request += 1
-        view = self.article_view
-        view.show_reading(post, focus=focus)
-        self._read_article(self._request, post, view.layout_ahead())
+        self.article_view.show_reading(post, focus=focus)
+        self._read_article(self._request, post)
 
     def _reading_is_slow(self) -> None:
         self._show_opened()
@@ -427,29 +426,23 @@ class KrantApp(App[None]):
     def reread_article(self, post: Post) -> None:
         """Read the open article again (its file changed or moved), keeping the reader's place."""
         self._request += 1
-        self._read_article(self._request, post, self.article_view.layout_ahead(), keep_scroll=True)
+        self._read_article(self._request, post, keep_scroll=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="article", name="read article")
-    def _read_article(
-        self, request: int, post: Post, layout: ArticleLayout | None, keep_scroll: bool = False
-    ) -> None:
-        """Read, convert, parse and (with `layout`) lay out the start of a post, all off the UI thread."""
+    def _read_article(self, request: int, post: Post, keep_scroll: bool = False) -> None:
         result = read_post_text(post.path, self.folder)
         if isinstance(result, Problem):
             article = Article(post, None, result.reason)
         else:
             article = Article(result.post, render_body(result.body, is_html=result.post.is_html))
-        start = layout.start(article.document) if layout is not None else None
         if not get_current_worker().is_cancelled:
-            self.post_message(ArticleLoaded(request, article, keep_scroll=keep_scroll, start=start))
+            self.post_message(ArticleLoaded(request, article, keep_scroll=keep_scroll))
 
     @on(ArticleLoaded)
     def _article_loaded(self, message: ArticleLoaded) -> None:
         if message.request == self._request:
             self._show_opened()
-            self.article_view.show_article(
-                message.article, keep_scroll=message.keep_scroll, start=message.start
-            )
+            self.article_view.show_article(message.article, keep_scroll=message.keep_scroll)
 
     def action_close_article(self) -> None:
         if self.reader is not None:

@@ -11,7 +11,6 @@ from tui.loader import LoadBatch
 from tui.posts import Post, Problem
 from tui.render import RenderedBody
 from tui.search import SearchHit
-from tui.widgets.article_body import LaidOutStart
 
 
 class PostsLoaded(Message):
@@ -50,16 +49,12 @@ class Article:
 class ArticleLoaded(Message):
     """An article was read and converted in a thread. `request` tells stale results from current ones."""
 
-    def __init__(
-        self, request: int, article: Article, *, keep_scroll: bool = False, start: LaidOutStart | None = None
-    ) -> None:
+    def __init__(self, request: int, article: Article, *, keep_scroll: bool = False) -> None:
         super().__init__()
         self.request = request
         self.article = article
         self.keep_scroll = keep_scroll
         """The open article was read again (its file changed): keep the reader's place."""
-        self.start = start
-        """The body's first lines, laid out in the thread too (`ArticleBody.layout_ahead`), or None."""
 
 
 class FolderChanged(Message):

@@ -7,7 +7,7 @@ article; this lays out a parsed `Document` into strips in a few milliseconds and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -87,10 +87,6 @@ class ArticleBody(Widget):
         self._laid_out_for: tuple[int, Document, object] | None = None
         """The width and document `_lines` are for, and a token that a later layout replaces."""
         self._laid_out_styles: tuple[Style, ...] = ()
-        self._last_width = 0
-        """The width of the last layout: the next document most likely gets the same."""
-        self._start: LaidOutStart | None = None
-        """The start of the shown document, laid out in a thread (`layout_ahead`), until it is used."""
         self._hovered: str | None = None
         """The address of the link under the mouse: all of that link is drawn hovered."""
 
@@ -107,28 +103,11 @@ class ArticleBody(Widget):
             self.token = token
             self.lines = lines
 
-    def update(self, document: Document, start: LaidOutStart | None = None) -> None:
-        """Show another document: its start at once (parsed in a thread, and layout is quick), or
-        `start`, laid out in a thread too, if it was laid out in the width and styles it is shown in."""
+    def update(self, document: Document) -> None:
+        """Show another document (its start at once: it was parsed in a thread, and layout is quick)."""
         self.document = document
         self._laid_out_for = None
-        self._start = start if start is not None and start.document is document else None
         self.refresh(layout=True)
-
-    def layout_ahead(self, width_guess: int = 0) -> ArticleLayout | None:
-        """A layout in the width and styles of the last document, for a thread to lay out the start of the
-        next one with (`ArticleLayout.start`), which saves the screen's next frame a few milliseconds.
-        Before anything was laid out, at `width_guess`; None without either."""
-        width = self._last_width or width_guess
-        if width <= 0:
-            return None
-        return self._layout(width, self._styles())
-
-    def _layout(self, width: int, styles: tuple[Style, ...]) -> ArticleLayout:
-        base, *components = styles
-        return ArticleLayout(
-            width, self.app.console, base, dict(zip(sorted(self.COMPONENT_CLASSES), components, strict=True))
-        )
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -228,18 +207,14 @@ class ArticleBody(Widget):
         if width <= 0:
             self._lines = []
             return self._lines
-        self._last_width = width
-        styles = self._laid_out_styles = self._styles()
-        start = self._start
+        self._laid_out_styles = self._styles()
+        base, *components = self._laid_out_styles
+        layout = ArticleLayout(
+            width, self.app.console, base, dict(zip(sorted(self.COMPONENT_CLASSES), components, strict=True))
+        )
         blocks = self.document.blocks
-        # Kept when the width differs: Textual first asks for the height without a scrollbar, then with it.
-        if start is not None and start.layout.width == width and start.layout.styles == styles:
-            self._start = None
-            layout, self._lines, head = start.layout, start.lines, start.blocks
-        else:
-            layout = self._layout(width, styles)
-            head = _blocks_within(blocks, SYNC_LAYOUT_CHARS)
-            self._lines = layout.lines(blocks[:head])
+        head = _blocks_within(blocks, SYNC_LAYOUT_CHARS)
+        self._lines = layout.lines(blocks[:head])
         if head < len(blocks):
             self._lay_out_rest(layout, blocks[head:], token)
         return self._lines
@@ -256,16 +231,6 @@ class ArticleBody(Widget):
         if self._laid_out_for is not None and self._laid_out_for[2] is message.token:
             self._lines = [*self._lines, *message.lines]
             self.refresh(layout=True)
-
-
-class LaidOutStart(NamedTuple):
-    """The first lines of a document, laid out ahead in a thread (`ArticleLayout.start`)."""
-
-    document: Document
-    layout: ArticleLayout
-    lines: list[Strip]
-    blocks: int
-    """How many of the document's blocks `lines` hold."""
 
 
 def _blocks_within(blocks: Sequence[Block], chars: int) -> int:
@@ -294,16 +259,6 @@ class ArticleLayout:
         self.base = base
         self.component = component
         self._styles: dict[tuple[frozenset[str], str | None], Style] = {}
-
-    @property
-    def styles(self) -> tuple[Style, ...]:
-        """The base style, then the component styles by name (as `ArticleBody` compares them)."""
-        return (self.base, *(self.component[name] for name in sorted(self.component)))
-
-    def start(self, document: Document) -> LaidOutStart:
-        """The document's blocks within `SYNC_LAYOUT_CHARS`, laid out (in any thread)."""
-        head = _blocks_within(document.blocks, SYNC_LAYOUT_CHARS)
-        return LaidOutStart(document, self, self.lines(document.blocks[:head]), head)
 
     def style(self, run: Run) -> Style:
         key = (run.marks, run.href)

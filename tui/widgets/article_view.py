@@ -16,7 +16,7 @@ from textual.widgets import Static
 from tui.document import Document
 from tui.messages import Article
 from tui.posts import Post
-from tui.widgets.article_body import ArticleBody, ArticleLayout, LaidOutStart
+from tui.widgets.article_body import ArticleBody
 
 DATE_FORMAT = "%a %d %b %Y %H:%M"
 
@@ -133,21 +133,10 @@ class ArticleView(VerticalScroll):
         """The body shown (empty while none is)."""
         return self.query_one("#article-body", ArticleBody).document
 
-    def layout_ahead(self) -> ArticleLayout | None:
-        """See `ArticleBody.layout_ahead`: for the thread that reads the next article. Before the first,
-        the body's width is guessed: the pane's, less a scrollbar (a typical article is longer)."""
-        guess = self.scrollable_content_region.width
-        if not self.show_vertical_scrollbar:
-            guess -= self.styles.scrollbar_size_vertical
-        return self.query_one("#article-body", ArticleBody).layout_ahead(guess)
-
-    def show_article(
-        self, article: Article, *, keep_scroll: bool = False, start: LaidOutStart | None = None
-    ) -> None:
+    def show_article(self, article: Article, *, keep_scroll: bool = False) -> None:
         """Show a read article: header, any notes about what was left out, and the body.
 
-        With `keep_scroll` (the open article's file changed), the reader stays where they were. `start`:
-        the body's first lines, laid out with `layout_ahead` in the thread that read it.
+        With `keep_scroll` (the open article's file changed), the reader stays where they were.
         """
         self._take_focus()
         self.post = article.post
@@ -168,7 +157,7 @@ class ArticleView(VerticalScroll):
         notes_widget = self.query_one("#article-notes", Static)
         notes_widget.update(Text("\n".join(notes)))
         notes_widget.display = bool(notes)
-        self.query_one("#article-body", ArticleBody).update(document, start)
+        self.query_one("#article-body", ArticleBody).update(document)
         if keep_scroll:
             where = self.scroll_y
             self.call_after_refresh(self.scroll_to, y=where, animate=False, immediate=True)
