@@ -9,7 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -83,6 +83,8 @@ class CursorList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.cursor = -1
         """The highlighted row, or -1 when there are no rows."""
+        self._drawing_style: Style | None = None
+        """`rich_style` while `render_lines` draws, else None."""
 
     # For subclasses -------------------------------------------------------------------------
 
@@ -100,9 +102,17 @@ class CursorList(ScrollView, can_focus=True):
     def page_height(self) -> int:
         return max(1, self.scrollable_content_region.height)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # `rich_style` walks up the widget's ancestors each time (half a row's cost): once per drawing.
+        self._drawing_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._drawing_style if self._drawing_style is not None else self.rich_style
         index = self.scroll_offset.y + y
         if self.row_count == 0:
             if y == 0 and self.empty_message:
