@@ -9,12 +9,21 @@ from pathlib import Path
 import pytest
 from ui_helpers import many_posts, new_app, screen_text, wait_loaded
 
+from tui.app import KrantApp
 from tui.loader import LoadBatch
 from tui.messages import PostsLoaded
+from tui.posts import Post
 
 pytestmark = pytest.mark.asyncio
 
 COUNT = 100_000
+
+
+def app_with_posts(tmp_path: Path, count: int) -> tuple[KrantApp, list[Post]]:
+    """An app on an empty folder, and `count` posts made in memory to feed it (see `loaded_app`)."""
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    return new_app(folder, tmp_path), many_posts(folder, count)
 
 
 async def loaded_app(pilot, app, posts) -> None:
@@ -25,10 +34,7 @@ async def loaded_app(pilot, app, posts) -> None:
 
 
 async def test_moving_through_100000_posts(tmp_path: Path):
-    folder = tmp_path / "posts"
-    folder.mkdir()
-    posts = many_posts(folder, COUNT)
-    app = new_app(folder, tmp_path)
+    app, posts = app_with_posts(tmp_path, COUNT)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded_app(pilot, app, posts)
         articles = app.main.article_list
@@ -58,10 +64,7 @@ async def test_moving_through_100000_posts(tmp_path: Path):
 
 
 async def test_posts_added_above_keep_the_selection_and_the_view_still(tmp_path: Path):
-    folder = tmp_path / "posts"
-    folder.mkdir()
-    posts = many_posts(folder, COUNT)
-    app = new_app(folder, tmp_path)
+    app, posts = app_with_posts(tmp_path, COUNT)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded_app(pilot, app, posts)
         articles = app.main.article_list
@@ -69,7 +72,7 @@ async def test_posts_added_above_keep_the_selection_and_the_view_still(tmp_path:
         await pilot.pause()
         before = screen_text(app).splitlines()[1:-1]
         selected, row = articles.selected_post, articles.cursor - articles.scroll_offset.y
-        newer = many_posts(folder / "new", 50, start=posts[0].date + timedelta(hours=1))
+        newer = many_posts(app.folder / "new", 50, start=posts[0].date + timedelta(hours=1))
         app.apply_results(newer)  # what a watcher's change will do
         await pilot.pause()
         assert articles.selected_post == selected
@@ -83,10 +86,7 @@ async def test_posts_added_above_keep_the_selection_and_the_view_still(tmp_path:
 
 
 async def test_progress_is_shown_while_reading(tmp_path: Path):
-    folder = tmp_path / "posts"
-    folder.mkdir()
-    posts = many_posts(folder, 1500)
-    app = new_app(folder, tmp_path)
+    app, posts = app_with_posts(tmp_path, 1500)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(pilot, app)
         app.loading = True
@@ -99,10 +99,7 @@ async def test_progress_is_shown_while_reading(tmp_path: Path):
 
 async def test_loaded_posts_are_left_out_of_full_garbage_collections_until_krant_quits(tmp_path: Path):
     """A full collection over 100,000 posts paused the screen ~0.1 s at random (an open took 155 ms)."""
-    folder = tmp_path / "posts"
-    folder.mkdir()
-    posts = many_posts(folder, 1_000)
-    app = new_app(folder, tmp_path)
+    app, posts = app_with_posts(tmp_path, 1_000)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded_app(pilot, app, posts)
         frozen = gc.get_freeze_count()
