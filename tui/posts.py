@@ -499,6 +499,5 @@ def _read(path: str, relpath: str) -> PostText:
         mtime=info.st_mtime,
         warnings=tuple(warnings),
         key=identity_key(link, title, when),
-        timestamp=when.timestamp(),
     )
     return PostText(post, body)
