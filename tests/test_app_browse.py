@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -215,6 +216,37 @@ async def test_layout_follows_the_terminal_width(tmp_path: Path):
         await pilot.pause()
         assert app.main.wide and app.main.article_view.display
         assert "Choose an article" in screen_text(app)
+
+
+def footer_keys(app) -> list[str]:
+    """The keys the footer line shows (left of the command palette's key), as `key description`."""
+    line = screen_text(app).splitlines()[-1]
+    keys = line.partition("\u258f")[0].strip()  # the palette key's left border
+    return re.split(r"\s{2,}", keys) if keys else []
+
+
+def described(app) -> set[str]:
+    return {binding.description for _node, binding, _on, _tip in app.screen.active_bindings.values()}
+
+
+async def test_the_footer_shows_whole_keys_only_and_more_of_them_when_wider(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=(70, 24)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.pause()
+        narrow = footer_keys(app)
+        assert narrow[:2] == ["q Quit", "? Help"]
+        assert all(key.partition(" ")[2] in described(app) for key in narrow), narrow  # none cut off
+        await pilot.resize_terminal(*WIDE)
+        await pilot.pause()
+        await pilot.pause()
+        wide = footer_keys(app)
+        assert wide[: len(narrow)] == narrow and len(wide) > len(narrow)
+        assert all(key.partition(" ")[2] in described(app) for key in wide), wide
+        await pilot.resize_terminal(70, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert footer_keys(app) == narrow
 
 
 async def test_an_older_open_that_finishes_late_is_ignored(tmp_path: Path):
