@@ -43,10 +43,6 @@ class GatedIndex(PostIndex):
         assert self.gate.wait(TIMEOUT)
         return super().file_stamps()
 
-    def stamps(self) -> dict[Path, tuple[int, float]]:
-        assert self.gate.wait(TIMEOUT)
-        return super().stamps()
-
 
 async def first_run(folder: Path, base: Path) -> None:
     """Run krant once on the folder, so its index is filled, and quit."""

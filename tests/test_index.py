@@ -158,7 +158,7 @@ def test_stamps_report_size_and_mtime_so_changes_can_be_seen(folder: Path, locat
     path = folder / "2019-05-15-irak.html"
     info = os.stat(path)
 
-    assert index.stamps()[path] == (info.st_size, info.st_mtime)
+    assert index.file_stamps()["2019-05-15-irak.html"] == (info.st_size, info.st_mtime)
 
 
 def test_update_replaces_a_files_entry_and_its_search_text(folder: Path, locations: Locations) -> None:

@@ -102,7 +102,7 @@ def search_text(result: Post | Problem, body: str | None) -> str | None:
 class PostIndex:
     """The index of one posts folder. Never raises for a broken index: it rebuilds and sets `notice`.
 
-    Usage: `PostIndex.open(root, locations)`; `load()` the known posts; `stamps()` to compare with the
+    Usage: `PostIndex.open(root, locations)`; `load()` the known posts; `file_stamps()` to compare with the
     folder; `update()`/`remove()` as files are read or vanish; `search()` for the UI; `close()`.
     """
 
@@ -262,18 +262,10 @@ class PostIndex:
             return []
         return results
 
-    def stamps(self) -> dict[Path, tuple[int, float]]:
-        """The size and mtime of every indexed file, to compare with what the folder holds now."""
-        try:
-            rows = self._db.execute("SELECT file, size, mtime FROM files").fetchall()
-        except sqlite3.DatabaseError as error:
-            self._reset_after(error)
-            return {}
-        root = self.root
-        return {root / os.fsdecode(file): (size, mtime) for file, size, mtime in rows}
-
     def file_stamps(self) -> dict[str, tuple[int, float]]:
-        """`stamps()` keyed by each file's path below the root as text (no Path built: 100,000 are slow).
+        """The size and mtime of every indexed file, to compare with what the folder holds now.
+
+        Keyed by each file's path below the root, as text (no Path built: 100,000 of them are slow).
 
         Built row by row: a list of every row first would double what this holds at its peak.
         """
