@@ -1,9 +1,10 @@
 """krant's benchmark (`make bench`): generated folders of 1,000 to 100,000 posts, timed two ways.
 
 - app: the installed `krant DIR` in a real terminal (tmux), polled with `capture-pane` until the newest
-  post's title is on screen (first screen) and until no `done/total` progress is shown (everything).
-  After a key press (cursor move, opening a post), until the app has written the frame that changed the
-  screen: its output is watched through `pipe-pane` (a file), and `capture-pane` confirms the change.
+  post's title is on screen (first screen). Then until the app has written the frame that shows no
+  progress any more (everything), and after a key press (cursor move, opening a post) until it has
+  written the frame that changed the screen: its output is watched through `pipe-pane` (a file, polled
+  with `stat`), and `capture-pane` runs only after output, to confirm the change.
   Polling the screen itself every 2 ms started a tmux client each time, which took the CPU the app was
   timed on (a cursor move measured 14 ms that way, 7 ms this way).
 - core: `benchmarks/probe.py` in a fresh interpreter, loading as the app does without drawing anything.
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -102,10 +104,36 @@ class PaneOutput:
             time.sleep(0.0002)
         return None
 
+    def until(self, condition: Callable[[str], bool], timeout: float) -> float | None:
+        """The moment (`time.perf_counter`) the app finished writing the frame after which
+        `condition(screen text)` holds, or None on timeout; now, if it holds already.
 
-def _capture(socket: str) -> str:
+        The screen is captured only after the app has written something and paused, so the wait takes
+        next to no CPU from the app however long it is.
+        """
+        size = self._size()
+        if condition(_capture(self.socket, styled=False)):
+            return time.perf_counter()
+        deadline = time.perf_counter() + timeout
+        last = None
+        while time.perf_counter() < deadline:
+            now, moment = self._size(), time.perf_counter()
+            if now != size:
+                size, last = now, moment
+            elif last is not None and moment - last > self.BURST_GAP:
+                if condition(_capture(self.socket, styled=False)):
+                    return last
+                last = None
+            time.sleep(0.002)
+        return None
+
+
+def _capture(socket: str, *, styled: bool = True) -> str:
     return subprocess.run(
-        [TMUX, "-L", socket, "capture-pane", "-p", "-e"], capture_output=True, text=True, check=False
+        [TMUX, "-L", socket, "capture-pane", "-p", *(["-e"] if styled else [])],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout
 
 
@@ -175,6 +203,11 @@ class Terminal:
             time.sleep(interval)
         return None
 
+    def wait_for_output(self, condition: Callable[[str], bool], timeout: float = 120.0) -> float | None:
+        """Seconds since start until the app wrote the frame after which condition(screen) holds."""
+        moment = self.output.until(condition, timeout)
+        return None if moment is None else moment - self.started
+
     def key_latency_ms(self, key: str) -> float | None:
         """Time from a key press until the app has written the frame that changed the screen."""
         return self.output.key_ms(key)
@@ -208,9 +241,9 @@ def app_run(folder: Path, home: Path, title: str, *, keys: bool) -> dict[str, fl
         if result["first_screen"] is None:
             result["everything"] = None
             return result
-        # Four polls a second: each starts a tmux client, and twenty a second took ~0.5 s from a 10 s cold
-        # start on two cores. The figure can only come out later than the moment, by up to 0.25 s.
-        result["everything"] = terminal.wait_for(lambda s: not PROGRESS.search(s), timeout=300, interval=0.25)
+        # Timed by the pane's output, with a capture only after the app wrote something: polling the screen
+        # starts a tmux client each time (twenty a second took ~0.5 s from a 10 s cold start on two cores).
+        result["everything"] = terminal.wait_for_output(lambda s: not PROGRESS.search(s), timeout=300)
         if keys:
             time.sleep(0.5)
             result["cursor_ms"] = statistics.median(
