@@ -22,6 +22,7 @@ from ui_helpers import (
     write_post,
 )
 
+from tui import searching
 from tui.app import KrantApp, make_app
 from tui.locations import Locations
 from tui.posts import Post, identity_key
@@ -255,6 +256,30 @@ async def test_posts_not_indexed_yet_are_found_by_title_while_loading(tmp_path: 
         app.loading = False
         await search_for(pilot, app, "kwakz")
         assert app.sub_title == "0 results for 'kwakz'"  # once loaded, the index alone answers
+
+
+async def test_results_while_loading_are_the_newest_of_index_and_titles_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(searching, "SEARCH_LIMIT", 3)
+    folder = copy_seed(tmp_path)  # two posts whose text mentions Syrië, both in the index once loaded
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        unindexed = []
+        for day in (10, 11, 16, 17):  # two older than the seed posts, two newer
+            when, title = fixed_clock().replace(day=day), f"Syrië op de {day}e"
+            unindexed.append(Post(folder / f"2019-05-{day}-x.html", f"2019-05-{day}-x.html", title, when,
+                                  ("x",), key=identity_key(None, title, when)))  # fmt: skip
+        app.apply_results(unindexed)
+        app.loading = True
+        await search_for(pilot, app, "syrie")
+        assert app.sub_title == "the newest 3 results for 'syrie' · still indexing"
+        assert [post.title for post in app.main.article_list.posts] == [
+            "Syrië op de 17e",
+            "Syrië op de 16e",
+            SYRIE_TITLE,
+        ]
 
 
 async def test_a_post_written_while_krant_runs_is_found(tmp_path: Path) -> None:

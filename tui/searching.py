@@ -164,10 +164,13 @@ class SearchMode:
             if post is not None:  # unpublished (without --all), or a problem now
                 rows.append((post, hit))
         rows.sort(key=lambda row: row[0].sort_key)
+        # The index's newest hits and, while it is still filling, the newest title hits among the posts it
+        # lacks: the newest of both together are the newest of all, and as many as either alone may be.
+        self._capped = len(message.hits) >= SEARCH_LIMIT
+        del rows[SEARCH_LIMIT:]
         same = message.query == self._shown_query
         self._shown_query = message.query
         self._count = len(rows)
-        self._capped = len(message.hits) >= SEARCH_LIMIT
         self._app.main.article_list.set_posts(
             [post for post, _hit in rows],
             snippets=[hit.snippet for _post, hit in rows],
