@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rich.style import Style
 from ui_helpers import (
     NEWER_TITLE,
     OLDER_TITLE,
@@ -89,6 +90,49 @@ async def test_open_and_back_in_a_wide_terminal(tmp_path: Path):
         assert app.main.article_view.post.title == OLDER_TITLE
         await pilot.press("h")
         assert app.focused is app.main.article_list
+
+
+def style_at(app, text: str) -> Style:
+    """The style drawn under the first character of `text` on screen."""
+    for strip in app.screen._compositor.render_strips():
+        line = "".join(segment.text for segment in strip)
+        if text in line:
+            column, x = line.index(text), 0
+            for segment in strip:
+                if x + len(segment.text) > column:
+                    return segment.style
+                x += len(segment.text)
+    raise AssertionError(f"{text!r} is not on screen")
+
+
+def background_of_row(app, text: str) -> object:
+    return style_at(app, text).bgcolor
+
+
+async def test_the_cursor_shows_which_list_has_the_focus(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        assert app.focused is app.main.article_list
+        focused = background_of_row(app, NEWER_TITLE[:20])
+        await pilot.press("enter")  # the article takes the focus: the list's cursor is drawn dimmed
+        await wait_article(pilot, app)
+        blurred = background_of_row(app, NEWER_TITLE[:20])
+        assert blurred != focused
+        assert background_of_row(app, OLDER_TITLE[:20]) != blurred  # a row without the cursor
+        # Dates are muted (`$text-muted` is `auto 60%`, a colour Rich styles cannot hold as it is).
+        older = app.main.article_list.posts[1]
+        assert older.title == OLDER_TITLE
+        date = older.date.astimezone().strftime("%m-%d %H:%M")
+        assert style_at(app, date).color != style_at(app, OLDER_TITLE[:20]).color
+        await pilot.press("escape")
+        await pilot.pause()
+        assert background_of_row(app, NEWER_TITLE[:20]) == focused
+        await pilot.press("shift+tab")  # to the sidebar, whose cursor (on All) takes the bright colour
+        await pilot.pause()
+        assert app.focused is app.query_one("#sidebar")
+        assert background_of_row(app, NEWER_TITLE[:20]) == blurred
+        assert background_of_row(app, " All ") == focused
 
 
 async def test_open_and_back_in_a_narrow_terminal(tmp_path: Path):

@@ -41,7 +41,7 @@ class LinkList(CursorList):
 
     def render_row(self, index: int, width: int, style: Style) -> list[Segment]:
         link = self.links[index]
-        address = style + self.get_component_rich_style("link-list--address", partial=True)
+        address = self.component_style("link-list--address", style)
         return [Segment(f" {index + 1:>2}  {link.text}", style), Segment(f"  {link.href}", address)]
 
 

@@ -163,8 +163,11 @@ class ArticleList(CursorList):
         unread = self.is_unread is not None and self.is_unread(post)
         if unread:
             style += Style(bold=True)
-        date_style = style + self.get_component_rich_style("article-list--date", partial=True)
-        category_style = style + self.get_component_rich_style("article-list--category", partial=True)
+        date_style = self.component_style("article-list--date", style)
+        # On the cursor's row in the cursor's colour: `$text-secondary` is a blue, as the cursor often is.
+        category_style = style
+        if index != self.cursor:
+            category_style = self.component_style("article-list--category", style)
         date_format, category_width = next((form, cells) for least, form, cells in COLUMNS if width >= least)
         segments = [
             Segment(self._marker(post, unread), style),
@@ -198,8 +201,8 @@ class ArticleList(CursorList):
             start = max(0, spans[0][0] - room // 4)
             space = snippet.find(" ", start, spans[0][0])  # begin with a whole word
             start = space + 1 if space >= 0 else start
-        plain = style + self.get_component_rich_style("article-list--snippet", partial=True)
-        match = style + self.get_component_rich_style("article-list--match", partial=True)
+        plain = self.component_style("article-list--snippet", style)
+        match = self.component_style("article-list--match", style)
         segments = [Segment("…", plain)] if start else []
         position = start
         for begin, end in spans:

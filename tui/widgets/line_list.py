@@ -9,6 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -85,6 +86,8 @@ class CursorList(ScrollView, can_focus=True):
         """The highlighted row, or -1 when there are no rows."""
         self._drawing_style: Style | None = None
         """`rich_style` while `render_lines` draws, else None."""
+        self._component_styles: dict[tuple[str, Style, bool], Style] = {}
+        """`component_style`'s answers; the focus is part of the key, as `:focus` rules depend on it."""
 
     # For subclasses -------------------------------------------------------------------------
 
@@ -97,6 +100,32 @@ class CursorList(ScrollView, can_focus=True):
         raise NotImplementedError
 
     # Drawing ---------------------------------------------------------------------------------
+
+    def component_style(self, name: str, under: Style) -> Style:
+        """`under` (a row's style) with a component class drawn over it, as Textual draws colours.
+
+        `get_component_rich_style(partial=True)` drops what a Rich style cannot hold: the alpha of a
+        colour and `auto`. `$text-muted` (`auto 60%`) then came out as full white, and a blurred cursor
+        (`$primary 30%`) as bright as a focused one. Here they are blended with the row's background.
+        """
+        key = (name, under, self.has_focus)
+        style = self._component_styles.get(key)
+        if style is None:
+            styles = self.get_component_styles(name)
+            background = Color.from_rich_color(under.bgcolor) if under.bgcolor else Color(0, 0, 0, 0)
+            if styles.has_rule("background"):
+                background += styles.background
+            color = Color.from_rich_color(under.color) if under.color else Color(255, 255, 255, 0)
+            if styles.has_rule("color"):
+                color = styles.color
+            if styles.has_rule("auto_color") and styles.auto_color:
+                color = background.get_contrast_text(color.a)
+            style = under + styles.text_style
+            style += Style.from_color(
+                (background + color).rich_color, background.rich_color if background.a else None
+            )
+            self._component_styles[key] = style
+        return style
 
     @property
     def page_height(self) -> int:
@@ -116,14 +145,14 @@ class CursorList(ScrollView, can_focus=True):
         index = self.scroll_offset.y + y
         if self.row_count == 0:
             if y == 0 and self.empty_message:
-                style = base + self.get_component_rich_style("cursor-list--empty", partial=True)
+                style = self.component_style("cursor-list--empty", base)
                 return Strip([Segment(" " + self.empty_message, style)]).crop_extend(0, width, base)
             return Strip.blank(width, base)
         if index >= self.row_count:
             return Strip.blank(width, base)
         style = base
         if index == self.cursor:
-            style = base + self.get_component_rich_style("cursor-list--cursor", partial=True)
+            style = self.component_style("cursor-list--cursor", base)
         return Strip(self.render_row(index, width, style)).crop_extend(0, width, style)
 
     def rows_changed(
@@ -158,6 +187,7 @@ class CursorList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._component_styles.clear()
         self.refresh()
 
     # Moving ----------------------------------------------------------------------------------

@@ -40,5 +40,5 @@ class ProblemList(CursorList):
 
     def render_row(self, index: int, width: int, style: Style) -> list[Segment]:
         problem = self._problems[index]
-        reason_style = style + self.get_component_rich_style("problem-list--reason", partial=True)
+        reason_style = self.component_style("problem-list--reason", style)
         return [Segment(" " + problem.relpath, style), Segment(": " + problem.reason, reason_style)]
