@@ -30,6 +30,7 @@ def test_values_yaml_reads_as_something_else_than_text_go_to_yaml() -> None:
     assert load_flat("title:\n  - nested") is None
     assert load_flat("title: a\n  continued") is None
     assert load_flat("title: a\u2028b") is None
+    assert load_flat("title: 0\r0") is None  # a lone CR ends a line for YAML (found by hypothesis)
 
 
 KEYS = st.sampled_from(["title", "date", "category", "layout", "true", "x-y", "a_b", "1", "on"])

@@ -69,6 +69,8 @@ def load_flat(raw: str) -> dict[str, str] | None:
     data: dict[str, str] = {}
     for line in raw.split("\n"):
         line = line.rstrip("\r")
+        if "\r" in line:  # a lone CR breaks the line for YAML too
+            return None
         if not line.strip() or line.startswith("#"):
             continue
         match = _LINE.fullmatch(line)
