@@ -135,6 +135,24 @@ async def test_the_cursor_shows_which_list_has_the_focus(tmp_path: Path):
         assert background_of_row(app, " All ") == focused
 
 
+async def test_opening_and_closing_an_article_redraws_one_row_of_the_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Only the cursor's row changes (its focus colour and read mark): the other rows are not drawn again."""
+    drawn: list[int] = []
+    render_line = ArticleList.render_line
+    monkeypatch.setattr(ArticleList, "render_line", lambda self, y: drawn.append(y) or render_line(self, y))
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.pause()
+        for key in ("enter", "escape"):
+            drawn.clear()
+            await pilot.press(key)
+            await wait_article(pilot, app)
+            assert drawn == [0], key  # the cursor's row (the list is 40 rows high)
+
+
 async def test_open_and_back_in_a_narrow_terminal(tmp_path: Path):
     app = new_app(copy_seed(tmp_path), tmp_path)
     async with app.run_test(size=NARROW) as pilot:

@@ -419,9 +419,9 @@ class KrantApp(App[None]):
             self._opened_timer.stop()
             self._opened_timer = None
         if self._opened is not None:
-            self.live.seen(self._opened)
-            self._opened = None
-            self.marks_changed()
+            opened, self._opened = self._opened, None
+            self.live.seen(opened)
+            self.marks_changed(opened)
 
     def reread_article(self, post: Post) -> None:
         """Read the open article again (its file changed or moved), keeping the reader's place."""
@@ -568,10 +568,16 @@ class KrantApp(App[None]):
 
     # Read state ------------------------------------------------------------------------------
 
-    def marks_changed(self) -> None:
-        """Redraw counts, markers and header after read marks changed (here or in another window)."""
+    def marks_changed(self, post: Post | None = None) -> None:
+        """Redraw counts, markers and header after read marks changed (here or in another window).
+
+        `post`: only this post's mark changed, so only its row needs drawing again.
+        """
         self.main.refresh_sidebar(self.library)
-        self.main.article_list.refresh()
+        if post is None:
+            self.main.article_list.refresh()
+        else:
+            self.main.article_list.refresh_post(post)
         self.sub_title = self._status()
         self._show_state_notice()
 

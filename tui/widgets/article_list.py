@@ -78,6 +78,13 @@ class ArticleList(CursorList):
     def selected_post(self) -> Post | None:
         return self._posts[self.cursor] if 0 <= self.cursor < len(self._posts) else None
 
+    def refresh_post(self, post: Post) -> None:
+        """Draw again the row showing `post` (its read mark changed): the cursor's as a rule, else all."""
+        if self.selected_post == post:
+            self.refresh_line(self.cursor)
+        else:
+            self.refresh()
+
     def set_posts(
         self,
         posts: Sequence[Post],

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.color import Color
+from textual.dom import NoScreen
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 class CursorList(ScrollView, can_focus=True):
@@ -23,22 +25,27 @@ class CursorList(ScrollView, can_focus=True):
     segments; they never use markup, so untrusted text is shown as it is.
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"cursor-list--cursor", "cursor-list--empty"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "cursor-list--cursor",
+        "cursor-list--cursor-blurred",
+        "cursor-list--empty",
+    }
 
+    # A class for the cursor with and one without the focus, rather than a `:focus` rule: see on_focus.
     DEFAULT_CSS = """
     CursorList {
         background: $surface;
         overflow-x: hidden;
         overflow-y: auto;
         & > .cursor-list--cursor {
-            color: $block-cursor-blurred-foreground;
-            background: $block-cursor-blurred-background;
-            text-style: $block-cursor-blurred-text-style;
-        }
-        &:focus > .cursor-list--cursor {
             color: $block-cursor-foreground;
             background: $block-cursor-background;
             text-style: $block-cursor-text-style;
+        }
+        & > .cursor-list--cursor-blurred {
+            color: $block-cursor-blurred-foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
         }
         & > .cursor-list--empty {
             color: $text-muted;
@@ -86,8 +93,7 @@ class CursorList(ScrollView, can_focus=True):
         """The highlighted row, or -1 when there are no rows."""
         self._drawing_style: Style | None = None
         """`rich_style` while `render_lines` draws, else None."""
-        self._component_styles: dict[tuple[str, Style, bool], Style] = {}
-        """`component_style`'s answers; the focus is part of the key, as `:focus` rules depend on it."""
+        self._component_styles: dict[tuple[str, Style], Style] = {}
 
     # For subclasses -------------------------------------------------------------------------
 
@@ -108,7 +114,7 @@ class CursorList(ScrollView, can_focus=True):
         colour and `auto`. `$text-muted` (`auto 60%`) then came out as full white, and a blurred cursor
         (`$primary 30%`) as bright as a focused one. Here they are blended with the row's background.
         """
-        key = (name, under, self.has_focus)
+        key = (name, under)
         style = self._component_styles.get(key)
         if style is None:
             styles = self.get_component_styles(name)
@@ -152,7 +158,8 @@ class CursorList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         style = base
         if index == self.cursor:
-            style = self.component_style("cursor-list--cursor", base)
+            cursor = "cursor-list--cursor" if self.has_focus else "cursor-list--cursor-blurred"
+            style = self.component_style(cursor, base)
         return Strip(self.render_row(index, width, style)).crop_extend(0, width, style)
 
     def rows_changed(
@@ -184,6 +191,38 @@ class CursorList(ScrollView, can_focus=True):
         for index in range(old_top, old_top + self.page_height):
             if not same(index):
                 self.refresh_line(index)
+
+    # Gaining or losing the focus changes only the cursor's row. Textual's defaults redraw the whole list
+    # (from on_focus/on_blur, and from restyling the widget when `has_focus` changes, which redraws any
+    # widget with component classes): a tenth of the work of opening and closing an article.
+
+    def on_focus(self, event: events.Focus) -> None:
+        event.prevent_default()  # Textual's handler: `has_focus`, a whole redraw, and the message below
+        self.has_focus = True
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+
+    def on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()
+        self.has_focus = False
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        if self.cursor >= 0:
+            self.refresh_line(self.cursor)
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """As Textual's `focus`, without the whole redraw it starts with."""
+
+        def set_focus(widget: Widget) -> None:
+            try:
+                widget.screen.set_focus(self, scroll_visible=scroll_visible)
+            except NoScreen:  # no longer on a screen by the time the call comes
+                pass
+
+        self.app.call_later(set_focus, self)
+        return self
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
