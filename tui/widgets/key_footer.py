@@ -49,7 +49,7 @@ class KeyFooter(Footer):
         Widths are worked out rather than read from the screen: a hidden key has no place on it.
         """
         right = self.size.width
-        shown = []
+        shown: list[Widget] = []
         for child in self.children:
             if child.has_class("-command-palette"):
                 if child.display:

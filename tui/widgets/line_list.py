@@ -93,7 +93,7 @@ class CursorList(ScrollView, can_focus=True):
         """The highlighted row, or -1 when there are no rows."""
         self._drawing_style: Style | None = None
         """`rich_style` while `render_lines` draws, else None."""
-        self._component_styles: dict[tuple[str, Style], Style] = {}
+        self._blended_styles: dict[tuple[str, Style], Style] = {}
 
     # For subclasses -------------------------------------------------------------------------
 
@@ -115,7 +115,7 @@ class CursorList(ScrollView, can_focus=True):
         (`$primary 30%`) as bright as a focused one. Here they are blended with the row's background.
         """
         key = (name, under)
-        style = self._component_styles.get(key)
+        style = self._blended_styles.get(key)
         if style is None:
             styles = self.get_component_styles(name)
             background = Color.from_rich_color(under.bgcolor) if under.bgcolor else Color(0, 0, 0, 0)
@@ -130,7 +130,7 @@ class CursorList(ScrollView, can_focus=True):
             style += Style.from_color(
                 (background + color).rich_color, background.rich_color if background.a else None
             )
-            self._component_styles[key] = style
+            self._blended_styles[key] = style
         return style
 
     @property
@@ -226,7 +226,7 @@ class CursorList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._component_styles.clear()
+        self._blended_styles.clear()
         self.refresh()
 
     # Moving ----------------------------------------------------------------------------------
