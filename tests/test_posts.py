@@ -7,6 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tui.posts
 from tui.library import Library
@@ -340,3 +343,40 @@ def test_the_identity_key_survives_a_move_but_not_a_new_title(posts_folder: Path
     assert first.key == moved.key != other.key
     linked = read(write_post("d.md", front("Same", "externe_link: https://a.example/1\n")))
     assert linked.key == "link:https://a.example/1"
+
+
+# Nesting: krant's own bound, before any YAML library --------------------------------------------
+
+
+def _nested(depth: int, leaf: object = "x") -> object:
+    value = leaf
+    for level in range(depth):
+        value = [value, level] if level % 2 else {"k": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "deep: " + "[" * 60 + "]" * 60,
+        "deep:\n  " + "- " * 60 + "bottom",
+        "deep: " + "{a: " * 60 + "1" + "}" * 60,
+    ],
+)
+def test_front_matter_nested_too_deep_is_refused_in_krants_words(write_post, content: str) -> None:
+    """Whatever the YAML library would say (PyYAML 6.0.4 refuses with its own wording), the reason is krant's."""
+    reason = problem(write_post("deep.md", f"---\ntitle: x\n{content}\n---\nBody\n")).reason
+    assert reason == f"front matter is nested more than {tui.posts.MAX_NESTING} levels deep"
+
+
+def test_front_matter_nested_within_the_limit_is_read(write_post) -> None:
+    data = yaml.safe_dump({"title": "Diep", "deep": _nested(tui.posts.MAX_NESTING // 2)})
+    assert read(write_post("ok.md", f"---\n{data}---\nBody\n")).title == "Diep"
+
+
+@settings(max_examples=200, deadline=None)
+@given(depth=st.integers(0, 40), flow=st.booleans(), width=st.integers(20, 200))
+def test_the_nesting_bound_is_never_below_what_yaml_builds(depth: int, flow: bool, width: int) -> None:
+    value = {"deep": _nested(depth, "it's [not] {a} #level")}
+    text = yaml.safe_dump(value, default_flow_style=flow, width=width)
+    assert tui.posts.nesting_depth(text) >= depth + 1

@@ -334,16 +334,66 @@ def _load_yaml(raw: str) -> object:
     flat = load_flat(raw)
     if flat is not None:  # the common case, several times faster than PyYAML
         return flat
-    depth = 0
-    # Only parser events (libyaml's parser does not recurse); stop at the first level too deep.
-    for event in yaml.parse(raw, Loader=_FrontMatterLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_NESTING:
-                raise _Unreadable(f"front matter is nested more than {MAX_NESTING} levels deep")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    # krant's own reason, before any YAML library sees the text: libyaml's C code recurses (and would
+    # crash), and releases refuse deep nesting each with their own wording (PyYAML 6.0.4: "exceeded
+    # maximum nesting depth") or not at all.
+    if nesting_depth(raw) > MAX_NESTING:
+        raise _Unreadable(f"front matter is nested more than {MAX_NESTING} levels deep")
     return frontmatter.YAMLHandler().load(raw, Loader=_FrontMatterLoader)
+
+
+_FLOW_OR_QUOTE = re.compile(r"""[\[\]{}"'#\\]""")
+_BLOCK_INDICATORS = re.compile(r"(?:[-?:](?:[ \t]+|$))+")
+_TOKEN_START = frozenset(" \t:[{,-?")
+"""A quote opens a quoted scalar only after one of these (or at the line's start): `don't` is text."""
+
+
+def nesting_depth(raw: str) -> int:
+    """How deeply YAML text nests its collections, at most: a bound found without parsing it.
+
+    Block levels are counted by indentation (two a step) and by indicators that open a level on one line
+    (`- - x`); flow levels by brackets outside quotes and comments. Never less than what a YAML parser would see,
+    so a text within the limit is always within it for the parser too.
+    """
+    deepest = flow = block = 0
+    indents: list[int] = []
+    quote: str | None = None
+    for line in raw.split("\n"):
+        stripped = line.lstrip(" ")
+        if flow == 0 and quote is None:
+            if not stripped.strip() or stripped.startswith("#"):
+                continue
+            indent = len(line) - len(stripped)
+            while indents and indents[-1] >= indent:
+                indents.pop()
+            indents.append(indent)
+            leading = _BLOCK_INDICATORS.match(stripped)
+            # Each indentation may hold a mapping and a sequence written at the mapping's own indent
+            # (`key:` then `- item`); each indicator on the line opens one more, and so may a key after it.
+            dashes = leading[0].count("-") + leading[0].count("?") if leading else 0
+            block = 2 * len(indents) + dashes + 1
+        deepest = max(deepest, block + flow)
+        escaped = -1
+        for match in _FLOW_OR_QUOTE.finditer(stripped):
+            char, at = match[0], match.start()
+            before = stripped[at - 1] if at else " "
+            if quote is not None:
+                if char == "\\" and quote == '"' and at != escaped:
+                    escaped = at + 1  # the next character is escaped
+                elif char == quote and at != escaped:
+                    quote = None
+            elif char in "\"'":
+                if before in _TOKEN_START:
+                    quote = char
+            elif char == "#":
+                if before in " \t":
+                    break  # a comment to the end of the line
+            elif char in "[{":
+                flow += 1
+                deepest = max(deepest, block + flow)
+            elif char in "]}" and flow:
+                flow -= 1
+    return deepest
 
 
 def _toml_handler() -> frontmatter.default_handlers.BaseHandler:
