@@ -94,11 +94,12 @@ async def measure_latency(arrivals: int, poll: bool) -> list[float]:
                     file.write(post_text(100_000 + number))
                 closed = time.perf_counter()
                 drawn.clear()
-                while not any(shown == str(path) for shown, _at in drawn):
+                wanted = str(path)  # as `Post.path` holds it: text, not a Path
+                while not any(shown == wanted for shown, _at in drawn):
                     if time.perf_counter() - closed > 30:
                         raise TimeoutError(f"{path.name} was never drawn")
                     await asyncio.sleep(0.001)
-                latencies.append(next(at for shown, at in drawn if shown == path) - closed)
+                latencies.append(next(at for shown, at in drawn if shown == wanted) - closed)
                 await asyncio.sleep(0.02)
         return latencies
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -25,18 +27,62 @@ def run() -> ModuleType:
     return run
 
 
-def test_the_benchmark_prints_its_table_for_a_small_folder() -> None:
+def _script(name: str, *arguments: str, timeout: float = 600) -> str:
+    """Run a benchmark script as a person would (from the repository), and give back what it printed.
+
+    Without COLUMNS and LINES: pytest-xdist's workers export them, and an app started in tmux from here
+    would take them for its size.
+    """
+    environment = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
     done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "run.py"), "--sizes", "300", "--no-app"],
+        [sys.executable, str(BENCHMARKS / name), *arguments],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
+        env=environment,
+        cwd=BENCHMARKS.parent,
     )
     assert done.returncode == 0, done.stderr
-    assert "| core: cold, everything read + indexed" in done.stdout
-    row = next(line for line in done.stdout.splitlines() if "core: search, median" in line)
+    return done.stdout
+
+
+COVERED = {"run.py", "probe.py", "generate.py", "live_latency.py"}
+"""The scripts the tests below run at a tiny size."""
+
+
+def test_every_benchmark_script_runs_in_a_test() -> None:
+    """A new script in benchmarks/ needs a test here, or nothing notices when it stops running."""
+    assert {path.name for path in BENCHMARKS.glob("*.py")} == COVERED
+
+
+def test_the_benchmark_prints_its_table_for_a_small_folder() -> None:
+    printed = _script("run.py", "--sizes", "300", "--no-app")
+    assert "| core: cold, everything read + indexed" in printed
+    row = next(line for line in printed.splitlines() if "core: search, median" in line)
     assert row.rstrip(" |").endswith("ms"), row  # a figure, not "—"
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_the_benchmark_times_the_app_in_tmux_for_a_small_folder() -> None:
+    printed = _script("run.py", "--sizes", "200")
+    for label in ("app: cold start, newest post on screen", "app: open a post (Enter), median of 5"):
+        row = next(line for line in printed.splitlines() if label in line)
+        assert row.rstrip(" |").endswith(("s", "ms")) and "—" not in row, row
+
+
+def test_generate_and_probe_time_a_folder(tmp_path: Path) -> None:
+    _script("generate.py", "50", str(tmp_path / "posts"))
+    assert len(list((tmp_path / "posts").iterdir())) == 50
+    figures = json.loads(_script("probe.py", str(tmp_path / "posts"), str(tmp_path / "home")).splitlines()[-1])
+    assert figures["posts"] == 50
+    assert {"first_screen", "everything", "open_ms", "search_ms", "peak_rss_mb"} <= set(figures)
+
+
+def test_the_live_latency_benchmark_prints_its_figures() -> None:
+    printed = _script("live_latency.py", "--arrivals", "3", "--burst", "30")
+    assert "latency, file closed -> row drawn (native, 3 arrivals)" in printed
+    assert "after arrivals / at start: RSS" in printed
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
