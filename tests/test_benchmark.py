@@ -74,7 +74,8 @@ def test_the_benchmark_times_the_app_in_tmux_for_a_small_folder() -> None:
 def test_generate_and_probe_time_a_folder(tmp_path: Path) -> None:
     _script("generate.py", "50", str(tmp_path / "posts"))
     assert len(list((tmp_path / "posts").iterdir())) == 50
-    figures = json.loads(_script("probe.py", str(tmp_path / "posts"), str(tmp_path / "home")).splitlines()[-1])
+    printed = _script("probe.py", str(tmp_path / "posts"), str(tmp_path / "home"))
+    figures = json.loads(printed.splitlines()[-1])
     assert figures["posts"] == 50
     assert {"first_screen", "everything", "open_ms", "search_ms", "peak_rss_mb"} <= set(figures)
 

@@ -19,7 +19,7 @@ _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", re.MULTILINE)
 
 
 def imported_modules(package: Path) -> set[str]:
-    """The top-level names of every module the package's code imports, its own and the standard library's aside."""
+    """The top-level names of the modules the package imports, but its own and the standard library's."""
     found: set[str] = set()
     for path in package.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -52,7 +52,8 @@ def undeclared(package: Path, pyproject: str) -> list[str]:
 
 
 def locked() -> dict[str, str]:
-    return {canonicalize_name(name): pinned for name, pinned in _PIN.findall(LOCK.read_text(encoding="utf-8"))}
+    pins = _PIN.findall(LOCK.read_text(encoding="utf-8"))
+    return {canonicalize_name(name): pinned for name, pinned in pins}
 
 
 def test_every_package_krant_imports_is_declared() -> None:

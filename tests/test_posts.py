@@ -364,7 +364,7 @@ def _nested(depth: int, leaf: object = "x") -> object:
     ],
 )
 def test_front_matter_nested_too_deep_is_refused_in_krants_words(write_post, content: str) -> None:
-    """Whatever the YAML library would say (PyYAML 6.0.4 refuses with its own wording), the reason is krant's."""
+    """Whatever the YAML library would say (PyYAML 6.0.4 has its own wording), the reason is krant's."""
     reason = problem(write_post("deep.md", f"---\ntitle: x\n{content}\n---\nBody\n")).reason
     assert reason == f"front matter is nested more than {tui.posts.MAX_NESTING} levels deep"
 

@@ -351,9 +351,9 @@ _TOKEN_START = frozenset(" \t:[{,-?")
 def nesting_depth(raw: str) -> int:
     """How deeply YAML text nests its collections, at most: a bound found without parsing it.
 
-    Block levels are counted by indentation (two a step) and by indicators that open a level on one line
-    (`- - x`); flow levels by brackets outside quotes and comments. Never less than what a YAML parser would see,
-    so a text within the limit is always within it for the parser too.
+    Block levels are counted by indentation (two a step) and by indicators that open a level on one
+    line (`- - x`); flow levels by brackets outside quotes and comments. Never less than what a YAML
+    parser would see, so a text within the limit is always within it for the parser too.
     """
     deepest = flow = block = 0
     indents: list[int] = []
