@@ -13,8 +13,12 @@ from ui_helpers import (
     amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
     copy_seed,
     new_app,
+    open_palette,
     page_until,
     screen_text,
+    until,
+    until_gone,
+    until_shown,
     wait_article,
     wait_loaded,
 )
@@ -77,7 +81,7 @@ async def test_open_and_back_in_a_wide_terminal(tmp_path: Path):
         assert app.main.article_view.display
         assert "Choose an article" in screen_text(app)
         await pilot.press("enter")
-        await wait_article(pilot, app)
+        await wait_article(pilot, app, NEWER_TITLE)
         text = screen_text(app)
         assert "Syrië" in text
         assert "Wed 15 May 2019 22:01 (11 hours ago)" in text
@@ -86,7 +90,7 @@ async def test_open_and_back_in_a_wide_terminal(tmp_path: Path):
         await pilot.press("escape")
         assert app.focused is app.main.article_list
         await pilot.press("j", "l")
-        await wait_article(pilot, app)
+        await wait_article(pilot, app, OLDER_TITLE)
         assert app.main.article_view.post.title == OLDER_TITLE
         await pilot.press("h")
         assert app.focused is app.main.article_list
@@ -116,7 +120,12 @@ async def test_the_cursor_shows_which_list_has_the_focus(tmp_path: Path):
         assert app.focused is app.main.article_list
         focused = background_of_row(app, NEWER_TITLE[:20])
         await pilot.press("enter")  # the article takes the focus: the list's cursor is drawn dimmed
-        await wait_article(pilot, app)
+        await wait_article(pilot, app, NEWER_TITLE)
+        view = app.main.article_view
+        cursor_row = NEWER_TITLE[:20]
+        assert await until(
+            pilot, lambda: app.focused is view and background_of_row(app, cursor_row) != focused
+        )
         blurred = background_of_row(app, NEWER_TITLE[:20])
         assert blurred != focused
         assert background_of_row(app, OLDER_TITLE[:20]) != blurred  # a row without the cursor
@@ -126,11 +135,13 @@ async def test_the_cursor_shows_which_list_has_the_focus(tmp_path: Path):
         date = older.date.astimezone().strftime("%m-%d %H:%M")
         assert style_at(app, date).color != style_at(app, OLDER_TITLE[:20]).color
         await pilot.press("escape")
-        await pilot.pause()
-        assert background_of_row(app, NEWER_TITLE[:20]) == focused
+        assert await until(pilot, lambda: background_of_row(app, NEWER_TITLE[:20]) == focused)
         await pilot.press("shift+tab")  # to the sidebar, whose cursor (on All) takes the bright colour
-        await pilot.pause()
-        assert app.focused is app.query_one("#sidebar")
+        sidebar = app.query_one("#sidebar")
+        assert await until(
+            pilot,
+            lambda: app.focused is sidebar and background_of_row(app, " All ") == focused,
+        )
         assert background_of_row(app, NEWER_TITLE[:20]) == blurred
         assert background_of_row(app, " All ") == focused
 
@@ -146,10 +157,12 @@ async def test_opening_and_closing_an_article_redraws_one_row_of_the_list(
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         await pilot.pause()
-        for key in ("enter", "escape"):
+        for key, focus in (("enter", app.main.article_view), ("escape", app.main.article_list)):
             drawn.clear()
             await pilot.press(key)
-            await wait_article(pilot, app)
+            await wait_article(pilot, app, NEWER_TITLE)
+            assert await until(pilot, lambda focus=focus: app.focused is focus and bool(drawn)), key
+            await pilot.pause()  # and a turn more, for anything else the key would draw
             assert drawn == [0], key  # the cursor's row (the list is 40 rows high)
 
 
@@ -159,7 +172,7 @@ async def test_open_and_back_in_a_narrow_terminal(tmp_path: Path):
         await wait_loaded(pilot, app)
         assert not app.main.article_view.display
         await pilot.press("enter")
-        await wait_article(pilot, app)
+        await wait_article(pilot, app, NEWER_TITLE)
         assert isinstance(app.screen, ReaderScreen)
         text = screen_text(app)
         assert OLDER_TITLE[:20] not in text  # the article has the whole screen
@@ -168,8 +181,8 @@ async def test_open_and_back_in_a_narrow_terminal(tmp_path: Path):
         assert await page_until(pilot, app, "Syrië")
         await pilot.press("escape")
         assert not isinstance(app.screen, ReaderScreen)
-        assert OLDER_TITLE[:20] in screen_text(app)
-        assert app.focused is app.main.article_list
+        await until_shown(pilot, app, OLDER_TITLE[:20])
+        assert await until(pilot, lambda: app.focused is app.main.article_list), app.focused
 
 
 async def test_article_scrolls_by_keyboard(tmp_path: Path):
@@ -193,17 +206,16 @@ async def test_next_and_previous_without_leaving_the_article(tmp_path: Path):
     async with app.run_test(size=NARROW, notifications=True) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("enter")
-        await wait_article(pilot, app)
+        await wait_article(pilot, app, NEWER_TITLE)
         await pilot.press("n")
-        await wait_article(pilot, app)
+        await wait_article(pilot, app, OLDER_TITLE)
         assert isinstance(app.screen, ReaderScreen)
         assert OLDER_TITLE in screen_text(app)
         assert app.main.article_list.selected_post.title == OLDER_TITLE
         await pilot.press("n")  # both are read now: it says so and stays
-        await wait_article(pilot, app)
-        await pilot.pause(0.2)
+        await until_shown(pilot, app, "No unread posts anywhere.")
         assert OLDER_TITLE in screen_text(app)
-        assert "No unread posts anywhere." in screen_text(app)
+        assert app.article_view.post.title == OLDER_TITLE
         assert isinstance(app.screen, ReaderScreen)
 
 
@@ -212,18 +224,20 @@ async def test_brackets_switch_categories(tmp_path: Path):
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         articles = app.query_one(ArticleList)
+
+        def listed() -> list[str]:
+            return [post.title for post in articles.posts]
+
         await pilot.press("]")
-        await pilot.pause()
+        assert await until(pilot, lambda: listed() == [NEWER_TITLE]), listed()
         assert app.main.sidebar.selected.name == "buitenland"
-        assert [post.title for post in articles.posts] == [NEWER_TITLE]
         await pilot.press("]")
-        await pilot.pause()
-        assert [post.title for post in articles.posts] == [OLDER_TITLE]
-        assert NEWER_TITLE[:20] not in screen_text(app)
+        assert await until(pilot, lambda: listed() == [OLDER_TITLE]), listed()
+        assert app.main.sidebar.selected.name == "nieuws"
+        await until_gone(pilot, app, NEWER_TITLE[:20])
         await pilot.press("[", "[")
-        await pilot.pause()
+        assert await until(pilot, lambda: len(articles.posts) == 2), listed()
         assert app.main.sidebar.selected.name == "All"
-        assert len(articles.posts) == 2
 
 
 async def test_choosing_a_category_in_the_sidebar(tmp_path: Path):
@@ -236,8 +250,9 @@ async def test_choosing_a_category_in_the_sidebar(tmp_path: Path):
         await pilot.pause()
         assert app.main.sidebar.selected.name == "nieuws"
         await pilot.press("enter")
-        assert app.focused is app.main.article_list
-        assert [post.title for post in app.main.article_list.posts] == [OLDER_TITLE]
+        assert await until(pilot, lambda: app.focused is app.main.article_list), app.focused
+        articles = app.main.article_list
+        assert await until(pilot, lambda: [post.title for post in articles.posts] == [OLDER_TITLE])
         await pilot.press("tab")
         assert app.focused is app.main.article_view
 
@@ -246,13 +261,17 @@ async def test_command_palette_goes_to_a_category(tmp_path: Path):
     app = new_app(copy_seed(tmp_path), tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
-        await pilot.press("ctrl+p")
+        await open_palette(pilot, app)
         await pilot.press(*"category: nieuws")
-        await pilot.pause(0.5)  # the palette searches in the background
+        await until_shown(pilot, app, "Go to category: nieuws")  # the palette searches in the background
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.main.sidebar.selected.name == "nieuws"
-        assert [post.title for post in app.main.article_list.posts] == [OLDER_TITLE]
+        assert await until(
+            pilot,
+            lambda: (
+                app.main.sidebar.selected.name == "nieuws"
+                and [post.title for post in app.main.article_list.posts] == [OLDER_TITLE]
+            ),
+        ), (app.main.sidebar.selected.name, [post.title for post in app.main.article_list.posts])
 
 
 async def test_help_lists_every_key(tmp_path: Path):
@@ -260,11 +279,8 @@ async def test_help_lists_every_key(tmp_path: Path):
     async with app.run_test(size=NARROW) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        text = screen_text(app)
-        for expected in ("j / k", "Previous / next category", "Copy the article's link", "Quit"):
-            assert expected in text
+        assert await until(pilot, lambda: isinstance(app.screen, HelpScreen)), app.screen
+        await until_shown(pilot, app, "j / k", "Previous / next category", "Copy the article's link", "Quit")
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -275,9 +291,8 @@ async def test_layout_follows_the_terminal_width(tmp_path: Path):
         await wait_loaded(pilot, app)
         assert not app.main.wide and not app.main.article_view.display
         await pilot.resize_terminal(*WIDE)
-        await pilot.pause()
-        assert app.main.wide and app.main.article_view.display
-        assert "Choose an article" in screen_text(app)
+        assert await until(pilot, lambda: app.main.wide and app.main.article_view.display)
+        await until_shown(pilot, app, "Choose an article")
 
 
 def footer_keys(app) -> list[str]:
@@ -295,20 +310,23 @@ async def test_the_footer_shows_whole_keys_only_and_more_of_them_when_wider(tmp_
     app = new_app(copy_seed(tmp_path), tmp_path)
     async with app.run_test(size=(70, 24)) as pilot:
         await wait_loaded(pilot, app)
-        await pilot.pause()
+
+        def whole(keys: list[str]) -> bool:
+            return all(key.partition(" ")[2] in described(app) for key in keys)
+
+        # The footer hides the keys it cannot show whole once it has been drawn at its width.
+        first = ["q Quit", "? Help"]
+        assert await until(pilot, lambda: footer_keys(app)[:2] == first and whole(footer_keys(app)))
         narrow = footer_keys(app)
         assert narrow[:2] == ["q Quit", "? Help"]
-        assert all(key.partition(" ")[2] in described(app) for key in narrow), narrow  # none cut off
+        assert whole(narrow), narrow  # none cut off
         await pilot.resize_terminal(*WIDE)
-        await pilot.pause()
-        await pilot.pause()
+        assert await until(pilot, lambda: len(footer_keys(app)) > len(narrow) and whole(footer_keys(app)))
         wide = footer_keys(app)
         assert wide[: len(narrow)] == narrow and len(wide) > len(narrow)
-        assert all(key.partition(" ")[2] in described(app) for key in wide), wide
+        assert whole(wide), wide
         await pilot.resize_terminal(70, 24)
-        await pilot.pause()
-        await pilot.pause()
-        assert footer_keys(app) == narrow
+        assert await until(pilot, lambda: footer_keys(app) == narrow), footer_keys(app)
 
 
 async def test_an_older_open_that_finishes_late_is_ignored(tmp_path: Path):
@@ -320,6 +338,8 @@ async def test_an_older_open_that_finishes_late_is_ignored(tmp_path: Path):
         await wait_article(pilot, app)
         stale = Article(older, RenderedBody("Stale text from an earlier open"))
         app.post_message(ArticleLoaded(0, stale))
+        # What must not happen has no event to wait for: the message is handled (and anything it
+        # changed drawn) within this turn of the message loop.
         await pilot.pause()
         assert app.main.article_view.post == newer
         assert "Stale text" not in screen_text(app)

@@ -17,6 +17,7 @@ from ui_helpers import (
     new_app,
     screen_text,
     until,
+    until_shown,
     wait_loaded,
     write_post,
 )
@@ -116,7 +117,7 @@ async def test_a_damaged_index_is_reported_and_the_posts_still_show(tmp_path: Pa
         assert len([notice for notice in notices if notice[0] == "Post index"]) == 1
         title, message, severity = next(notice for notice in notices if notice[0] == "Post index")
         assert "rebuilt" in message and severity == "warning"
-        assert "rebuilt" in screen_text(app)  # shown as a toast
+        await until_shown(pilot, app, "rebuilt")  # shown as a toast
     assert damaged.with_suffix(".corrupt").exists()  # kept aside, not lost
     assert len(PostIndex(folder, damaged)) == 2  # and a new index was built
 
@@ -128,7 +129,7 @@ async def test_a_notice_with_markup_is_shown_as_text(tmp_path: Path) -> None:
     app = new_app(folder, tmp_path, index=index)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await wait_loaded(pilot, app)
-        assert "[b]failed[/b] ([@click=app.quit])" in screen_text(app)
+        await until_shown(pilot, app, "[b]failed[/b] ([@click=app.quit])")
 
 
 async def test_the_index_is_closed_when_krant_quits(tmp_path: Path) -> None:

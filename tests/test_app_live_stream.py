@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from ui_helpers import amsterdam, fixed_clock, wait_loaded  # noqa: F401 (amsterdam: a fixture)
+from ui_helpers import amsterdam, fixed_clock, until, wait_loaded  # noqa: F401 (amsterdam: a fixture)
 
 from tui.app import KrantApp, make_app
 from tui.library import Library
@@ -24,6 +24,8 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 OPERATIONS = 360
 RATE = 30.0
 """Operations a second."""
+WRITER_SECONDS = 180.0
+"""A hang guard for the writer (it takes OPERATIONS / RATE seconds and more on a busy machine)."""
 CATEGORIES = ("binnenland", "buitenland", "sport", "economie", "cultuur")
 
 
@@ -140,16 +142,13 @@ async def test_what_krant_shows_equals_the_folder_after_a_stream_of_changes(tmp_
         await wait_loaded(pilot, app)
         thread = threading.Thread(target=writer.run, name="stream writer")
         thread.start()
-        while not writer.done.is_set():
-            await pilot.pause(0.1)
+        assert await until(pilot, writer.done.is_set, timeout=WRITER_SECONDS), "the writer never finished"
         thread.join()
         assert writer.error is None, writer.error
         assert app.main.sidebar.selected is not None and app.main.sidebar.selected.kind is EntryKind.ALL
         truth = Library.load(folder)
         want = expected(truth)
-        deadline = time.monotonic() + 20
-        while shown(app) != want and time.monotonic() < deadline:
-            await pilot.pause(0.1)
+        await until(pilot, lambda: shown(app) == want, timeout=30)
         assert shown(app) == want
         assert list(app.library.posts) == list(truth.posts)
         assert app.library.problems == truth.problems

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from ui_helpers import many_posts, new_app, screen_text, wait_loaded
+from ui_helpers import many_posts, new_app, screen_text, until, until_shown, wait_loaded
 
 from tui.app import KrantApp
 from tui.loader import LoadBatch
@@ -30,7 +30,8 @@ async def loaded_app(pilot, app, posts) -> None:
     """Feed posts through the same message the folder loader sends."""
     await wait_loaded(pilot, app)
     app.post_message(PostsLoaded(LoadBatch(tuple(posts), len(posts), len(posts))))
-    await pilot.pause()
+    assert await until(pilot, lambda: len(app.main.article_list.posts) == len(posts), timeout=30)
+    await until_shown(pilot, app, f"{len(posts):,} posts")
 
 
 async def test_moving_through_100000_posts(tmp_path: Path):
@@ -57,8 +58,7 @@ async def test_moving_through_100000_posts(tmp_path: Path):
         await pilot.press("G", "pagedown")  # at the end PgDn stays on the last row
         assert articles.cursor == COUNT - 1
         await pilot.press("]")  # a category of a third of them
-        await pilot.pause()
-        assert len(articles.posts) == (COUNT + 2) // 3
+        assert await until(pilot, lambda: len(articles.posts) == (COUNT + 2) // 3), len(articles.posts)
         await pilot.press("G")
         assert articles.selected_post.title == "Bericht 099999"
 
@@ -91,10 +91,8 @@ async def test_progress_is_shown_while_reading(tmp_path: Path):
         await wait_loaded(pilot, app)
         app.loading = True
         app.post_message(PostsLoaded(LoadBatch(tuple(posts), 1500, 100_000)))
-        await pilot.pause()
-        text = screen_text(app)
-        assert "Reading 1,500 of 100,000" in text
-        assert "Bericht 000000" in text  # the first posts are there while the rest are read
+        # The first posts are there while the rest are read.
+        await until_shown(pilot, app, "Reading 1,500 of 100,000", "Bericht 000000")
 
 
 async def test_loaded_posts_are_left_out_of_full_garbage_collections_until_krant_quits(tmp_path: Path):

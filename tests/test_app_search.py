@@ -13,10 +13,15 @@ from ui_helpers import (
     OLDER_TITLE,
     amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
     copy_seed,
+    eventually,
     fixed_clock,
     new_app,
+    open_palette,
+    record_notices,
     screen_text,
+    settled,
     until,
+    until_shown,
     wait_article,
     wait_loaded,
     write_post,
@@ -47,6 +52,12 @@ async def search_for(pilot: Pilot[None], app: KrantApp, query: str) -> None:
     assert await until(pilot, lambda: f"for '{query}'" in app.sub_title), app.sub_title
 
 
+async def to_results(pilot: Pilot[None], app: KrantApp) -> None:
+    """Enter in the search box, and wait until the results have the focus (keys before go to the box)."""
+    await pilot.press("enter")
+    assert await until(pilot, lambda: app.focused is app.main.article_list), app.focused
+
+
 def list_rows(app: KrantApp) -> list[list[Segment]]:
     articles = app.main.article_list
     return [articles.render_row(index, 120, articles.rich_style) for index in range(articles.row_count)]
@@ -67,8 +78,8 @@ async def test_typing_a_query_lists_the_posts_with_the_match_in_context(tmp_path
         await search_for(pilot, app, "syrie")
         assert app.sub_title == "2 results for 'syrie'"
         assert isinstance(app.focused, SearchBar)
-        text = screen_text(app)
-        assert "Syrië" in text  # the snippet: the body's words around the match, accents as written
+        # The snippet: the body's words around the match, accents as written.
+        await until_shown(pilot, app, "2 results for 'syrie'", "Syrië")
         titles = [post.title for post in app.main.article_list.posts]
         assert titles == [SYRIE_TITLE, OLDER_TITLE]  # newest first
         for row in list_rows(app):
@@ -81,12 +92,11 @@ async def test_enter_goes_to_the_results_and_opens_one(tmp_path: Path) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         await search_for(pilot, app, "syrie")
-        await pilot.press("enter")
-        assert app.focused is app.main.article_list
+        await to_results(pilot, app)
         await pilot.press("j")
         assert app.main.article_list.selected_post.title == OLDER_TITLE
         await pilot.press("k", "enter")
-        await wait_article(pilot, app)
+        await wait_article(pilot, app, SYRIE_TITLE)
         assert app.article_view.post is not None and app.article_view.post.title == SYRIE_TITLE
         assert "Ghika" in screen_text(app)  # the article's text is on screen
 
@@ -96,12 +106,13 @@ async def test_enter_opens_a_result_on_its_own_screen_when_narrow(tmp_path: Path
     async with app.run_test(size=NARROW) as pilot:
         await wait_loaded(pilot, app)
         await search_for(pilot, app, "syrie")
-        await pilot.press("enter", "j", "enter")
-        await wait_article(pilot, app)
+        await to_results(pilot, app)
+        await pilot.press("j", "enter")
+        await wait_article(pilot, app, OLDER_TITLE)
         assert app.reader is not None and app.article_view.post.title == OLDER_TITLE
         await pilot.press("escape")
-        await pilot.pause()
-        assert app.reader is None and app.search.active  # back in the results first
+        assert await until(pilot, lambda: app.reader is None), app.screen
+        assert app.search.active  # back in the results first
         assert app.sub_title == "2 results for 'syrie'"
 
 
@@ -110,19 +121,23 @@ async def test_escape_returns_to_the_category_and_the_cursor(tmp_path: Path) -> 
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         app.go_to_category("weer")
-        await pilot.pause()
+        weer = ["Weer in Damascus", "Regen", "Wind"]
+        assert await until(pilot, lambda: [post.title for post in app.main.article_list.posts] == weer)
         await pilot.press("j")
         assert app.main.article_list.selected_post.title == "Regen"
         await search_for(pilot, app, "syrie")
         assert [post.title for post in app.main.article_list.posts][0] == SYRIE_TITLE
         await pilot.press("escape")
-        await pilot.pause()
-        assert not app.search.active and not app.main.search_bar.display
-        assert app.main.sidebar.selected.name == "weer"
-        assert [post.title for post in app.main.article_list.posts] == ["Weer in Damascus", "Regen", "Wind"]
-        assert app.main.article_list.selected_post.title == "Regen"
-        assert app.focused is app.main.article_list
-        assert "Regen" in screen_text(app) and "2 results" not in app.sub_title
+
+        def back() -> None:
+            assert not app.search.active and not app.main.search_bar.display
+            assert app.main.sidebar.selected.name == "weer"
+            assert [post.title for post in app.main.article_list.posts] == weer
+            assert app.main.article_list.selected_post.title == "Regen"
+            assert app.focused is app.main.article_list
+            assert "Regen" in screen_text(app) and "2 results" not in app.sub_title
+
+        await eventually(pilot, back)
 
 
 async def test_escape_from_the_results_leaves_search_too(tmp_path: Path) -> None:
@@ -132,15 +147,16 @@ async def test_escape_from_the_results_leaves_search_too(tmp_path: Path) -> None
         await pilot.press("j", "j")
         selected = app.main.article_list.selected_post
         await search_for(pilot, app, "syrie")
-        await pilot.press("enter", "enter")  # to the results, open the first
-        await wait_article(pilot, app)
+        await to_results(pilot, app)
+        await pilot.press("enter")  # open the first
+        await wait_article(pilot, app, SYRIE_TITLE)
         await pilot.press("escape")  # from the article back to the results
-        assert app.search.active and app.focused is app.main.article_list
+        assert await until(pilot, lambda: app.focused is app.main.article_list), app.focused
+        assert app.search.active
         await pilot.press("escape")  # out of search
-        await pilot.pause()
-        assert not app.search.active
+        assert await until(pilot, lambda: not app.search.active)
+        assert await until(pilot, lambda: app.main.article_list.selected_post == selected)
         assert app.main.sidebar.selected.kind is EntryKind.ALL
-        assert app.main.article_list.selected_post == selected
 
 
 async def test_a_query_without_matches_says_so(tmp_path: Path) -> None:
@@ -149,7 +165,7 @@ async def test_a_query_without_matches_says_so(tmp_path: Path) -> None:
         await wait_loaded(pilot, app)
         await search_for(pilot, app, "xyzzy")
         assert app.sub_title == "0 results for 'xyzzy'"
-        assert "Nothing found for 'xyzzy'." in screen_text(app)
+        await until_shown(pilot, app, "Nothing found for 'xyzzy'.")
         assert app.main.article_list.row_count == 0
 
 
@@ -177,7 +193,7 @@ async def test_fts_syntax_in_a_query_is_searched_for_and_never_raises(
         await wait_loaded(pilot, app)
         await search_for(pilot, app, query)
         assert app.is_running
-        assert f"for '{query}'" in screen_text(app)  # shown literally in the header, markup and all
+        await until_shown(pilot, app, f"for '{query}'")  # shown literally in the header, markup and all
         if count is not None:
             assert app.main.article_list.row_count == count  # the words count; the syntax is not obeyed
 
@@ -189,7 +205,7 @@ async def test_stale_results_are_dropped_for_the_latest_query(tmp_path: Path) ->
         app.main.search_bar.debounce = 0.001  # every key searches: old searches end after newer ones start
         await pilot.press("slash", *"xyzzy", *["backspace"] * 5, *"ghika")
         assert await until(pilot, lambda: app.sub_title == "1 result for 'ghika'")
-        await pilot.pause(0.3)
+        await settled(pilot, app)  # every older search has ended too, and what it posted is handled
         assert app.sub_title == "1 result for 'ghika'"
         assert [post.title for post in app.main.article_list.posts] == [SYRIE_TITLE]
 
@@ -198,17 +214,17 @@ async def test_n_goes_to_the_next_unread_result_only(tmp_path: Path) -> None:
     app = new_app(copy_seed(tmp_path), tmp_path)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await wait_loaded(pilot, app)
+        messages = record_notices(app)
         await search_for(pilot, app, "syrie")
-        await pilot.press("enter", "enter")  # open the first: read now
-        await wait_article(pilot, app)
+        await to_results(pilot, app)
+        await pilot.press("enter")  # open the first: read now
+        await wait_article(pilot, app, SYRIE_TITLE)
         await pilot.press("n")
-        await wait_article(pilot, app)
+        await wait_article(pilot, app, OLDER_TITLE)
         assert app.article_view.post.title == OLDER_TITLE
         assert app.search.active and app.main.sidebar.selected.kind is EntryKind.ALL
         await pilot.press("n")
-        await pilot.pause()
-        messages = [notification.message for notification in app._notifications]
-        assert "No unread posts among the results." in messages
+        assert await until(pilot, lambda: "No unread posts among the results." in messages), messages
         assert app.search.active  # n did not wander off to another category
 
 
@@ -217,9 +233,9 @@ async def test_choosing_a_category_leaves_search(tmp_path: Path) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         await search_for(pilot, app, "syrie")
-        await pilot.press("enter", "right_square_bracket")
-        await pilot.pause()
-        assert not app.search.active and not app.main.search_bar.display
+        await to_results(pilot, app)
+        await pilot.press("right_square_bracket")
+        assert await until(pilot, lambda: not app.search.active and not app.main.search_bar.display)
         assert app.main.sidebar.selected.kind is EntryKind.CATEGORY
 
 
@@ -227,8 +243,7 @@ async def test_the_command_palette_starts_a_search(tmp_path: Path) -> None:
     app = new_app(copy_seed(tmp_path), tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
+        await open_palette(pilot, app)
         await pilot.press(*"Search")
         assert await until(pilot, lambda: "Search the titles" in screen_text(app))
         await pilot.press("enter")
@@ -252,7 +267,7 @@ async def test_posts_not_indexed_yet_are_found_by_title_while_loading(tmp_path: 
         assert [each.title for each in app.main.article_list.posts][0] == title
         await search_for(pilot, app, "kwakz")
         assert [each.title for each in app.main.article_list.posts] == [title]
-        assert "Kwakzalver" in screen_text(app)
+        await until_shown(pilot, app, "Kwakzalver")
         app.loading = False
         await search_for(pilot, app, "kwakz")
         assert app.sub_title == "0 results for 'kwakz'"  # once loaded, the index alone answers
@@ -293,7 +308,7 @@ async def test_a_post_written_while_krant_runs_is_found(tmp_path: Path) -> None:
         write_post(folder, "2019-05-16-kwartel.html", "Vogels", "2019-05-16 08:00:00", "natuur",
                    body="<p>Een kwartel in de tuin.</p>")  # fmt: skip
         assert await until(pilot, lambda: app.sub_title == "1 result for 'kwartel'")  # searched again
-        assert "kwartel" in screen_text(app) and "Vogels" in screen_text(app)
+        await until_shown(pilot, app, "kwartel", "Vogels")
 
 
 async def test_keys_typed_straight_after_slash_go_to_the_search_box(tmp_path: Path) -> None:
@@ -304,7 +319,7 @@ async def test_keys_typed_straight_after_slash_go_to_the_search_box(tmp_path: Pa
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         app.main.article_list.focus()
-        await pilot.pause()
+        assert await until(pilot, lambda: app.focused is app.main.article_list)
         # All keys queued at once, as a terminal delivers a paste, with no pause between them.
         for key, character in (("slash", "/"), *((letter, letter) for letter in "syrie")):
             app.post_message(events.Key(key, character))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.theme import BUILTIN_THEMES
-from ui_helpers import copy_seed, new_app, screen_text, wait_loaded
+from ui_helpers import copy_seed, new_app, screen_text, until, until_shown, wait_loaded
 
 from tui.locations import Locations
 from tui.settings import SETTINGS_FILE, Settings, SettingsStore
@@ -59,7 +59,8 @@ async def test_the_theme_is_remembered_between_runs(tmp_path: Path):
         await wait_loaded(pilot, first)
         assert first.theme != "nord"
         first.theme = "nord"
-        await pilot.pause()
+        store = SettingsStore(Locations.under(tmp_path).config_dir)
+        assert await until(pilot, lambda: store.load().settings.theme == "nord")  # saved to its file
     second = new_app(folder, tmp_path)
     async with second.run_test(size=(80, 24)) as pilot:
         await wait_loaded(pilot, second)
@@ -74,11 +75,8 @@ async def test_a_corrupt_settings_file_is_reported_and_krant_still_starts(tmp_pa
     app = new_app(copy_seed(tmp_path), tmp_path)
     async with app.run_test(size=(100, 24), notifications=True) as pilot:
         await wait_loaded(pilot, app)
-        await pilot.pause(0.2)
-        text = screen_text(app)
-        assert "settings file was corrupt" in text
+        await until_shown(pilot, app, "settings file was corrupt", "Scepsis bij bondgenoten")
         assert len(list(config.glob("settings.json.corrupt-*"))) == 1
-        assert "Scepsis bij bondgenoten" in text
 
 
 @pytest.mark.asyncio

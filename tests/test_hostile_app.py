@@ -23,7 +23,10 @@ from textual.widgets import Static
 from ui_helpers import (
     amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
     new_app,
+    record_notices,
     screen_text,
+    until,
+    until_shown,
     wait_loaded,
 )
 
@@ -131,8 +134,9 @@ async def test_every_file_is_a_row_or_a_problem_and_every_article_opens_safely(
             if app.article_view.loaded and expected.body_has and expected.body_has[0][:20] not in body.source:
                 wrong.append(f"{name!r}: the body lacks {expected.body_has[0]!r}")
             await pilot.press("escape")
-            await pilot.pause()
-            assert app.focused is articles
+            assert await until(pilot, lambda: app.focused is articles), (
+                f"{name!r}: the focus is on {app.focused}"
+            )
             await pilot.press("j")
             await pilot.pause()
         assert opened == len(wanted_posts)
@@ -151,10 +155,10 @@ async def test_problems_lists_every_unreadable_file_with_its_reason(
         problems_row = sidebar.index_of((EntryKind.PROBLEMS, "Problems"))
         assert problems_row is not None
         sidebar.focus()
+        assert await until(pilot, lambda: app.focused is sidebar), app.focused
         await pilot.press("G", "enter")
-        await pilot.pause()
         problem_list = app.main.problem_list
-        assert app.focused is problem_list
+        assert await until(pilot, lambda: app.focused is problem_list), app.focused
         wanted = {name: expected for name, expected in expectations.items() if expected.outcome == "problem"}
         listed = {relative(problem, folder): problem for problem in problem_list.problems}
         assert sorted(listed) == sorted(wanted)
@@ -192,17 +196,25 @@ async def test_every_category_can_be_browsed(
             assert entry is not None
             seen.append(entry.name)
             if entry.kind is EntryKind.CATEGORY:
+
+                def listed(entry=entry) -> bool:
+                    posts = app.main.article_list.posts
+                    return len(posts) == entry.total and all(entry.name in post.categories for post in posts)
+
+                await until(pilot, listed)  # the list is filled after the sidebar's cursor moves
                 assert all(entry.name in post.categories for post in app.main.article_list.posts)
                 assert len(app.main.article_list.posts) == entry.total
+                await pilot.pause()  # and drawn
             assert not unsafe_screen_lines(app), entry.name
+            cursor = sidebar.cursor
             await pilot.press("right_square_bracket")
-            await pilot.pause()
+            if cursor < sidebar.row_count - 1:
+                assert await until(pilot, lambda cursor=cursor: sidebar.cursor != cursor), entry.name
         assert len(set(seen)) == sidebar.row_count  # reached the end, and Problems is among them
         assert "Problems" in seen and "[@click=app.quit]" in seen
         for _ in range(sidebar.row_count):
             await pilot.press("left_square_bracket")
-        await pilot.pause()
-        assert sidebar.cursor == 0
+        assert await until(pilot, lambda: sidebar.cursor == 0), sidebar.cursor
         assert app.is_running
 
 
@@ -227,6 +239,8 @@ async def test_markup_looking_titles_are_shown_literally_and_do_nothing(
             heading = app.article_view.query_one("#article-title", Static)
             await pilot.click(heading)  # were the title markup, this click would run its action
             await pilot.click(articles, offset=(60, articles.cursor - articles.scroll_offset.y))
+            # What must not happen (an action run) has no event to wait for: the clicks are handled, and
+            # any action they started run, within this turn of the message loop.
             await pilot.pause()
             assert app.is_running and app.return_code is None, title
             await pilot.press("escape")
@@ -260,23 +274,28 @@ async def test_o_refuses_every_link_that_is_not_http(tmp_path: Path) -> None:
     app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_loaded(pilot, app)
+        notices = record_notices(app)
         articles = app.main.article_list
         by_title = {post.title: post for post in articles.posts}
         for number, link in enumerate(links):
             post = by_title[f"Post {number}"]
             assert articles.select_post(post)
+            refused = f"Not opened: only http and https links open from krant ({link.strip()})."
             await pilot.press("o")
-            await pilot.pause(0.1)
             if link.startswith("https://"):
-                assert opened == [link]
+                assert await until(pilot, lambda link=link: opened == [link]), opened
             else:
+                assert await until(pilot, lambda refused=refused: refused in notices), notices
                 assert opened == [], link
-                assert "only http and https links open" in screen_text(app)
+                await until_shown(pilot, app, "only http and https links open")
             await pilot.press("enter")  # and from the open article
             await wait_for_article(pilot, app, post)
             await pilot.press("o")
-            await pilot.pause(0.1)
-            assert opened == ([link, link] if link.startswith("https://") else []), link
+            if link.startswith("https://"):
+                assert await until(pilot, lambda link=link: opened == [link, link]), opened
+            else:
+                assert await until(pilot, lambda refused=refused: notices.count(refused) == 2), notices
+                assert opened == [], link
             await pilot.press("escape")
         assert not unsafe_screen_lines(app)
 
@@ -294,6 +313,7 @@ async def test_links_clicked_inside_an_article_open_only_when_they_are_web_links
     app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_loaded(pilot, app)
+        notices = record_notices(app)
         (post,) = app.main.article_list.posts
         await pilot.press("enter")
         await wait_for_article(pilot, app, post)
@@ -302,15 +322,22 @@ async def test_links_clicked_inside_an_article_open_only_when_they_are_web_links
             lines = screen_text(app).splitlines()
             (y,) = [row for row, line in enumerate(lines) if label in line]
             await pilot.click(offset=(lines[y].index(label) + 2, y))
-            await pilot.pause(0.1)
+
+        def refused(url: str) -> bool:
+            return f"Not opened: only http and https links open from krant ({url})." in notices
 
         await click_on("ftp link")
+        assert await until(pilot, lambda: refused("ftp://evil.example/x")), notices
         await click_on("scheme link")
+        assert await until(pilot, lambda: refused("x-evil:run")), notices
         await click_on("script link")  # markdown-it does not even make this a link
+        # That it opens nothing has no event to wait for: a fixed pause gives a wrong open its time.
+        await pilot.pause(0.1)
         assert opened == []
-        assert "only http and https links open" in screen_text(app)
+        await until_shown(pilot, app, "only http and https links open")
         await click_on("web link")
-        assert opened == ["https://example.org/ok"]  # the clicks above did reach the links
+        # The clicks above did reach the links.
+        assert await until(pilot, lambda: opened == ["https://example.org/ok"]), opened
         assert app.is_running
 
 

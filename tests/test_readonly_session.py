@@ -15,6 +15,7 @@ from ui_helpers import (
     SEED_POSTS,
     amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
     fixed_clock,
+    until,
     wait_article,
     wait_loaded,
 )
@@ -23,6 +24,7 @@ from watchdog.observers.inotify import InotifyObserver
 
 from tui.app import make_app
 from tui.locations import Locations
+from tui.screens.help import HelpScreen
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
@@ -77,18 +79,30 @@ async def test_a_whole_session_leaves_the_folder_untouched(tmp_path: Path) -> No
         async with app.run_test(size=(160, 48)) as pilot:
             await wait_loaded(pilot, app)
             assert len(app.library) > 90
+            articles = app.main.article_list
             for _ in range(5):  # open and read a few posts, mark one unread again, move on
+                title = articles.selected_post.title
                 await pilot.press("enter")
-                await wait_article(pilot, app)
+                await wait_article(pilot, app, title)
                 await pilot.press("space", "j", "j")
                 await pilot.press("m")
                 await pilot.pause()
                 await pilot.press("escape", "j")
-            await pilot.press("right_square_bracket", "right_square_bracket", "enter")
-            await wait_article(pilot, app)
+            sidebar = app.main.sidebar
+            await pilot.press("right_square_bracket", "right_square_bracket")
+
+            def in_the_category() -> bool:
+                post, entry = articles.selected_post, sidebar.selected
+                return sidebar.cursor == 2 and post is not None and entry.name in post.categories
+
+            assert await until(pilot, in_the_category), (sidebar.selected, articles.selected_post)
+            title = articles.selected_post.title
+            await pilot.press("enter")
+            await wait_article(pilot, app, title)
             await pilot.press("question_mark")
-            await pilot.pause()
+            assert await until(pilot, lambda: isinstance(app.screen, HelpScreen)), app.screen
             await pilot.press("escape")
+            assert await until(pilot, lambda: not isinstance(app.screen, HelpScreen)), app.screen
             # No search (`/`) exists yet; when it does, a search belongs in this session too.
             await pilot.press("q")
             await pilot.pause()

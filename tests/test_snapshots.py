@@ -13,6 +13,8 @@ from ui_helpers import (
     copy_seed,
     new_app,
     page_until,
+    settled,
+    until_shown,
     wait_article,
     wait_loaded,
 )
@@ -31,15 +33,22 @@ def fixed_app(folder: Path, tmp_path: Path) -> KrantApp:
     return app
 
 
-def after_loading(*keys: str, until: str | None = None) -> Callable[[Pilot[None]], Awaitable[None]]:
-    """Wait for the folder to be read, press keys, wait for any article, and page to `until`."""
+def after_loading(
+    *keys: str, until: str | None = None, shown: str | None = None
+) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """Wait for the folder to be read, press keys, wait for the article Enter opens, for `shown` to be on
+    screen, and for every worker to end; then page to `until`."""
 
     async def run(pilot: Pilot[None]) -> None:
         app = pilot.app
         assert isinstance(app, KrantApp)
         await wait_loaded(pilot, app)
         await pilot.press(*keys)
-        await wait_article(pilot, app)
+        if "enter" in keys:
+            await wait_article(pilot, app)
+        if shown is not None:
+            await until_shown(pilot, app, shown)
+        await settled(pilot, app)
         if until is not None:
             assert await page_until(pilot, app, until)
 
@@ -62,7 +71,9 @@ def test_open_article(snap_compare, tmp_path: Path, size: tuple[int, int]):
 @pytest.mark.parametrize("size", SIZES)
 def test_help(snap_compare, tmp_path: Path, size: tuple[int, int]):
     app = fixed_app(copy_seed(tmp_path), tmp_path)
-    assert snap_compare(app, terminal_size=size, run_before=after_loading("question_mark"))
+    assert snap_compare(
+        app, terminal_size=size, run_before=after_loading("question_mark", shown="krant keys")
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -78,7 +89,9 @@ def test_problems_list(snap_compare, tmp_path: Path, size: tuple[int, int]):
     (folder / "kapot.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
     (folder / "leeg.html").write_text("", encoding="utf-8")
     app = fixed_app(folder, tmp_path)
-    assert snap_compare(app, terminal_size=size, run_before=after_loading("shift+tab", "G"))
+    assert snap_compare(
+        app, terminal_size=size, run_before=after_loading("shift+tab", "G", shown="invalid YAML front matter")
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)

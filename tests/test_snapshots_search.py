@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from ui_helpers import (
     amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
     copy_seed,
+    until,
     wait_loaded,
 )
 
@@ -24,13 +25,11 @@ async def search_syrie(pilot: Pilot[None]) -> None:
     assert isinstance(app, KrantApp)
     await wait_loaded(pilot, app)
     await pilot.press("slash", *"syrie")
-    for _ in range(300):
-        if "results for 'syrie'" in app.sub_title:
-            break
-        await pilot.pause(0.05)
+    assert await until(pilot, lambda: "results for 'syrie'" in app.sub_title), app.sub_title
     assert app.sub_title == "2 results for 'syrie'"
     await pilot.press("enter")
-    await pilot.pause()
+    assert await until(pilot, lambda: app.focused is app.main.article_list), app.focused
+    await pilot.pause()  # and drawn
 
 
 def test_search_results(snap_compare, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from tui import watch
 from tui.posts import Post, read_post
 from tui.watch import FolderChanges, FolderWatcher
 
-TIMEOUT = 10.0
+TIMEOUT = 30.0
 
 
 def post_text(title: str, body: str = "Body.") -> str:

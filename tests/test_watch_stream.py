@@ -159,7 +159,7 @@ def test_a_library_kept_by_the_watcher_ends_like_a_fresh_load(tmp_path: Path, po
             with lock:
                 return snapshot(held["library"]) == expected
 
-        settled_in_time = wait_until(settled, timeout=15)
+        settled_in_time = wait_until(settled, timeout=30)
     finally:
         watcher.stop()
 

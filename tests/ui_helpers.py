@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.command import CommandPalette
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tui.app import KrantApp, make_app
 from tui.locations import Locations
@@ -64,31 +68,116 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: floa
     return condition()
 
 
-async def wait_loaded(pilot: Pilot[None], app: KrantApp) -> None:
+async def eventually(pilot: Pilot[None], check: Callable[[], object], timeout: float = 15.0) -> None:
+    """Run `check` (a function of assertions) until it passes, letting the app run between tries; past a
+    generous timeout its last failure fails the test."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            check()
+            return
+        except AssertionError:
+            if time.monotonic() >= deadline:
+                raise
+        await pilot.pause(0.05)
+
+
+async def until_shown(pilot: Pilot[None], app: KrantApp, *texts: str, timeout: float = 15.0) -> str:
+    """Wait until every text is on screen; the screen then. Fails with the screen if one never shows."""
+    if not await until(pilot, lambda: all(text in screen_text(app) for text in texts), timeout):
+        raise AssertionError(f"never saw {texts!r} on the screen:\n{screen_text(app)}")
+    return screen_text(app)
+
+
+async def until_gone(pilot: Pilot[None], app: KrantApp, *texts: str, timeout: float = 15.0) -> str:
+    """Wait until none of the texts is on screen; the screen then. Fails with the screen if one stays."""
+    if not await until(pilot, lambda: not any(text in screen_text(app) for text in texts), timeout):
+        raise AssertionError(f"{texts!r} stayed on the screen:\n{screen_text(app)}")
+    return screen_text(app)
+
+
+def record_notices(app: KrantApp) -> list[str]:
+    """The message of every notification the app raises from now on, in order, kept for the test: the
+    app's own list drops a notification once its toast times out."""
+    messages: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, *arguments: Any, **options: Any) -> None:
+        messages.append(str(message))
+        notify(message, *arguments, **options)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return messages
+
+
+async def settled(pilot: Pilot[None], app: KrantApp, timeout: float = 30.0) -> None:
+    """Wait until every worker started so far (loading, reading, searching) has finished, and what they
+    posted is handled; fails if they run past a generous timeout."""
+    try:
+        await asyncio.wait_for(app.workers.wait_for_complete(), timeout)
+    except TimeoutError:
+        running = [worker.name for worker in app.workers if not worker.is_finished]
+        raise AssertionError(f"workers still running after {timeout} s: {running}") from None
+    await pilot.pause()
+
+
+async def wait_loaded(pilot: Pilot[None], app: KrantApp, timeout: float = 30.0) -> None:
     """Wait until the folder has been read and every message about it handled."""
-    for _ in range(200):
-        await pilot.pause()
-        if not app.loading:
-            break
-    await app.workers.wait_for_complete()
+    if not await until(pilot, lambda: not app.loading, timeout):
+        raise AssertionError(f"the folder was still being read after {timeout} s:\n{screen_text(app)}")
+    await settled(pilot, app, timeout)
+
+
+ARTICLE_WORKERS = ("article", "article-layout")
+"""The worker groups that read an article and lay it out."""
+
+
+async def wait_article(
+    pilot: Pilot[None], app: KrantApp, title: str | None = None, timeout: float = 30.0
+) -> None:
+    """Wait until the article being read (titled `title`, when given) is shown with its body or error,
+    and no article is still being read or laid out; fails with the screen if that never happens."""
+    await pilot.pause()  # the key that opened it is handled: an open it started is under way
+
+    def shown() -> bool:
+        view = app.article_view
+        return (
+            view.post is not None
+            and view.loaded
+            and (title is None or view.post.title == title)
+            and not any(worker.group in ARTICLE_WORKERS and not worker.is_finished for worker in app.workers)
+        )
+
+    if not await until(pilot, shown, timeout):
+        post = app.article_view.post
+        raise AssertionError(
+            f"the article {title or ''!r} was never shown (showing {post.title if post else None!r}, "
+            f"loaded: {app.article_view.loaded}):\n{screen_text(app)}"
+        )
     await pilot.pause()
 
 
-async def wait_article(pilot: Pilot[None], app: KrantApp) -> None:
-    """Wait until the article being read is shown."""
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+async def open_palette(pilot: Pilot[None], app: KrantApp) -> None:
+    """Ctrl+P, and wait until the command palette's box has the focus (keys before it would go elsewhere)."""
+    await pilot.press("ctrl+p")
+    assert await until(
+        pilot, lambda: isinstance(app.screen, CommandPalette) and isinstance(app.focused, Input)
+    ), f"no command palette:\n{screen_text(app)}"
 
 
 async def page_until(pilot: Pilot[None], app: KrantApp, text: str, pages: int = 20) -> bool:
-    """Press Space (page down) until `text` is on screen; whether it appeared."""
+    """Press Space (page down) until `text` is on screen; whether it appeared.
+
+    After each press the screen is waited for to change (the page turned), so no press is made before
+    the one before it shows.
+    """
     for _ in range(pages):
         if text in screen_text(app):
             return True
+        before = screen_text(app)
         await pilot.press("space")
-        await pilot.pause()
+        if not await until(pilot, lambda before=before: screen_text(app) != before):
+            break  # Space no longer changes the screen: `text` is not coming
     return text in screen_text(app)
 
 
