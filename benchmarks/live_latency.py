@@ -1,7 +1,7 @@
 """Live updates, measured on the real app (headless, through Textual's test driver): prints, asserts nothing.
 
 1. Latency: from a post's file being closed to its row being drawn by the article list, over 100
-   arrivals one at a time (median and worst). The watcher waits `tui.live.SETTLE` seconds of quiet
+   arrivals one at a time (median and worst). The watcher waits `tui.core.updates.SETTLE` seconds of quiet
    before it reports a batch (that is what turns bursts into few updates); it is printed alongside.
 2. Memory: RSS and Python allocations (tracemalloc) of an app that received 10,000 posts while running,
    against one that found the same folder at start. Each runs in a fresh interpreter.
@@ -24,9 +24,9 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from tui.app import KrantApp, make_app
-from tui.live import SETTLE
-from tui.locations import Locations
+from tui.core.locations import Locations
+from tui.ui.app import KrantApp, make_app
+from tui.core.updates import SETTLE
 
 SIZE = (160, 40)
 
@@ -45,6 +45,11 @@ def rss_kib() -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def watching() -> bool:
+    """Whether the folder watcher runs (it starts in the loader's thread, before the folder is read)."""
+    return any(thread.name.startswith("krant-watch") for thread in threading.enumerate())
 
 
 def new_app(folder: Path, base: Path, poll: bool) -> KrantApp:
@@ -74,7 +79,7 @@ async def measure_latency(arrivals: int, poll: bool) -> list[float]:
         app = new_app(folder, base, poll)
         latencies: list[float] = []
         async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot, app, lambda: not app.loading and app.live.mode is not None)
+            await settle(pilot, app, lambda: not app.loading and watching())
             articles = app.main.article_list
             drawn: list[tuple[str, float]] = []
             render_line = articles.render_line
@@ -115,7 +120,7 @@ async def memory_run(burst: int, mode: str, poll: bool) -> dict[str, float]:
             write_many(folder, burst)
         app = new_app(folder, base, poll)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot, app, lambda: not app.loading and app.live.mode is not None)
+            await settle(pilot, app, lambda: not app.loading and watching())
             gc.collect()
             before_rss, before_py = rss_kib(), tracemalloc.get_traced_memory()[0]
             started = time.perf_counter()
@@ -126,7 +131,7 @@ async def memory_run(burst: int, mode: str, poll: bool) -> dict[str, float]:
                     await pilot.pause(0.05)
             await settle(pilot, app, lambda: len(app.library) == burst)
             took = time.perf_counter() - started
-            await pilot.pause(app.live.notice_delay + 0.5)
+            await pilot.pause(app.arrivals_notice_delay + 0.5)
             gc.collect()
             after_rss, after_py = rss_kib(), tracemalloc.get_traced_memory()
         return {

@@ -17,12 +17,13 @@ STARTED = time.perf_counter()
 
 from pathlib import Path  # noqa: E402
 
-from tui.index import PostIndex  # noqa: E402
-from tui.library import Library  # noqa: E402
-from tui.loader import load_batches  # noqa: E402
-from tui.locations import Locations  # noqa: E402
-from tui.posts import PostText, read_post_text  # noqa: E402
-from tui.render import render_body  # noqa: E402
+from tui.core.body_text import readable_text  # noqa: E402
+from tui.core.index import PostIndex  # noqa: E402
+from tui.core.library import Library  # noqa: E402
+from tui.core.loader import load_batches  # noqa: E402
+from tui.core.locations import Locations  # noqa: E402
+from tui.core.post import PostText  # noqa: E402
+from tui.core.reading import read_post_text  # noqa: E402
 
 QUERIES = ("syrie", "minister kabinet", "tsjechie", "bondgenoten irak", "coord", "rechter politie verkeer")
 
@@ -44,7 +45,7 @@ def open_post(post, folder: Path) -> None:
     """What the app does off the UI thread when a post is opened: read the file and convert its body."""
     read = read_post_text(post.path, folder)
     if isinstance(read, PostText):
-        render_body(read.body, is_html=read.post.is_html)
+        readable_text(read.body, is_html=read.post.is_html)
 
 
 def main() -> None:

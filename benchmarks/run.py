@@ -267,7 +267,8 @@ def app_run(folder: Path, home: Path, title: str, *, keys: bool) -> dict[str, fl
 
 def newest_title(folder: Path) -> str:
     """The title of the newest post: the latest date among the files of the latest day."""
-    from tui.posts import Post, read_post
+    from tui.core.post import Post
+    from tui.core.reading import read_post
 
     names = sorted(path.name for path in folder.iterdir())
     day = names[-1][:10]

@@ -15,6 +15,7 @@ from ui_helpers import (
     new_app,
     open_palette,
     page_until,
+    screen_strips,
     screen_text,
     until,
     until_gone,
@@ -23,11 +24,12 @@ from ui_helpers import (
     wait_loaded,
 )
 
-from tui.messages import Article, ArticleLoaded, PostsLoaded
-from tui.render import RenderedBody
-from tui.screens.help import HelpScreen
-from tui.screens.reader import ReaderScreen
-from tui.widgets.article_list import ArticleList
+from tui.core.article import Article
+from tui.core.body_text import ReadableText
+from tui.ui.messages import ArticleLoaded, PostsLoaded
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.reader import ReaderScreen
+from tui.ui.widgets.article_list import ArticleList
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
@@ -98,7 +100,7 @@ async def test_open_and_back_in_a_wide_terminal(tmp_path: Path):
 
 def style_at(app, text: str) -> Style:
     """The style drawn under the first character of `text` on screen."""
-    for strip in app.screen._compositor.render_strips():
+    for strip in screen_strips(app):
         line = "".join(segment.text for segment in strip)
         if text in line:
             column, x = line.index(text), 0
@@ -336,7 +338,7 @@ async def test_an_older_open_that_finishes_late_is_ignored(tmp_path: Path):
         older, newer = app.main.article_list.posts[1], app.main.article_list.posts[0]
         await pilot.press("enter")
         await wait_article(pilot, app)
-        stale = Article(older, RenderedBody("Stale text from an earlier open"))
+        stale = Article(older, ReadableText("Stale text from an earlier open"))
         app.post_message(ArticleLoaded(0, stale))
         # What must not happen has no event to wait for: the message is handled (and anything it
         # changed drawn) within this turn of the message loop.

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets._footer import FooterKey
 from ui_helpers import (
     NEWER_TITLE,
     OLDER_TITLE,
     amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
     copy_seed,
+    footer_keys,
     new_app,
     record_notices,
+    screen_strips,
     screen_text,
     until,
     until_gone,
@@ -25,11 +26,11 @@ from ui_helpers import (
     write_post,
 )
 
-from tui.app import KrantApp
-from tui.render import RenderedBody, render_body
-from tui.screens.main import WIDE_COLUMNS
-from tui.screens.reader import ReaderScreen
-from tui.widgets.article_body import ArticleBody
+from tui.core.body_text import ReadableText, readable_text
+from tui.ui.app import KrantApp
+from tui.ui.screens.main import WIDE_COLUMNS
+from tui.ui.screens.reader import ReaderScreen
+from tui.ui.widgets.article_body import ArticleBody
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
@@ -78,7 +79,7 @@ async def test_a_category_whose_last_post_went_says_it_is_empty(tmp_path: Path):
         assert await until(pilot, lambda: [post.title for post in articles.posts] == [OLDER_TITLE])
         assert app.main.sidebar.selected.name == "nieuws"
         (older,) = app.main.article_list.posts
-        app.remove_paths([older.path])
+        app.update_library(removed=[older.path])
         await until_shown(pilot, app, "No posts in the category nieuws.", "1 posts · 1 categories")
         await pilot.press("[")  # moving away lets the empty category go
         await until_gone(pilot, app, "nieuws")
@@ -221,7 +222,7 @@ async def test_opening_an_article_moves_the_focus_without_rebuilding_the_footer(
     app = new_app(copy_seed(tmp_path), tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
-        keys_before = list(app.screen.query(FooterKey))
+        keys_before = footer_keys(app)
         await pilot.press("enter")
         await wait_article(pilot, app)
         assert await until(pilot, lambda: app.focused is app.main.article_view)
@@ -229,18 +230,18 @@ async def test_opening_an_article_moves_the_focus_without_rebuilding_the_footer(
         # do so after the screen's next refresh, which these turns of the message loop include.
         await pilot.pause()
         await pilot.pause()
-        assert list(app.screen.query(FooterKey)) == keys_before
+        assert footer_keys(app) == keys_before
         assert "n Next unread" in screen_text(app).splitlines()[-1]
 
 
 async def test_an_article_slow_to_read_shows_its_header_and_reading_first(tmp_path: Path, monkeypatch):
     release = threading.Event()
 
-    def slow_render(body: str, *, is_html: bool) -> RenderedBody:
+    def slow_render(body: str, *, is_html: bool) -> ReadableText:
         release.wait(10)
-        return render_body(body, is_html=is_html)
+        return readable_text(body, is_html=is_html)
 
-    monkeypatch.setattr("tui.app.render_body", slow_render)
+    monkeypatch.setattr("tui.core.article.readable_text", slow_render)
     app = new_app(copy_seed(tmp_path), tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
@@ -277,7 +278,7 @@ async def test_the_article_follows_a_change_of_theme(tmp_path: Path):
         await open_first(pilot, app)
 
         def link_colour() -> str:
-            (strip,) = [strip for strip in app.screen._compositor.render_strips() if "a link" in strip.text]
+            (strip,) = [strip for strip in screen_strips(app) if "a link" in strip.text]
             (segment,) = [segment for segment in strip if segment.text == "a link"]
             return str(segment.style.color)
 
@@ -308,7 +309,7 @@ async def test_a_link_under_the_mouse_is_highlighted_whole(tmp_path: Path):
         await open_first(pilot, app)
 
         def link_style():
-            (strip,) = [strip for strip in app.screen._compositor.render_strips() if "a link" in strip.text]
+            (strip,) = [strip for strip in screen_strips(app) if "a link" in strip.text]
             (segment,) = [segment for segment in strip if segment.text == "a link"]
             return segment.style
 

@@ -15,6 +15,7 @@ from ui_helpers import (
     copy_seed,
     fixed_clock,
     new_app,
+    notifications,
     screen_text,
     until,
     until_shown,
@@ -22,10 +23,10 @@ from ui_helpers import (
     write_post,
 )
 
-from tui.app import make_app
-from tui.index import PostIndex, index_path
-from tui.locations import Locations
-from tui.messages import PostsLoaded
+from tui.core.index import PostIndex, index_path
+from tui.core.locations import Locations
+from tui.ui.app import make_app
+from tui.ui.messages import PostsLoaded
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
@@ -113,12 +114,12 @@ async def test_a_damaged_index_is_reported_and_the_posts_still_show(tmp_path: Pa
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await wait_loaded(pilot, app)
         assert NEWER_TITLE[:30] in screen_text(app) and OLDER_TITLE[:30] in screen_text(app)
-        notices = [(note.title, note.message, note.severity) for note in app._notifications]
+        notices = [(note.title, note.message, note.severity) for note in notifications(app)]
         assert len([notice for notice in notices if notice[0] == "Post index"]) == 1
         title, message, severity = next(notice for notice in notices if notice[0] == "Post index")
         assert "rebuilt" in message and severity == "warning"
         await until_shown(pilot, app, "rebuilt")  # shown as a toast
-    assert damaged.with_suffix(".corrupt").exists()  # kept aside, not lost
+    assert list(damaged.parent.glob(damaged.name + ".corrupt-*"))  # kept aside, not lost
     assert len(PostIndex(folder, damaged)) == 2  # and a new index was built
 
 

@@ -7,7 +7,6 @@ import os
 import shutil
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -25,14 +24,13 @@ from ui_helpers import (
     write_post,
 )
 
-from tui.app import KrantApp, make_app
-from tui.index import PostIndex
-from tui.live import LiveUpdates, arrival_notice
-from tui.locations import Locations
-from tui.messages import FolderChanged
-from tui.posts import Post
-from tui.widgets.article_list import NEW_MARKER
-from tui.widgets.sidebar import EntryKind
+from tui.core.index import PostIndex
+from tui.core.locations import Locations
+from tui.core.post import Post
+from tui.ui.app import KrantApp, make_app
+from tui.ui.messages import FolderChanged
+from tui.ui.widgets.article_list import NEW_MARKER
+from tui.ui.widgets.sidebar import EntryKind
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
@@ -61,9 +59,19 @@ def live_app(folder: Path, base: Path, **options: object) -> KrantApp:
     return app
 
 
+def watcher_threads(kind: str = "") -> list[threading.Thread]:
+    """The folder watcher's threads (its own and watchdog's), or only those of one kind of emitter."""
+    return [
+        thread
+        for thread in threading.enumerate()
+        if thread.is_alive() and (thread.name.startswith("krant-watch") or "Emitter" in type(thread).__name__)
+        and kind in type(thread).__name__ + thread.name
+    ]
+
+
 async def started(pilot: Pilot[None], app: KrantApp) -> None:
     await wait_loaded(pilot, app)
-    assert await until(pilot, lambda: app.live.mode is not None)
+    assert await until(pilot, lambda: watcher_threads("krant-watch") != [])
 
 
 def titles(app: KrantApp) -> list[str]:
@@ -116,15 +124,6 @@ async def select(pilot: Pilot[None], app: KrantApp, title: str) -> None:
     assert articles.selected_post is not None and articles.selected_post.title == title
 
 
-async def test_arrival_notice_wording():
-    assert arrival_notice(Counter({"buitenland": 1})) == "1 new post in buitenland"
-    assert arrival_notice(Counter({"buitenland": 3})) == "3 new posts in buitenland"
-    assert (
-        arrival_notice(Counter({"sport": 2, "buitenland": 3})) == "5 new posts: 3 in buitenland, 2 in sport"
-    )
-    assert arrival_notice(Counter({"a": 1, "b": 1, "c": 1, "d": 2})) == "5 new posts in 4 categories"
-
-
 async def test_new_post_appears_marked_counted_and_announced_once(tmp_path: Path):
     folder = seed(tmp_path)
     app = live_app(folder, tmp_path)
@@ -146,7 +145,7 @@ async def test_new_post_appears_marked_counted_and_announced_once(tmp_path: Path
             assert NEW_MARKER not in row(app, title)
         assert await until(pilot, lambda: any("new post" in text for text in notices(app)))
         # That no second notice follows has no event to wait for: wait out the time a second would take.
-        await pilot.pause(app.live.notice_delay + 0.3)
+        await pilot.pause(app.arrivals_notice_delay + 0.3)
         announced = [text for text in notices(app) if "new post" in text]
         assert announced == ["3 new posts: 2 in buitenland, 1 in sport"]
         assert changes, "the changes reached the app as messages"
@@ -265,7 +264,7 @@ async def test_renamed_and_moved_post_keeps_its_selection_and_open_article(tmp_p
         await pilot.pause()
         assert NEW_MARKER not in screen_text(app)
         # No notice of new posts must come; there is nothing to wait for but the time one would take.
-        await pilot.pause(app.live.notice_delay + 0.3)
+        await pilot.pause(app.arrivals_notice_delay + 0.3)
         assert not [text for text in notices(app) if "new post" in text]
 
 
@@ -329,7 +328,7 @@ async def test_polling_follows_the_folder_too(tmp_path: Path):
     app = live_app(folder, tmp_path, poll=True)
     async with app.run_test(size=WIDE) as pilot:
         await started(pilot, app)
-        assert app.live.mode == "polling"
+        assert watcher_threads("PollingEmitter") and not watcher_threads("Inotify")
         write_post(folder, "2024-01-06-zes.md", "Zes nieuw", "2024-01-06 10:00:00", "buitenland")
         (folder / "2024-01-01-een.md").unlink()
         assert await until(pilot, lambda: titles(app) == ["Zes nieuw", "Vijf", "Vier", "Drie", "Twee"])
@@ -351,15 +350,14 @@ async def test_a_burst_of_files_is_coalesced_and_the_ui_keeps_answering(tmp_path
         assert await until(pilot, lambda: app.main.article_list.cursor == 404), app.main.article_list.cursor
         assert await until(pilot, lambda: any("new post" in text for text in notices(app)))
         # That no second notice follows has no event to wait for: wait out the time a second would take.
-        await pilot.pause(app.live.notice_delay + 0.3)
+        await pilot.pause(app.arrivals_notice_delay + 0.3)
         assert [text for text in notices(app) if "new post" in text] == ["400 new posts in sport"]
 
 
 async def test_live_changes_are_written_to_the_search_index(tmp_path: Path):
     folder = seed(tmp_path)
-    app = live_app(folder, tmp_path)
-    index = PostIndex(folder, None)
-    app.live = LiveUpdates(app, poll=False, index=index)
+    index = PostIndex(folder, None)  # kept in memory, so the test can look into it
+    app = live_app(folder, tmp_path, index=index)
     async with app.run_test(size=WIDE) as pilot:
         await started(pilot, app)
         path = write_post(
@@ -406,7 +404,6 @@ async def test_no_watcher_when_watch_is_off(tmp_path: Path):
     app = make_app(folder, locations=Locations.under(tmp_path), clock=fixed_clock, watch=False)
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
-        assert app.live.mode is None
         assert not any(thread.name.startswith("krant-watch") for thread in threading.enumerate())
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from ui_helpers import amsterdam, fixed_clock, until, wait_loaded  # noqa: F401 (amsterdam: a fixture)
 
-from tui.app import KrantApp, make_app
-from tui.library import Library
-from tui.locations import Locations
-from tui.widgets.sidebar import EntryKind
+from tui.core.library import Library
+from tui.core.locations import Locations
+from tui.ui.app import KrantApp, make_app
+from tui.ui.widgets.sidebar import EntryKind
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
@@ -146,7 +146,7 @@ async def test_what_krant_shows_equals_the_folder_after_a_stream_of_changes(tmp_
         thread.join()
         assert writer.error is None, writer.error
         assert app.main.sidebar.selected is not None and app.main.sidebar.selected.kind is EntryKind.ALL
-        truth = Library.load(folder)
+        truth = Library.read_folder(folder)
         want = expected(truth)
         await until(pilot, lambda: shown(app) == want, timeout=30)
         assert shown(app) == want

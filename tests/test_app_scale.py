@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from ui_helpers import many_posts, new_app, screen_text, until, until_shown, wait_loaded
 
-from tui.app import KrantApp
-from tui.loader import LoadBatch
-from tui.messages import PostsLoaded
-from tui.posts import Post
+from tui.core.loader import LoadBatch
+from tui.core.post import Post
+from tui.ui.app import KrantApp
+from tui.ui.messages import PostsLoaded
 
 pytestmark = pytest.mark.asyncio
 
@@ -73,14 +73,14 @@ async def test_posts_added_above_keep_the_selection_and_the_view_still(tmp_path:
         before = screen_text(app).splitlines()[1:-1]
         selected, row = articles.selected_post, articles.cursor - articles.scroll_offset.y
         newer = many_posts(app.folder / "new", 50, start=posts[0].date + timedelta(hours=1))
-        app.apply_results(newer)  # what a watcher's change will do
+        app.update_library(newer)  # what a watcher's change will do
         await pilot.pause()
         assert articles.selected_post == selected
         assert articles.cursor == 5050
         assert articles.cursor - articles.scroll_offset.y == row
         after = screen_text(app).splitlines()[1:-1]
         assert [line[24:] for line in after] == [line[24:] for line in before]  # the list did not move
-        app.remove_paths([newer[0].path, newer[1].path])
+        app.update_library(removed=[newer[0].path, newer[1].path])
         await pilot.pause()
         assert articles.selected_post == selected and articles.cursor == 5048
 
@@ -89,7 +89,7 @@ async def test_progress_is_shown_while_reading(tmp_path: Path):
     app, posts = app_with_posts(tmp_path, 1500)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(pilot, app)
-        app.loading = True
+        app.main.set_loading(True)
         app.post_message(PostsLoaded(LoadBatch(tuple(posts), 1500, 100_000)))
         # The first posts are there while the rest are read.
         await until_shown(pilot, app, "Reading 1,500 of 100,000", "Bericht 000000")

@@ -3,6 +3,7 @@ the user was, queries that match nothing or hold FTS5 syntax, posts not indexed 
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -27,12 +28,12 @@ from ui_helpers import (
     write_post,
 )
 
-from tui import searching
-from tui.app import KrantApp, make_app
-from tui.locations import Locations
-from tui.posts import Post, identity_key
-from tui.widgets.search_bar import SearchBar
-from tui.widgets.sidebar import EntryKind
+from tui.core.locations import Locations
+from tui.core.post import Post, identity_key
+from tui.ui import search_mode as searching
+from tui.ui.app import KrantApp, make_app
+from tui.ui.widgets.search_bar import SearchBar
+from tui.ui.widgets.sidebar import EntryKind
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
@@ -112,7 +113,7 @@ async def test_enter_opens_a_result_on_its_own_screen_when_narrow(tmp_path: Path
         assert app.reader is not None and app.article_view.post.title == OLDER_TITLE
         await pilot.press("escape")
         assert await until(pilot, lambda: app.reader is None), app.screen
-        assert app.search.active  # back in the results first
+        assert app.main.search.active  # back in the results first
         assert app.sub_title == "2 results for 'syrie'"
 
 
@@ -130,7 +131,7 @@ async def test_escape_returns_to_the_category_and_the_cursor(tmp_path: Path) -> 
         await pilot.press("escape")
 
         def back() -> None:
-            assert not app.search.active and not app.main.search_bar.display
+            assert not app.main.search.active and not app.main.search_bar.display
             assert app.main.sidebar.selected.name == "weer"
             assert [post.title for post in app.main.article_list.posts] == weer
             assert app.main.article_list.selected_post.title == "Regen"
@@ -152,9 +153,9 @@ async def test_escape_from_the_results_leaves_search_too(tmp_path: Path) -> None
         await wait_article(pilot, app, SYRIE_TITLE)
         await pilot.press("escape")  # from the article back to the results
         assert await until(pilot, lambda: app.focused is app.main.article_list), app.focused
-        assert app.search.active
+        assert app.main.search.active
         await pilot.press("escape")  # out of search
-        assert await until(pilot, lambda: not app.search.active)
+        assert await until(pilot, lambda: not app.main.search.active)
         assert await until(pilot, lambda: app.main.article_list.selected_post == selected)
         assert app.main.sidebar.selected.kind is EntryKind.ALL
 
@@ -222,10 +223,10 @@ async def test_n_goes_to_the_next_unread_result_only(tmp_path: Path) -> None:
         await pilot.press("n")
         await wait_article(pilot, app, OLDER_TITLE)
         assert app.article_view.post.title == OLDER_TITLE
-        assert app.search.active and app.main.sidebar.selected.kind is EntryKind.ALL
+        assert app.main.search.active and app.main.sidebar.selected.kind is EntryKind.ALL
         await pilot.press("n")
         assert await until(pilot, lambda: "No unread posts among the results." in messages), messages
-        assert app.search.active  # n did not wander off to another category
+        assert app.main.search.active  # n did not wander off to another category
 
 
 async def test_choosing_a_category_leaves_search(tmp_path: Path) -> None:
@@ -235,7 +236,7 @@ async def test_choosing_a_category_leaves_search(tmp_path: Path) -> None:
         await search_for(pilot, app, "syrie")
         await to_results(pilot, app)
         await pilot.press("right_square_bracket")
-        assert await until(pilot, lambda: not app.search.active and not app.main.search_bar.display)
+        assert await until(pilot, lambda: not app.main.search.active and not app.main.search_bar.display)
         assert app.main.sidebar.selected.kind is EntryKind.CATEGORY
 
 
@@ -248,7 +249,7 @@ async def test_the_command_palette_starts_a_search(tmp_path: Path) -> None:
         assert await until(pilot, lambda: "Search the titles" in screen_text(app))
         await pilot.press("enter")
         assert await until(pilot, lambda: isinstance(app.focused, SearchBar))
-        assert app.search.active
+        assert app.main.search.active
 
 
 async def test_posts_not_indexed_yet_are_found_by_title_while_loading(tmp_path: Path) -> None:
@@ -260,15 +261,15 @@ async def test_posts_not_indexed_yet_are_found_by_title_while_loading(tmp_path: 
         when, title = fixed_clock(), "Kwakzalver uit Syrië"
         post = Post(folder / "2019-05-16-x.html", "2019-05-16-x.html", title, when, ("x",),
                     key=identity_key(None, title, when))  # fmt: skip
-        app.apply_results([post])
-        app.loading = True
+        app.update_library([post])
+        app.main.set_loading(True)
         await search_for(pilot, app, "syrie")
         assert app.sub_title == "3 results for 'syrie' · still indexing"
         assert [each.title for each in app.main.article_list.posts][0] == title
         await search_for(pilot, app, "kwakz")
         assert [each.title for each in app.main.article_list.posts] == [title]
         await until_shown(pilot, app, "Kwakzalver")
-        app.loading = False
+        app.main.set_loading(False)
         await search_for(pilot, app, "kwakz")
         assert app.sub_title == "0 results for 'kwakz'"  # once loaded, the index alone answers
 
@@ -286,8 +287,8 @@ async def test_results_while_loading_are_the_newest_of_index_and_titles_together
             when, title = fixed_clock().replace(day=day), f"Syrië op de {day}e"
             unindexed.append(Post(folder / f"2019-05-{day}-x.html", f"2019-05-{day}-x.html", title, when,
                                   ("x",), key=identity_key(None, title, when)))  # fmt: skip
-        app.apply_results(unindexed)
-        app.loading = True
+        app.update_library(unindexed)
+        app.main.set_loading(True)
         await search_for(pilot, app, "syrie")
         assert app.sub_title == "the newest 3 results for 'syrie' · still indexing"
         assert [post.title for post in app.main.article_list.posts] == [
@@ -302,7 +303,8 @@ async def test_a_post_written_while_krant_runs_is_found(tmp_path: Path) -> None:
     app = make_app(folder, locations=Locations.under(tmp_path), clock=fixed_clock, watch=True)
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
-        assert await until(pilot, lambda: app.live.mode is not None)
+        watching = lambda: any(thread.name.startswith("krant-watch") for thread in threading.enumerate())  # noqa: E731
+        assert await until(pilot, watching)
         await search_for(pilot, app, "kwartel")
         assert app.sub_title == "0 results for 'kwartel'"
         write_post(folder, "2019-05-16-kwartel.html", "Vogels", "2019-05-16 08:00:00", "natuur",

@@ -12,9 +12,9 @@ SCRIPT = textwrap.dedent(
     import asyncio, logging, sys
     from pathlib import Path
 
-    from tui import loader
-    from tui.app import make_app
-    from tui.locations import Locations
+    from tui.core import loader
+    from tui.ui.app import make_app
+    from tui.core.locations import Locations
 
     # Everything with an effect runs under the `__main__` guard: each worker process imports this script
     # again (as `__mp_main__`), and one that rewrote the posts there truncated a file while another worker

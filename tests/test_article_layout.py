@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.style import Style
 
-from tui.document import parse_document
-from tui.widgets.article_body import ArticleBody, ArticleLayout
+from tui.core.document import parse_document
+from tui.ui.widgets.article_body import ArticleBody, ArticleLayout
 
 PIECES = [
     *("- ", "1. ", "> ", "\n", "\n\n", "*", "**", "`", "```\n", "[a](https://x.org)", "![b](c)", "| x |"),

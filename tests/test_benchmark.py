@@ -99,11 +99,13 @@ def test_key_timings_watch_the_panes_output_and_see_only_changes(run: ModuleType
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], check=False)
     # A key that changes nothing on screen is never counted: here nothing echoes it.
-    silent = ["sh", "-c", "stty -echo; sleep 30"]
+    silent = ["sh", "-c", "stty -echo; echo quiet; sleep 30"]
     socket += "-silent"  # a server of its own: the last one may still be exiting
     subprocess.run(["tmux", "-L", socket, "new", "-d", "-x", "40", "-y", "5", *silent], check=True)
     try:
         output = run.PaneOutput(socket, tmp_path / "silent")
+        # Echo is off once the shell says so; a key sent before that would still be echoed.
+        assert output.until(lambda screen: "quiet" in screen, timeout=30) is not None
         assert output.key_ms("x", timeout=0.5) is None
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], check=False)

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from tui.cli import main
-from tui.locations import Locations
-from tui.posts import Post, read_post
-from tui.state import ReadState, store_path
+from tui.core.locations import Locations
+from tui.core.post import Post
+from tui.core.read_marks import ReadMarks, store_path
+from tui.core.reading import read_post
 
 TITLES = ["Storm over the coast", "Elections postponed", "A new bridge opens", "Harvest comes early"]
 
@@ -47,7 +48,7 @@ def post_titled(folder: Path, title: str) -> Post:
 
 
 def mark_read(folder: Path, *titles: str) -> None:
-    with ReadState.open(folder, Locations.default().state_dir) as state:
+    with ReadMarks.open(folder, Locations.default().state_dir) as state:
         assert state.notice is None
         state.mark([post_titled(folder, title).key for title in titles])
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.dates import _checked, date_from_filename, date_from_timestamp, parse_date
+from tui.core.dates import _checked, date_from_filename, date_from_timestamp, parse_date
 
 PLUS_TWO = timezone(timedelta(hours=2))
 SEED_MOMENT = datetime(2019, 5, 15, 14, 57, 28, tzinfo=PLUS_TWO)

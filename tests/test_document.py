@@ -6,7 +6,7 @@ from hostile_corpus import unsafe_characters
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.document import BULLETS, QUOTE_BAR, Block, Link, document_links, parse_document
+from tui.core.document import BULLETS, QUOTE_BAR, Block, Link, document_links, parse_document
 
 PIECES = ["- ", "1. ", "> ", "\n", "\n\n", "*", "**", "`", "```\n", "[a](", ")", "![b](", "|", "---", "&#27;",
           "&#x9b;", "\x1b[2J", "\t", "  ", "# ", "<b>", "x", "é"]

@@ -21,7 +21,7 @@ from test_e2e_tmux import (
 )
 from test_e2e_tmux import terminal as tmux_terminal  # noqa: F401 (a fixture, as `tmux_terminal`)
 
-from tui.library import ALL, Library
+from tui.core.library import ALL, Library
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)")
 
@@ -85,7 +85,7 @@ def test_hostile_corpus_in_a_real_terminal(tmux_terminal: Terminal, tmp_path: Pa
     assert KRANT.exists(), f"the krant command is not installed next to {KRANT.parent}"
     folder = tmp_path / "corpus"
     expectations = build_corpus(folder)
-    shown = Library.load(folder).view(ALL)
+    shown = Library.read_folder(folder).view(ALL)
     order = [Path(post.path).relative_to(folder.resolve()).as_posix() for post in shown]
     posts = sum(expected.outcome == "post" for expected in expectations.values())
     status = tmp_path / "status"

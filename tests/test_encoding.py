@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from tui.encoding import NotText, decode_bytes, repair_mojibake
+from tui.core.encoding import NotText, decode_bytes, repair_mojibake
 
 TEXT = "---\ntitle: Syrië — “quoted”\n---\n<p>Café</p>\n"
 

@@ -30,11 +30,12 @@ from ui_helpers import (
     wait_loaded,
 )
 
-from tui.app import KrantApp
-from tui.posts import Post
-from tui.widgets.article_body import ArticleBody
-from tui.widgets.line_list import CursorList
-from tui.widgets.sidebar import EntryKind
+from tui.core.post import Post
+from tui.ui.app import KrantApp
+from tui.ui.widgets.article_body import ArticleBody
+from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.cursor_list import CursorList
+from tui.ui.widgets.sidebar import EntryKind
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
@@ -42,6 +43,13 @@ SIZE = (160, 48)
 ARTICLE_SECONDS = 60.0
 """A hang guard while waiting for one article (the slowest converts in about 2 s), not a timing test."""
 MARKUP_TITLES = ("[bold red]x[/]", "[@click=app.quit]Quit[/]", "[link=file:///etc/passwd]x[/link]")
+
+
+def select(articles: ArticleList, post: Post) -> None:
+    """Put the list's cursor on a post it shows."""
+    index = articles.index_of(post)
+    assert index is not None, f"{post.title!r} is not listed"
+    articles.move_cursor(index)
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +236,7 @@ async def test_markup_looking_titles_are_shown_literally_and_do_nothing(
         articles = app.main.article_list
         for title in MARKUP_TITLES:
             (post,) = [post for post in articles.posts if post.title == title]
-            assert articles.select_post(post)
+            select(articles, post)
             await pilot.pause()
             assert title in row_text(articles, articles.cursor)
             await pilot.press("enter")
@@ -279,7 +287,7 @@ async def test_o_refuses_every_link_that_is_not_http(tmp_path: Path) -> None:
         by_title = {post.title: post for post in articles.posts}
         for number, link in enumerate(links):
             post = by_title[f"Post {number}"]
-            assert articles.select_post(post)
+            select(articles, post)
             refused = f"Not opened: only http and https links open from krant ({link.strip()})."
             await pilot.press("o")
             if link.startswith("https://"):
@@ -351,7 +359,7 @@ async def test_the_whole_screen_is_clean_with_escapes_in_titles_bodies_and_categ
         articles = app.main.article_list
         for relpath in ["escapes/clear-screen.md", "escapes/osc52.md", "escapes/osc8.md", "escapes/bidi.md"]:
             (post,) = [post for post in articles.posts if relative(post, folder) == relpath]
-            assert articles.select_post(post)
+            select(articles, post)
             await pilot.press("enter")
             await wait_for_article(pilot, app, post)
             text = screen_text(app)

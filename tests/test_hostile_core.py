@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from hostile_corpus import MARKER, Expectation, build_corpus, unsafe_characters
 
-from tui.library import Library
-from tui.posts import MAX_CATEGORY_CHARS, MAX_TITLE_CHARS, Post, PostText, Problem, read_post_text
-from tui.render import MAX_TEXT_CHARS, RenderedBody, render_body
+from tui.core.body_text import MAX_TEXT_CHARS, ReadableText, readable_text
+from tui.core.library import Library
+from tui.core.post import Post, PostText, Problem
+from tui.core.reading import MAX_CATEGORY_CHARS, MAX_TITLE_CHARS, read_post_text
 
 GUARD_SECONDS = 600
 """A hang guard, not a timing test: loading and rendering the corpus takes seconds, a hang forever."""
@@ -32,7 +33,7 @@ class Outcome:
     before: dict[str, tuple[object, ...]]
     library: Library | None = None
     direct: dict[str, PostText | Problem] = field(default_factory=dict)
-    rendered: dict[str, RenderedBody] = field(default_factory=dict)
+    rendered: dict[str, ReadableText] = field(default_factory=dict)
     after: dict[str, tuple[object, ...]] = field(default_factory=dict)
     error: BaseException | None = None
 
@@ -68,12 +69,12 @@ def snapshot(folder: Path) -> dict[str, tuple[object, ...]]:
 
 def _load_everything(outcome: Outcome) -> None:
     try:
-        outcome.library = Library.load(outcome.folder)
+        outcome.library = Library.read_folder(outcome.folder)
         for name in outcome.expectations:
             outcome.direct[name] = read_post_text(outcome.folder / name, outcome.folder)
         for name, result in outcome.direct.items():
             if isinstance(result, PostText):
-                outcome.rendered[name] = render_body(result.body, is_html=result.post.is_html)
+                outcome.rendered[name] = readable_text(result.body, is_html=result.post.is_html)
         outcome.after = snapshot(outcome.folder)
     except BaseException as error:  # reported by the tests, with the file it came from
         outcome.error = error

@@ -7,36 +7,37 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets._footer import FooterKey
-from ui_helpers import until
+from ui_helpers import footer_keys, until
 
-from tui.widgets.key_footer import KeyFooter
+from tui.ui.textual_internals import KeyFooter
 
 pytestmark = pytest.mark.asyncio
 
 
 class Pane(Widget, can_focus=True):
-    def __init__(self, bindings: list[Binding], id: str) -> None:
-        super().__init__(id=id)
-        self._bindings_shown = bindings
+    """A pane with no keys of its own."""
 
-    def on_mount(self) -> None:
-        for binding in self._bindings_shown:
-            self._bindings.bind(binding.key, binding.action, binding.description, show=binding.show)
+
+class HiddenKeyPane(Pane):
+    BINDINGS = [Binding("x", "bell", "Hidden", show=False)]
+
+
+class ZapPane(Pane):
+    BINDINGS = [Binding("z", "bell", "Zap")]
 
 
 class Panes(App[None]):
     BINDINGS = [Binding("q", "quit", "Quit")]
 
     def compose(self) -> ComposeResult:
-        yield Pane([], id="one")
-        yield Pane([Binding("x", "bell", "Hidden", show=False)], id="two")
-        yield Pane([Binding("z", "bell", "Zap")], id="three")
+        yield Pane(id="one")
+        yield HiddenKeyPane(id="two")
+        yield ZapPane(id="three")
         yield KeyFooter()
 
 
 def shown(app: Panes) -> str:
-    return " ".join(str(key.render()) for key in app.query(FooterKey))
+    return " ".join(str(key.render()) for key in footer_keys(app))
 
 
 def told(monkeypatch: pytest.MonkeyPatch) -> list[object]:
@@ -60,14 +61,14 @@ async def test_the_footer_is_kept_when_the_focus_moves_between_panes_with_the_sa
     async with app.run_test() as pilot:
         app.set_focus(app.query_one("#one"))
         assert await until(pilot, lambda: "Quit" in shown(app)), shown(app)
-        keys = list(app.query(FooterKey))
+        keys = footer_keys(app)
         heard = len(calls)
         app.set_focus(app.query_one("#two"))  # only a hidden key more
         assert await until(pilot, lambda: len(calls) > heard)  # the footer has heard of the new focus
         # A rebuild is what must not happen, so there is nothing to wait for: the footer would rebuild
         # after the next refresh, which this time (several turns of the message loop) includes.
         await pilot.pause(0.1)
-        assert list(app.query(FooterKey)) == keys
+        assert footer_keys(app) == keys
 
 
 async def test_the_footer_is_rebuilt_when_the_keys_it_shows_change() -> None:

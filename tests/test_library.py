@@ -6,8 +6,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tui.library import ALL, BULK_FROM, Library
-from tui.posts import Post, Problem
+from tui.core.library import ALL, BULK_FROM, Library
+from tui.core.post import Post, Problem
 
 ROOT = Path("/posts")
 NOON = datetime(2019, 5, 15, 12, tzinfo=UTC)
@@ -47,7 +47,7 @@ def test_the_same_moment_in_different_zones_ties() -> None:
 
 
 def test_the_seeds_load_in_the_order_of_the_acceptance(seed_folder: Path) -> None:
-    library = Library.load(seed_folder)
+    library = Library.read_folder(seed_folder)
     assert [each.title for each in library.posts] == [
         "Scepsis bij bondgenoten VS over dreiging in Irak",
         "Nederlandse trainingsmissie in Irak stilgelegd vanwege dreiging",
@@ -141,7 +141,7 @@ def test_a_post_that_becomes_unpublished_leaves_the_list() -> None:
 def test_load_reads_posts_and_problems_from_a_folder(posts_folder: Path, write_post) -> None:
     write_post("good.md", "---\ntitle: Good\ndate: 2019-05-15\n---\nBody\n")
     write_post("bad.md", b"\x00\x01binary")
-    library = Library.load(posts_folder)
+    library = Library.read_folder(posts_folder)
     assert [each.title for each in library.posts] == ["Good"]
     assert [problem.relpath for problem in library.problems] == ["bad.md"]
 

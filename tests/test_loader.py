@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tui import loader
-from tui.index import PostIndex
-from tui.library import Library
-from tui.loader import LoadBatch, load_batches
-from tui.locations import Locations
-from tui.posts import Post
+from tui.core import loader
+from tui.core.index import PostIndex
+from tui.core.library import Library
+from tui.core.loader import LoadBatch, load_batches
+from tui.core.locations import Locations
+from tui.core.post import Post
 
 POST = """---
 title: "Bericht {number}"
@@ -59,7 +59,7 @@ def index(folder: Path, tmp_path: Path) -> PostIndex:
 def test_without_an_index_the_loader_gives_what_library_load_gives(folder: Path) -> None:
     batches = list(load_batches(folder, batch_size=7, first_batch=5))
 
-    assert same_library(library_from(batches, folder), Library.load(folder))
+    assert same_library(library_from(batches, folder), Library.read_folder(folder))
     assert len(batches[0].results) == 5
     assert batches[-1].finished and batches[-1].done == batches[-1].total == 41
     assert [batch.done for batch in batches] == sorted(batch.done for batch in batches)
@@ -77,7 +77,7 @@ def test_cold_then_warm_start_give_the_same_library(folder: Path, index: PostInd
     cold = list(load_batches(folder, batch_size=10, first_batch=4, index=index))
     warm = list(load_batches(folder, index=index))
 
-    expected = Library.load(folder)
+    expected = Library.read_folder(folder)
     assert same_library(library_from(cold, folder), expected)
     assert same_library(library_from(warm, folder), expected)
     # Warm: everything comes from the index in the first batch, then the check finds nothing new.
@@ -101,8 +101,8 @@ def test_a_warm_start_rereads_changed_files_and_reports_vanished_ones(folder: Pa
     reread = {result.path for batch in warm[1:] for result in batch.results}
     assert {str(changed), str(touched), str(new)} <= reread and len(reread) == 4  # and sub/'s broken file
     assert [path for batch in warm for path in batch.removed] == [str(gone)]
-    assert same_library(library_from(warm, folder), Library.load(folder))
-    titles = {post.title for post in index.load() if isinstance(post, Post)}
+    assert same_library(library_from(warm, folder), Library.read_folder(folder))
+    titles = {post.title for post in index.stored_posts() if isinstance(post, Post)}
     assert "Nieuwe titel" in titles and "Bericht 2" not in titles
 
 
@@ -123,7 +123,7 @@ def test_worker_processes_read_the_same_library(
     batches = list(load_batches(folder, batch_size=8, first_batch=5, index=index, workers=2))
 
     assert used == [2]
-    assert same_library(library_from(batches, folder), Library.load(folder))
+    assert same_library(library_from(batches, folder), Library.read_folder(folder))
     assert len(index) == 41
     assert len(index.search("syrie bericht")) == 40  # the workers wrote the search rows themselves
 
@@ -161,7 +161,7 @@ def test_a_broken_worker_pool_falls_back_to_reading_here(
 
     batches = list(load_batches(folder, batch_size=8, first_batch=5))
 
-    assert same_library(library_from(batches, folder), Library.load(folder))
+    assert same_library(library_from(batches, folder), Library.read_folder(folder))
 
 
 def test_an_empty_folder_gives_one_finished_batch(tmp_path: Path) -> None:
@@ -174,7 +174,7 @@ def test_a_warm_start_gives_the_newest_posts_first_then_the_rest(
     list(load_batches(folder, index=index))
     monkeypatch.setattr(loader, "WARM_FIRST", 5)
     warm = list(load_batches(folder, index=index))
-    expected = Library.load(folder)
+    expected = Library.read_folder(folder)
     assert [result.path for result in warm[0].results] == [post.path for post in expected.posts[:5]]
     assert len(warm[0].results) + len(warm[1].results) == 41 and warm[0].total == 41
     assert same_library(library_from(warm, folder), expected)

@@ -12,20 +12,13 @@ from hostile_corpus import unsafe_characters
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.dates import parse_date
-from tui.encoding import NotText, decode_bytes
-from tui.posts import (
-    POST_SUFFIXES,
-    Post,
-    PostText,
-    Problem,
-    is_candidate_name,
-    read_post,
-    read_post_text,
-    shown_name,
-)
-from tui.render import render_body
-from tui.sanitize import clean_line, clean_text
+from tui.core.body_text import readable_text
+from tui.core.dates import parse_date
+from tui.core.encoding import NotText, decode_bytes
+from tui.core.folder import POST_SUFFIXES, is_candidate_name, shown_name
+from tui.core.post import Post, PostText, Problem
+from tui.core.reading import read_post, read_post_text
+from tui.core.sanitize import clean_line, clean_text
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -210,7 +203,7 @@ def test_parse_date_gives_an_aware_showable_date_or_none(value: object) -> None:
 @SETTINGS
 @given(body=any_text, is_html=st.booleans())
 def test_render_body_never_raises_and_shows_no_controls(body: str, is_html: bool) -> None:
-    rendered = render_body(body, is_html=is_html)
+    rendered = readable_text(body, is_html=is_html)
     assert unsafe_characters(rendered.text, block=True) == []
     assert all(unsafe_characters(note) == [] for note in rendered.notes)
 

@@ -22,9 +22,9 @@ from ui_helpers import (
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers.inotify import InotifyObserver
 
-from tui.app import make_app
-from tui.locations import Locations
-from tui.screens.help import HelpScreen
+from tui.core.locations import Locations
+from tui.ui.app import make_app
+from tui.ui.screens.help import HelpScreen
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 

@@ -7,8 +7,8 @@ from hostile_corpus import unsafe_characters
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui import sanitize
-from tui.sanitize import clean_line, clean_text
+from tui.core import sanitize
+from tui.core.sanitize import clean_line, clean_text
 
 ESC = "\x1b"
 

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.index import PostIndex
-from tui.posts import PostText, read_post_text
-from tui.search import fts_query, make_snippet, query_terms, words_pattern
+from tui.core.index import PostIndex, search_text
+from tui.core.post import PostText
+from tui.core.reading import read_post_text
+from tui.core.search import fts_query, make_snippet, query_terms, words_pattern
 
 POST = """---
 title: "{title}"
@@ -22,6 +23,12 @@ category: nieuws
 <p>{body}</p>
 <script>var hidden = "scriptwoord";</script>
 """
+
+
+def store(index: PostIndex, results: list, bodies: dict | None = None) -> None:
+    """Put freshly read files in the index, with their raw bodies (by path) for the search."""
+    texts = {str(path): body for path, body in (bodies or {}).items()}
+    index.update_texts((result, search_text(result, texts.get(result.path))) for result in results)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +49,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> PostIndex:
         assert isinstance(read, PostText)
         results.append(read.post)
         bodies[path] = read.body
-    index.update(results, bodies)
+    store(index, results, bodies)
     return index
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.search import fold, title_hit, title_hits
+from tui.core.search import fold, title_hit, title_hits
 
 PATH = Path("post.md")
 

@@ -14,7 +14,7 @@ from ui_helpers import (
     wait_loaded,
 )
 
-from tui.app import KrantApp
+from tui.ui.app import KrantApp
 
 pytestmark = pytest.mark.usefixtures("amsterdam")
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.library import Library
-from tui.posts import Post
-from tui.state import ReadState
-from tui.unread import UnreadCounts, find_unread, next_with_unread
+from tui.core.library import Library
+from tui.core.post import Post
+from tui.core.read_marks import ReadMarks
+from tui.core.unread import UnreadCounts, find_unread, next_with_unread
 
 ROOT = Path("/nonexistent/posts")
 CATEGORIES = ("binnenland", "buitenland", "sport")
@@ -31,12 +31,12 @@ def post(number: int, key: int, categories: tuple[str, ...], minutes: int = 0) -
     )
 
 
-def recount(library: Library, state: ReadState) -> tuple[int, Counter[str]]:
+def recount(library: Library, state: ReadMarks) -> tuple[int, Counter[str]]:
     unread = [each for each in library.posts if not state.is_read(each.key)]
     return len(unread), Counter(category for each in unread for category in each.categories)
 
 
-def assert_counts(counts: UnreadCounts, library: Library, state: ReadState) -> None:
+def assert_counts(counts: UnreadCounts, library: Library, state: ReadMarks) -> None:
     total, per_category = recount(library, state)
     assert counts.total == total
     for category in CATEGORIES:
@@ -61,7 +61,7 @@ operations = st.one_of(
 @given(st.lists(operations, max_size=40))
 def test_counts_follow_posts_and_marks(steps: list[tuple]) -> None:
     library = Library(ROOT)
-    state = ReadState.in_memory(ROOT)
+    state = ReadMarks.in_memory(ROOT)
     counts = UnreadCounts(state)
     undo: dict[str, bool] = {}
     for step in steps:
@@ -86,13 +86,13 @@ def test_counts_follow_posts_and_marks(steps: list[tuple]) -> None:
 
 def test_marks_made_by_another_window_are_counted_after_refresh(tmp_path: Path) -> None:
     library = Library(ROOT)
-    here = ReadState.open(ROOT, tmp_path)
+    here = ReadMarks.open(ROOT, tmp_path)
     counts = UnreadCounts(here)
     counts.library_changed(
         library, library.apply([post(1, 1, ("sport",)), post(2, 2, ("sport", "binnenland"))])
     )
     assert (counts.total, counts.in_category("sport"), counts.in_category("binnenland")) == (2, 2, 1)
-    with ReadState.open(ROOT, tmp_path) as other:
+    with ReadMarks.open(ROOT, tmp_path) as other:
         other.mark(["key:2"], True)
     assert counts.refresh()
     assert (counts.total, counts.in_category("sport"), counts.in_category("binnenland")) == (1, 1, 0)
@@ -102,10 +102,10 @@ def test_marks_made_by_another_window_are_counted_after_refresh(tmp_path: Path) 
 
 def test_a_mark_that_pulls_in_another_windows_marks_counts_them_too(tmp_path: Path) -> None:
     library = Library(ROOT)
-    here = ReadState.open(ROOT, tmp_path)
+    here = ReadMarks.open(ROOT, tmp_path)
     counts = UnreadCounts(here)
     counts.library_changed(library, library.apply([post(1, 1, ("sport",)), post(2, 2, ("sport",))]))
-    with ReadState.open(ROOT, tmp_path) as other:
+    with ReadMarks.open(ROOT, tmp_path) as other:
         other.mark(["key:2"], True)
     counts.toggle("key:1")  # the store brings key:2 along with this change
     assert counts.total == 0

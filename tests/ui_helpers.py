@@ -12,13 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.command import CommandPalette
+from textual.notifications import Notification
 from textual.pilot import Pilot
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Input
+from textual.widgets._footer import FooterKey  # private: the only one tests use, and only here
 
-from tui.app import KrantApp, make_app
-from tui.locations import Locations
-from tui.posts import Post, identity_key
+from tui.core.locations import Locations
+from tui.core.post import Post, identity_key
+from tui.ui.app import KrantApp, make_app
 
 SEED_POSTS = Path(__file__).resolve().parent.parent / "posts"
 NEWER_TITLE = "Scepsis bij bondgenoten VS over dreiging in Irak"
@@ -181,10 +186,24 @@ async def page_until(pilot: Pilot[None], app: KrantApp, text: str, pages: int = 
     return text in screen_text(app)
 
 
-def screen_text(app: KrantApp) -> str:
+def footer_keys(app: App[None]) -> list[Widget]:
+    """The keys the screen's footer shows now (Textual's own key widgets)."""
+    return list(app.screen.query(FooterKey))
+
+
+def screen_strips(app: App[None]) -> list[Strip]:
+    """What the terminal shows now, a strip of segments a line (Textual's compositor: private, only here)."""
+    return app.screen._compositor.render_strips()
+
+
+def screen_text(app: App[None]) -> str:
     """What the terminal shows now, as plain text lines."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip).rstrip() for strip in strips)
+    return "\n".join("".join(segment.text for segment in strip).rstrip() for strip in screen_strips(app))
+
+
+def notifications(app: App[None]) -> list[Notification]:
+    """The notifications the app shows now (Textual keeps them privately; only here)."""
+    return list(app._notifications)
 
 
 def quoted(text: str) -> str:

@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import tui
-from tui.library import ALL, Library
-from tui.locations import Locations
-from tui.posts import Post, PostText, Problem, read_post_text
-from tui.render import render_body
-from tui.sanitize import clean_line
-from tui.state import stored_read_keys
+from tui.core.body_text import readable_text
+from tui.core.library import ALL, Library
+from tui.core.locations import Locations
+from tui.core.post import Post, PostText, Problem
+from tui.core.read_marks import stored_read_keys
+from tui.core.reading import read_post_text
+from tui.core.sanitize import clean_line
 
 DEFAULT_FOLDER = Path("posts")
 SUBCOMMANDS = ("list", "show", "check")
@@ -71,7 +72,7 @@ def post_record(post: Post, read: bool = False) -> dict[str, object]:
 
 def command_list(arguments: argparse.Namespace) -> int:
     folder = folder_argument(arguments.path)
-    library = Library.load(folder, arguments.all)
+    library = Library.read_folder(folder, arguments.all)
     posts = library.view(arguments.category or ALL)
     # Only reads the store: listing never creates state files, and with no store every post is unread.
     read_keys, notice = stored_read_keys(folder, Locations.default().state_dir)
@@ -113,13 +114,13 @@ def article_text(result: PostText) -> str:
         lines.append(f"Link:       {post.link}")
     if post.image:
         lines.append(f"Image:      {post.image}")
-    rendered = render_body(result.body, is_html=post.is_html)
+    rendered = readable_text(result.body, is_html=post.is_html)
     lines += ["", rendered.text, *(["", *rendered.notes] if rendered.notes else [])]
     return "\n".join(lines)
 
 
 def command_check(arguments: argparse.Namespace) -> int:
-    library = Library.load(folder_argument(arguments.path), include_unpublished=True)
+    library = Library.read_folder(folder_argument(arguments.path), include_unpublished=True)
     for problem in library.problems:
         print(f"{problem.relpath}: {problem.reason}")
     for post in sorted(library.posts, key=lambda post: post.relpath):
@@ -132,7 +133,7 @@ def command_check(arguments: argparse.Namespace) -> int:
 
 def command_open(arguments: argparse.Namespace) -> int:
     folder = folder_argument(arguments.path)
-    from tui.app import run_app
+    from tui.ui.app import run_app
 
     return run_app(folder, poll=arguments.poll, include_unpublished=arguments.all)
 

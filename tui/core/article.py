@@ -1,0 +1,34 @@
+"""An opened post: read from its file, its body made readable and parsed for the reader, off the screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui.core.body_text import ReadableText, readable_text
+from tui.core.document import Document, parse_document
+from tui.core.post import Post, Problem
+from tui.core.reading import read_post_text
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An opened post: its metadata as read now, and its body as readable text (or why it can't be)."""
+
+    post: Post
+    readable: ReadableText | None
+    error: str | None = None
+    document: Document = field(init=False)
+    """The body parsed for the reader, when the Article is made: in the thread that read it."""
+
+    def __post_init__(self) -> None:
+        text = self.readable.text if self.readable is not None else ""
+        object.__setattr__(self, "document", parse_document(text))
+
+
+def read_article(post: Post, root: Path) -> Article:
+    """Read a post's file again and make its article; a file that cannot be read gives the reason."""
+    result = read_post_text(post.path, root)
+    if isinstance(result, Problem):
+        return Article(post, None, result.reason)
+    return Article(result.post, readable_text(result.body, is_html=result.post.is_html))

@@ -1,0 +1,173 @@
+"""Turn a post's body into readable Markdown-structured text, within time and size bounds."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tui.core.encoding import repair_mojibake
+from tui.core.sanitize import clean_text
+
+if TYPE_CHECKING:
+    import html2text
+
+MAX_BODY_CHARS = 400_000
+"""Longer bodies are cut here before conversion; the reader says so."""
+
+MAX_RENDER_SECONDS = 2.0
+"""html2text is quadratic on some malformed HTML: conversion stops after this long, keeping what it has."""
+
+MAX_TEXT_CHARS = 1_000_000
+"""Converted text is cut here: deeply nested lists or quotes can make html2text's output explode."""
+
+_CHUNK_CHARS = 4_096
+# Markup that stays unfinished for this long (`<a x="...` without end) is malformed: Python's
+# HTMLParser takes quadratic time on it when the parser is closed, so it is dropped instead.
+_MAX_PENDING_CHARS = 4_096
+_SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
+
+_HTML_HINT = re.compile(
+    r"<(?:p|div|br|h[1-6]|img|a|ul|ol|li|blockquote|table|span|em|strong|b|i|pre|code|figure|"
+    r"section|article|html|body)\b",
+    re.IGNORECASE,
+)
+_IMG_TAG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
+_TINY_SIZE = re.compile(r"""\b(?:width|height)\s*=\s*["']?\s*[01](?:px)?\s*["'\s/>]""", re.IGNORECASE)
+_TRACKER_SRC = re.compile(
+    r"""src\s*=\s*["']?[^"'\s>]*(?:feedburner\.com/~r/|/pixel|/track|/beacon|doubleclick\.net)""",
+    re.IGNORECASE,
+)
+_SCRIPT_OR_STYLE = re.compile(
+    r"<(script|style|noscript|template)\b[^<>]*>.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL
+)
+_LINK_TARGET = re.compile(r"""(\b(?:href|src)\s*=\s*)(["']?)\s*([^"'\s>]*)""", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# `[^<>]` rather than `[^>]`: a body of many `<` and no `>` would otherwise take quadratic time.
+_TAG = re.compile(r"<[^<>]*>")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadableText:
+    """A body as readable text, and what was left out to stay within bounds."""
+
+    text: str
+    truncated: bool = False
+    notes: tuple[str, ...] = ()
+
+
+def looks_like_html(body: str, suffix: str = "") -> bool:
+    """Whether a body is HTML (an .html file, or tags that Markdown would not hold on its own)."""
+    if suffix.lower() in (".html", ".htm"):
+        return True
+    return bool(_HTML_HINT.search(body[:20_000]))
+
+
+def is_safe_link(url: str) -> bool:
+    """Only web addresses may be opened from krant: http and https."""
+    return url.strip().lower().startswith(("http://", "https://"))
+
+
+def _is_tracking_pixel(tag: str) -> bool:
+    return bool(_TINY_SIZE.search(tag) or _TRACKER_SRC.search(tag))
+
+
+def _drop_unsafe_target(match: re.Match[str]) -> str:
+    target = html.unescape(match[3]).strip().lower()
+    if not target or target.startswith(_SAFE_SCHEMES) or ":" not in target.split("/")[0]:
+        return match[0]
+    return f"{match[1]}{match[2]}#"
+
+
+def prepare_html(body: str) -> str:
+    """Remove what a reader must never see or follow: scripts, styles, tracking pixels, unsafe links."""
+    body = _COMMENT.sub("", body)
+    body = _SCRIPT_OR_STYLE.sub("", body)
+    body = _IMG_TAG.sub(lambda m: "" if _is_tracking_pixel(m[0]) else m[0], body)
+    return _LINK_TARGET.sub(_drop_unsafe_target, body)
+
+
+def _converter() -> html2text.HTML2Text:
+    import html2text  # imported when the first HTML post opens, not at every start
+
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    converter.unicode_snob = True
+    converter.single_line_break = False
+    converter.mark_code = False
+    converter.protect_links = False
+    converter.pad_tables = False
+    return converter
+
+
+def warm_up() -> None:
+    """Import html2text now (in a thread, while idle), so the first article opens as fast as the others."""
+    _converter()
+
+
+def _html_to_text(body: str, deadline: float) -> tuple[str, str | None]:
+    """Feed html2text in chunks so a pathological input can be abandoned, saying why if it was."""
+    converter = _converter()
+    stopped = None
+    for start in range(0, len(body), _CHUNK_CHARS):
+        converter.feed(body[start : start + _CHUNK_CHARS])
+        pending = getattr(converter, "rawdata", "")
+        if len(pending) > _MAX_PENDING_CHARS and pending.startswith("<"):
+            converter.rawdata = ""
+            stopped = "The HTML is malformed (a tag or comment that never ends); showing the part before it."
+            break
+        if time.monotonic() > deadline and start + _CHUNK_CHARS < len(body):
+            stopped = "Converting the article took too long; showing the part converted so far."
+            break
+    return converter.finish(), stopped
+
+
+def _strip_tags(body: str) -> str:
+    return html.unescape(_TAG.sub(" ", body))
+
+
+def readable_text(body: str, *, is_html: bool, max_seconds: float = MAX_RENDER_SECONDS) -> ReadableText:
+    """Convert a post body to readable text: HTML through html2text, Markdown as it is.
+
+    Never raises: if html2text fails, the body's text without tags is shown and a note says why.
+    """
+    notes: list[str] = []
+    truncated = len(body) > MAX_BODY_CHARS
+    if truncated:
+        body = body[:MAX_BODY_CHARS]
+        notes.append(f"The article is longer than {MAX_BODY_CHARS:,} characters; showing the start.")
+    if is_html:
+        prepared = prepare_html(body)
+        try:
+            text, stopped = _html_to_text(prepared, time.monotonic() + max_seconds)
+        except Exception as error:  # html2text raises assorted errors on malformed HTML
+            text, stopped = _strip_tags(prepared), None
+            notes.append(f"The HTML could not be converted ({type(error).__name__}); showing its text.")
+        if stopped:
+            truncated = True
+            notes.append(stopped)
+    else:
+        text = body
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+        truncated = True
+        notes.append(
+            f"The converted article is longer than {MAX_TEXT_CHARS:,} characters; showing the start."
+        )
+    text = clean_text(repair_mojibake(text))
+    text = _BLANK_LINES.sub("\n\n", text).strip()
+    return ReadableText(text=text, truncated=truncated, notes=tuple(notes))
+
+
+MAX_SEARCH_CHARS = 200_000
+"""Only the start of a longer body is indexed for search."""
+
+
+def plain_text(body: str, *, is_html: bool) -> str:
+    """A cheap, tag-free text of a body for searching; not for display (`clean_text` it first)."""
+    body = body[:MAX_SEARCH_CHARS]
+    text = _strip_tags(_SCRIPT_OR_STYLE.sub(" ", body)) if is_html else body
+    return repair_mojibake(text)

@@ -1,0 +1,108 @@
+"""Turn a post file's bytes into text, and repair mojibake when text is shown."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+
+class NotText(ValueError):
+    """The bytes are binary data, not a text file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text decoded from a file, with a warning when the encoding had to be guessed."""
+
+    text: str
+    warning: str | None = None
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Text files hold few controls besides tab, newline, CR and form feed; binary files hold many.
+_BINARY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_TEXT_BYTES = bytes(byte for byte in range(256) if not _BINARY_CONTROLS.match(chr(byte)))
+"""Every byte but those controls: deleting these from a file's bytes leaves just its controls."""
+_SAMPLE = 65_536
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode a post file: UTF-8 (with or without BOM), UTF-16/32 with BOM, else cp1252 with a warning.
+
+    Raises:
+        NotText: the data holds NUL bytes or many control characters, so it is not text.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(Decoded(data.decode(codec)))
+            except UnicodeDecodeError as error:
+                raise NotText(f"starts with a {codec} byte-order mark but is not {codec}") from error
+    if b"\x00" in data:
+        raise NotText("binary data (NUL bytes), not a text file")
+    try:
+        decoded = Decoded(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        decoded = Decoded(data.decode("cp1252", errors="replace"), "not UTF-8; read as Windows-1252 (cp1252)")
+    # In UTF-8 and cp1252 each of those controls is one byte of its own: counting bytes (in C) is
+    # many times faster than scanning the text.
+    sample = data[:_SAMPLE]
+    if len(sample.translate(None, _TEXT_BYTES)) > max(8, len(sample) // 100):
+        raise _too_many_controls()
+    return decoded
+
+
+def _too_many_controls() -> NotText:
+    return NotText("binary data (many control characters), not a text file")
+
+
+def _checked(decoded: Decoded) -> Decoded:
+    sample = decoded.text[:_SAMPLE]
+    if "\x00" in sample:
+        raise NotText("binary data (NUL characters), not a text file")
+    if sample and len(_BINARY_CONTROLS.findall(sample)) > max(8, len(sample) // 100):
+        raise _too_many_controls()
+    return decoded
+
+
+# Characters that mojibake (UTF-8 read as Latin-1/cp1252) nearly always contains.
+_MOJIBAKE_LEADS = "\u00c2\u00c3\u00c5\u00e2\u00ef\u00f0"
+_MOJIBAKE_HINT = re.compile(f"[{_MOJIBAKE_LEADS}][\u0080-\u02ff\u2010-\u203a\u20ac\u2122]")
+
+
+def _may_be_mojibake(text: str) -> bool:
+    # Six substring searches (memchr in C) rule most text out far faster than the regex scan.
+    if text.isascii() or not any(lead in text for lead in _MOJIBAKE_LEADS):
+        return False
+    return bool(_MOJIBAKE_HINT.search(text))
+
+
+def repair_mojibake(text: str) -> str:
+    """Repair text that was once decoded with the wrong codec (`SyriÃ«` → `Syrië`).
+
+    ftfy is only asked when the text shows a sign of mojibake, because it is costly on long text.
+    Escape sequences and controls are left for `tui.core.sanitize` to remove whole: ftfy would drop just
+    the ESC and BEL of an OSC 52 sequence and leave its payload standing in the text.
+    """
+    if not _may_be_mojibake(text):
+        return text
+    import ftfy  # imported on first need: it costs ~40 ms of every start, and most text is clean
+
+    return ftfy.fix_text(
+        text,
+        remove_terminal_escapes=False,
+        remove_control_chars=False,
+        unescape_html=False,
+        fix_line_breaks=False,
+        normalization=None,
+        fix_character_width=False,
+        uncurl_quotes=False,
+    )

@@ -1,0 +1,554 @@
+"""A persistent SQLite index of one posts folder: every post's metadata, and full-text search.
+
+The index is a cache (it lives in `Locations.cache_dir`, one file per folder): it lets a second start show
+the list without reading 100,000 files, and re-read only the files whose size or mtime changed. It can be
+deleted at any time. A corrupt, unreadable or outdated index is moved aside and rebuilt, with a notice.
+
+Search is an FTS5 table without content: it holds the words of each post's title and tag-free body, not the
+text (storing 100,000 bodies cost more than indexing them), so a hit's snippet is made from the file. Such
+a table cannot delete a row without its old text, so the words of a changed or removed file stay behind,
+matching no file; they are counted, and an index with more of them than live posts is rebuilt.
+
+Threads and processes: each thread gets its own connection (WAL lets the UI search while the loader
+writes); worker processes of a cold start write with `store_entries` on connections of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
+from operator import itemgetter
+from pathlib import Path
+
+from tui.core.body_text import plain_text
+from tui.core.locations import Locations, folder_slug
+from tui.core.post import Post, PostText, Problem
+from tui.core.reading import read_post_text
+from tui.core.search import SearchHit, fts_query, make_snippet, words_pattern
+from tui.core.store_files import keep_aside
+
+SCHEMA_VERSION = 3
+"""Bump when the tables or what is stored in them change: an index of another version is rebuilt."""
+SEARCH_LIMIT = 200
+STALE_LIMIT = 20_000
+"""An index holding the words of more changed or removed posts than this (and than live posts) is rebuilt."""
+MISSING = -1
+"""Size and mtime stored for a file that could not be stat'ed: it never matches, so it is read again."""
+
+_log = logging.getLogger(__name__)
+
+_SCHEMA = f"""
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, so no post inherits a stale post's words
+    doc INTEGER NOT NULL UNIQUE,    -- the search table's rowid: orders by date, see _doc_id
+    file BLOB NOT NULL UNIQUE,      -- path below the root, as the file system's bytes
+    size INTEGER NOT NULL,
+    mtime REAL NOT NULL,
+    stamp REAL NOT NULL,            -- the post's date as a timestamp, for newest-first order
+    offset INTEGER,                 -- the date's UTC offset in seconds
+    date TEXT,                      -- the date as ISO text, only when stamp and offset cannot restore it
+    relpath TEXT,                   -- NULL when it is `file` as UTF-8 text
+    reason TEXT,                    -- set for a Problem; the post fields below are then NULL
+    title TEXT, categories TEXT, link TEXT, image TEXT, layout TEXT,
+    published INTEGER, is_html INTEGER, warnings TEXT,
+    key TEXT                        -- NULL when it is 'link:' and the link
+);
+CREATE INDEX files_newest ON files (stamp DESC);
+CREATE TABLE stale (docs INTEGER NOT NULL);  -- search rows whose file changed or left since
+INSERT INTO stale VALUES (0);
+CREATE VIRTUAL TABLE search USING fts5 (
+    title, body, content = '', detail = none, columnsize = 0,
+    tokenize = "unicode61 remove_diacritics 2"
+);
+-- Merge segments 8 at a time rather than 4: inserting 100,000 posts does ~20% less work, queries no more.
+INSERT INTO search (search, rank) VALUES ('automerge', 8);
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+_COLUMNS = (
+    "file, size, mtime, stamp, offset, date, relpath, reason, title, categories, link, image, layout,"
+    " published, is_html, warnings, key"
+)
+_SEPARATOR = "\x1f"
+"""Between categories: clean_line has removed every control character from them."""
+
+
+def connect(database: Path) -> sqlite3.Connection:
+    """A connection to an index file, for any thread (or another process) that reads or writes it."""
+    connection = sqlite3.connect(database, timeout=30, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode = WAL")
+    # A cache: after a crash it is rebuilt if found corrupt, so commits need not wait for the disk.
+    connection.execute("PRAGMA synchronous = OFF")
+    return connection
+
+
+def index_path(root: Path, locations: Locations) -> Path:
+    """Where the index of a posts folder lives."""
+    return locations.cache_dir / f"{folder_slug(root)}.sqlite3"
+
+
+Entry = tuple[Post | Problem, str | None]
+"""A file's result and the text the search table holds for it (None for a problem)."""
+
+
+def search_text(result: Post | Problem, body: str | None) -> str | None:
+    """The text the search table holds for a post: its body without tags (cheap, not for display)."""
+    if isinstance(result, Problem) or body is None:
+        return None
+    return plain_text(body, is_html=result.is_html)
+
+
+def read_entry(path: str, root: Path, name: str | None = None) -> Entry:
+    """Read a file as the index stores it: its Post (or Problem) and its search text.
+
+    `name` is the path below `root` as `os` gives it, when the caller has it (see `read_post_text`).
+    """
+    result = read_post_text(path, root, name)
+    if isinstance(result, PostText):
+        return result.post, search_text(result.post, result.body)
+    return result, None
+
+
+class PostIndex:
+    """The index of one posts folder. Never raises for a broken index: it rebuilds and sets `notice`.
+
+    Usage: `PostIndex.open(root, locations)`; `stored_posts()` the known posts; `file_stamps()` to compare
+    with the folder; `update_texts()`/`remove()` as files are read or vanish; `search()`; `close()`.
+    """
+
+    def __init__(self, root: Path, database: Path | None) -> None:
+        """Open (or create) the index at `database`; None keeps it in memory (nothing to persist)."""
+        self.root = root
+        self.database = database
+        self.notice: str | None = None
+        """Set when the index had to be rebuilt or cannot be kept; the UI shows it once."""
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._memory_name = f"file:krant-index-{id(self)}?mode=memory&cache=shared"
+        self._keeper: sqlite3.Connection | None = None
+        self._prepare()
+
+    @classmethod
+    def open(cls, root: Path, locations: Locations) -> PostIndex:
+        """The index of `root` in krant's cache folder."""
+        return cls(root, index_path(root, locations))
+
+    # Connections --------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.database is None:
+            connection = sqlite3.connect(self._memory_name, uri=True, check_same_thread=False)
+        else:
+            connection = connect(self.database)
+        with self._lock:
+            self._connections.append(connection)
+        return connection
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+        return connection
+
+    def _prepare(self) -> None:
+        """Open the index, checking its version; rebuild it when it is corrupt, outdated or unreadable."""
+        if self.database is not None:
+            try:
+                self.database.parent.mkdir(parents=True, exist_ok=True)
+                if self._version() == SCHEMA_VERSION:
+                    stale, live = self._staleness()
+                    if stale <= max(STALE_LIMIT, live):
+                        return
+                    self._discard(corrupt=False)
+                    self._create()
+                    self.notice = (
+                        f"The search index held the words of {stale:,} changed or removed posts;"
+                        " it is being rebuilt."
+                    )
+                    return
+                outdated = self.database.exists()
+                self._discard(corrupt=False)
+                self._create()
+                if outdated:
+                    self.notice = "The post index was from another version of krant; it is being rebuilt."
+                return
+            except (sqlite3.DatabaseError, OSError) as error:
+                _log.warning("post index %s is unusable: %s", self.database, error)
+                self._close_all()
+                try:
+                    self._discard(corrupt=True)
+                    self._create()
+                    self.notice = f"The post index was unreadable ({error}); it is being rebuilt."
+                    return
+                except (sqlite3.DatabaseError, OSError) as second:
+                    self._close_all()
+                    self.notice = f"The post index cannot be kept ({second}); krant reads every file."
+                    self.database = None
+        self._keeper = self._connect()  # a shared in-memory database lives while one connection does
+        self._create()
+
+    def _version(self) -> int:
+        """The schema version of the index file (0 for a new file); raises if it is not a database."""
+        if not self.database or not self.database.exists():
+            return 0
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            self._db.execute("SELECT count(*) FROM files WHERE id = 0").fetchone()
+            self._db.execute("SELECT rowid FROM search WHERE search MATCH 'krant' LIMIT 1").fetchone()
+        return version
+
+    def _staleness(self) -> tuple[int, int]:
+        """How many search rows belong to no file any more, and how many files the index holds."""
+        stale = self._db.execute("SELECT docs FROM stale").fetchone()[0]
+        return stale, self._db.execute("SELECT count(*) FROM files").fetchone()[0]
+
+    def _discard(self, *, corrupt: bool) -> None:
+        """Keep a corrupt index aside (for a bug report) or delete an outdated one; never the posts."""
+        self._close_all()
+        assert self.database is not None
+        if corrupt and self.database.exists():
+            keep_aside(self.database)
+            return
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.database}{suffix}").unlink(missing_ok=True)
+        self.database.unlink(missing_ok=True)
+
+    def _create(self) -> None:
+        self._db.executescript(_SCHEMA)
+
+    def _close_all(self) -> None:
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
+        self._local = threading.local()
+
+    def close(self) -> None:
+        """Close every thread's connection."""
+        self._close_all()
+        self._keeper = None
+
+    def _reset_after(self, error: sqlite3.DatabaseError) -> None:
+        """An operation found the index broken: start again with an empty one."""
+        _log.warning("post index %s failed: %s", self.database, error)
+        self._close_all()
+        if self.database is not None:
+            try:
+                self._discard(corrupt=True)
+            except OSError:
+                self.database = None
+        self.notice = f"The post index failed ({error}); it is being rebuilt."
+        self._prepare()
+
+    # Reading ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        try:
+            return self._db.execute("SELECT count(*) FROM files").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+            return 0
+
+    def stored_posts(self, limit: int | None = None, skip: int = 0) -> list[Post | Problem]:
+        """Indexed posts (newest first) and problems, built from the index without reading files.
+
+        `limit` and `skip` take a slice of that order, so the newest can be shown before the rest is built.
+        """
+        rebuild = _RowReader(self.root)
+        results: list[Post | Problem] = []
+        try:
+            cursor = self._db.execute(
+                f"SELECT {_COLUMNS} FROM files ORDER BY stamp DESC, id LIMIT ? OFFSET ?",
+                (-1 if limit is None else limit, skip),
+            )
+            # A few rows at a time: all 100,000 rows at once held ~60 MB beside the posts made of them.
+            while rows := cursor.fetchmany(2_000):
+                results.extend(map(rebuild, rows))
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+            return []
+        return results
+
+    def file_stamps(self) -> dict[str, tuple[int, float]]:
+        """The size and mtime of every indexed file, to compare with what the folder holds now.
+
+        Keyed by each file's path below the root, as text (no Path built: 100,000 of them are slow).
+
+        Built row by row: a list of every row first would double what this holds at its peak.
+        """
+        try:
+            return {
+                os.fsdecode(file): (size, mtime)
+                for file, size, mtime in self._db.execute("SELECT file, size, mtime FROM files")
+            }
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+            return {}
+
+    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
+        """Posts whose title or body holds every word of `text`, newest first, with a snippet each.
+
+        Case and accents are ignored (`syrie` finds `Syrië`); the last word matches as a prefix.
+        Any text is safe: words are quoted, so FTS5 syntax in it is searched for, not obeyed.
+        Snippets come from the files (the index keeps no text): a file changed since shows its new text.
+        """
+        query = fts_query(text)
+        if query is None:
+            return []
+        try:
+            # The rowid order is the date order, so FTS5 stops after `limit` live hits; the join drops
+            # the words of files that changed or left (see the module docstring).
+            rows = self._db.execute(
+                "SELECT f.file, f.title FROM search JOIN files AS f ON f.doc = search.rowid"
+                " WHERE search MATCH ? ORDER BY search.rowid DESC LIMIT ?",
+                (query, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as error:  # a query FTS5 still refuses: no hits, not a crash
+            _log.warning("search %r failed: %s", query, error)
+            return []
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+            return []
+        pattern = words_pattern(text)
+        hits = []
+        prefix = os.path.join(self.root, "")
+        for file, title in rows:
+            path = prefix + os.fsdecode(file)
+            hits.append(SearchHit(path, *_file_snippet(path, self.root, title or "", pattern)))
+        return hits
+
+    # Changing -----------------------------------------------------------------------------
+
+    def update_texts(self, entries: Iterable[Entry]) -> None:
+        """Store files with their search text already made (`search_text`), in one transaction."""
+        try:
+            store_entries(self._db, self.root, entries)
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+
+    def remove(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        """Forget files that left the folder; a folder's path forgets everything below it."""
+        try:
+            with self._db as db:
+                stale = 0
+                for path in paths:
+                    file = _file_name(self.root, path)
+                    below = file.rstrip(b"/") + b"/"
+                    rows = db.execute(
+                        "SELECT doc, reason IS NULL FROM files WHERE file = ? OR substr(file, 1, ?) = ?",
+                        (file, len(below), below),
+                    ).fetchall()
+                    db.executemany("DELETE FROM files WHERE doc = ?", [(doc,) for doc, _post in rows])
+                    stale += sum(post for _doc, post in rows)
+                if stale:
+                    db.execute("UPDATE stale SET docs = docs + ?", (stale,))
+        except sqlite3.DatabaseError as error:
+            self._reset_after(error)
+
+
+def _file_snippet(
+    path: str, root: Path, title: str, pattern: re.Pattern[str] | None
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A hit's words in context, from its file as it is now (or its title, if it cannot be read)."""
+    read = read_post_text(path, root)
+    body = plain_text(read.body, is_html=read.post.is_html) if isinstance(read, PostText) else ""
+    return make_snippet(body, title, pattern)
+
+
+def store_entries(
+    db: sqlite3.Connection,
+    root: Path,
+    entries: Iterable[tuple[Post | Problem, str | None]],
+    *,
+    new_files: bool = False,
+    names: Sequence[str] | None = None,
+) -> None:
+    """Store freshly read files of `root` with their search text, replacing what their paths held.
+
+    `names` are the entries' paths below `root` as `os` gives them, when the caller has them.
+
+    One transaction, begun at once for writing so no other writer can take the same row numbers.
+    `new_files` (the first read of a folder into an empty index) skips looking for rows to replace; a file
+    stored meanwhile (by the watcher) then fails the whole batch with an IntegrityError, to be stored again
+    without it. Raises sqlite3 errors: `PostIndex.update_texts` turns them into a rebuild.
+    """
+    if names is None:
+        latest = {_file_name(root, result.path): (result, text) for result, text in entries}
+    else:
+        latest = {os.fsencode(name): entry for name, entry in zip(names, entries, strict=True)}
+    if not latest:
+        return
+    files = [(file,) for file in latest]
+    with db:
+        db.execute("BEGIN IMMEDIATE")
+        known = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'files'").fetchone()
+        number = known[0] if known else 0
+        if not new_files:
+            stale = db.executemany("DELETE FROM files WHERE file = ? AND reason IS NULL", files).rowcount
+            db.executemany("DELETE FROM files WHERE file = ?", files)
+            if stale > 0:
+                db.execute("UPDATE stale SET docs = docs + ?", (stale,))
+        rows: list[tuple] = []
+        texts: list[tuple[int, str, str]] = []
+        for file, (result, text) in latest.items():
+            number += 1
+            rows.append(_row(number, file, result))
+            if isinstance(result, Post):
+                texts.append((rows[-1][1], result.title, text or ""))
+        db.executemany(f"INSERT INTO files (id, doc, {_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows)
+        # In rowid order: FTS5 writes its pending words out whenever a rowid is lower than the last
+        # one, and a newest-first batch would then cost a flush per post.
+        texts.sort(key=itemgetter(0))
+        db.executemany("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", texts)
+
+
+def _file_name(root: Path, path: str | os.PathLike[str]) -> bytes:
+    """A path as the index keys it: below the root, as the file system's bytes."""
+    text = os.fspath(path)
+    prefix = os.path.join(root, "")
+    if text.startswith(prefix):  # as relative_to, without building a Path (100,000 of them are slow)
+        return os.fsencode(text[len(prefix) :])
+    return os.fsencode(text if text != os.fspath(root) else ".")
+
+
+def _row(number: int, file: bytes, result: Post | Problem) -> tuple:
+    """The `files` row of a result (id, doc, then _COLUMNS); what can be derived is left NULL."""
+    relpath = None if _decoded(file) == result.relpath else result.relpath
+    if isinstance(result, Problem):
+        try:
+            info = os.stat(result.path)
+            size, mtime = info.st_size, info.st_mtime
+        except OSError:
+            size, mtime = MISSING, MISSING
+        empty = (None,) * 9
+        return (number, _doc_id(0, number), file, size, mtime, 0, None, None, relpath, result.reason, *empty)
+    when = result.date
+    stamp = result.timestamp
+    delta = when.utcoffset()
+    offset = None if delta is None else int(delta.total_seconds())
+    text = None if offset is not None and _restores(stamp, offset, when) else when.isoformat()
+    link = result.link
+    return (
+        number,
+        _doc_id(stamp, number),
+        file,
+        result.size,
+        result.mtime,
+        stamp,
+        offset,
+        text,
+        relpath,
+        None,
+        result.title,
+        _SEPARATOR.join(result.categories),
+        link,
+        result.image,
+        result.layout,
+        result.published,
+        result.is_html,
+        json.dumps(result.warnings, ensure_ascii=False) if result.warnings else None,
+        None if link and result.key == "link:" + link else result.key,
+    )
+
+
+class _RowReader:
+    """Turns `files` rows back into Posts and Problems, sharing the strings and zones many rows repeat."""
+
+    def __init__(self, root: Path) -> None:
+        self._prefix = os.path.join(root, "")
+
+    def __call__(self, row: tuple) -> Post | Problem:
+        (file, size, mtime, stamp, offset, date, relpath, reason, title, categories, link, image, layout,
+         published, is_html, warnings, key) = row  # fmt: skip
+        name = os.fsdecode(file)
+        path = self._prefix + name
+        if relpath is None:
+            relpath = name
+        if reason is not None:
+            return Problem(path, relpath, reason)
+        return Post(
+            path,
+            relpath,
+            title,
+            _date(stamp, offset, date),
+            _categories(categories),
+            link,
+            image,
+            _interned(layout),
+            bool(published),
+            bool(is_html),
+            size,
+            mtime,
+            tuple(json.loads(warnings)) if warnings else (),
+            ("link:" + link if link else "") if key is None else key,
+            stamp,
+        )
+
+
+def _decoded(file: bytes) -> str | None:
+    try:
+        return file.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _doc_id(timestamp: float, number: int) -> int:
+    """A search rowid that sorts by date (whole seconds), made unique by the file's row number.
+
+    Two files share one only if they have the same second and row numbers 2**20 apart.
+    """
+    return (int(timestamp) << 20) | (number & 0xFFFFF)
+
+
+# Sharing the few distinct values 100,000 posts hold keeps the list small in memory.
+_CATEGORY_TUPLES: dict[str, tuple[str, ...]] = {}
+_ZONES: dict[int, timezone] = {}
+
+
+def _categories(stored: str) -> tuple[str, ...]:
+    known = _CATEGORY_TUPLES.get(stored)
+    if known is None:
+        known = tuple(sys.intern(name) for name in stored.split(_SEPARATOR))
+        if len(_CATEGORY_TUPLES) < 10_000:
+            _CATEGORY_TUPLES[stored] = known
+    return known
+
+
+def _interned(value: str | None) -> str | None:
+    return sys.intern(value) if value is not None and len(value) < 40 else value
+
+
+def _date(stamp: float, offset: int | None, text: str | None) -> datetime:
+    """A stored date back to an aware datetime, sharing one tzinfo object per offset."""
+    if text is not None:
+        moment = datetime.fromisoformat(text)
+        delta = moment.utcoffset()
+        if delta is None or delta.microseconds:
+            return moment
+        return moment.replace(tzinfo=_zone(delta.days * 86_400 + delta.seconds))
+    return datetime.fromtimestamp(stamp, _zone(offset or 0))
+
+
+def _restores(stamp: float, offset: int, when: datetime) -> bool:
+    """Whether stamp and offset give the date back exactly (not for sub-second offsets, odd years)."""
+    try:
+        again = _date(stamp, offset, None)
+    except (OverflowError, ValueError, OSError):
+        return False
+    return again == when and again.utcoffset() == when.utcoffset()
+
+
+def _zone(offset: int) -> timezone:
+    zone = _ZONES.get(offset)
+    if zone is None:
+        zone = _ZONES[offset] = UTC if not offset else timezone(timedelta(seconds=offset))
+    return zone

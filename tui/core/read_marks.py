@@ -1,0 +1,482 @@
+"""Which posts have been read: one small SQLite store per posts folder, safe to share between windows.
+
+The store lives in krant's state directory (never in the posts folder) and is keyed by `Post.key`, so a
+renamed or moved post keeps its mark. Every change is one short transaction that touches only the posts it
+changes, so two krant windows on the same folder never lose each other's marks; `ReadMarks.refresh` picks
+up what the other window did. A damaged or unwritable store never stops krant: the bad file is kept aside,
+`ReadMarks.notice` says what happened, and marks go to a new store or, failing that, stay in memory.
+
+Usage from the UI (all methods are thread-safe and never raise for storage problems):
+
+    state = ReadMarks.open(folder, locations.state_dir)
+    if state.notice: show(state.notice)
+    state.mark([post.key], read=True)           # opening a post
+    state.toggle(post.key)                      # `m`
+    undo = state.mark(keys_in_category, True)   # `A`: returns the previous marks ...
+    state.restore(undo)                         # ... and undo puts exactly those back
+    if state.refresh(): redraw()                # now and then: marks made by another window
+    state.close()
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping
+from contextlib import closing
+from pathlib import Path
+
+from tui.core.locations import folder_slug
+from tui.core.sanitize import clean_line
+from tui.core.store_files import keep_aside
+
+SCHEMA_VERSION = 1
+"""Stored in `PRAGMA user_version`; a store from a newer krant is read but never written."""
+BUSY_TIMEOUT_SECONDS = 1.0
+"""How long a write waits for another window's transaction. Those take milliseconds; the UI must not hang."""
+STORE_SUFFIX = ".read.sqlite3"
+_NOTICE_LIMIT = 300
+
+_SCHEMA = (
+    # Keys are UTF-8 bytes with surrogates passed through: a link in YAML may hold a lone surrogate, which
+    # SQLite's TEXT cannot take and which must not crash krant.
+    # Unread marks are kept as rows with read = 0 rather than deleted, so `seq` can tell another window
+    # about them too: a refresh reads only rows whose seq is newer than the last one it saw.
+    "CREATE TABLE IF NOT EXISTS marks (key BLOB PRIMARY KEY, read INTEGER NOT NULL, seq INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS marks_by_seq ON marks (seq)",
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value)",
+)
+
+
+class _NewerStore(Exception):
+    """The store was written by a newer krant whose layout this one does not know."""
+
+
+def store_path(folder: Path, state_dir: Path) -> Path:
+    """The read-state file for a posts folder: one per folder, named by `folder_slug`."""
+    return state_dir / f"{folder_slug(folder)}{STORE_SUFFIX}"
+
+
+def stored_read_keys(folder: Path, state_dir: Path) -> tuple[frozenset[str], str | None]:
+    """The keys marked read for a folder, without creating or changing any file (for `krant list`).
+
+    Returns:
+        The read keys (empty when there is no store yet) and a notice when the store could not be read.
+    """
+    path = store_path(folder, state_dir)
+    if not path.is_file():
+        return frozenset(), None
+    # mode=rw rather than ro: a read-only connection leaves the -wal and -shm files behind, a read-write
+    # one removes them when it is the last to close. Neither mode creates a missing store.
+    for mode in ("rw", "ro"):
+        try:
+            with closing(_connect(path, mode)) as db:
+                _check_version(db)
+                if not _has_marks_table(db):
+                    return frozenset(), None
+                return frozenset(_read_keys_in(db)), None
+        except sqlite3.OperationalError as error:
+            problem: BaseException = error
+        except (sqlite3.DatabaseError, _NewerStore) as error:
+            problem = error
+            break
+    return frozenset(), _notice(
+        f"Read state {path} could not be read ({_reason(problem)}); all posts are unread."
+    )
+
+
+class ReadMarks:
+    """The read marks of one posts folder: a cache in memory, backed by a SQLite store when it can be.
+
+    Create with `ReadMarks.open`. Reads (`is_read`, `read_keys`) come from memory; each change
+    is written at once in one small transaction. Storage errors never raise: they set `notice`, and marks
+    that could not be saved yet are kept and written on the next change or refresh.
+    """
+
+    def __init__(self, path: Path, folder: Path) -> None:
+        """Use `ReadMarks.open` or `ReadMarks.in_memory`; this makes an empty, unsaved state."""
+        self.path = path
+        """Where the store is (or would be); a damaged one is kept next to it as `<name>.corrupt-<time>`."""
+        self._folder = folder
+        self._lock = threading.RLock()
+        self._db: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None
+        self._read: set[str] = set()
+        self._frozen: frozenset[str] | None = None
+        self._pending: dict[str, bool] = {}
+        self._seen_seq = 0
+        self._data_version = 0
+        self._lasting_notice: str | None = None
+        self._notice: str | None = None
+
+    @classmethod
+    def open(cls, folder: Path, state_dir: Path) -> ReadMarks:
+        """Open (or create) the store for `folder` in `state_dir`. Never raises for storage problems.
+
+        A damaged store is moved aside and replaced; if nothing can be written, marks stay in memory.
+        Either way `notice` says so.
+        """
+        state = cls(store_path(folder, state_dir), folder)
+        with state._lock:
+            try:
+                state_dir.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                state._go_to_memory("it is not a folder")
+                return state
+            except OSError as error:
+                state._go_to_memory(_reason(error))
+                return state
+            state._connect_store()
+        return state
+
+    @classmethod
+    def in_memory(cls, folder: Path) -> ReadMarks:
+        """Marks kept only for this session, with no notice (for throwaway sessions and tests)."""
+        return cls(Path(os.devnull), folder)
+
+    @property
+    def notice(self) -> str | None:
+        """What went wrong with the store, in one plain line for the user, or None when all is well.
+
+        It is set when the store was damaged or cannot be written, and when saving fails for a while
+        (then it returns to the earlier notice, or None, once the marks are saved). Show it when it changes.
+        """
+        return self._notice
+
+    def is_read(self, key: str) -> bool:
+        """Whether the post with this key is marked read (every post is unread until marked)."""
+        return key in self._read
+
+    def read_keys(self) -> frozenset[str]:
+        """Every key marked read, as an immutable set (built once per change, not per call)."""
+        with self._lock:
+            if self._frozen is None:
+                self._frozen = frozenset(self._read)
+            return self._frozen
+
+    def mark(self, keys: Iterable[str], read: bool = True) -> dict[str, bool]:
+        """Mark posts read or unread in one transaction, and return their previous marks (for undo).
+
+        Only keys whose mark changes are written, so other windows' marks on the rest stay untouched.
+        """
+        with self._lock:
+            self._refresh_locked()
+            before = {key: key in self._read for key in keys}
+            self._change({key: read for key, was in before.items() if was != read})
+            return before
+
+    def toggle(self, key: str) -> bool:
+        """Flip one post between read and unread; returns the new mark."""
+        with self._lock:
+            self._refresh_locked()
+            read = key not in self._read
+            self._change({key: read})
+            return read
+
+    def restore(self, marks: Mapping[str, bool]) -> None:
+        """Put back marks that `mark` returned, exactly: each key gets its recorded mark."""
+        with self._lock:
+            self._refresh_locked()
+            self._change({key: read for key, read in marks.items() if (key in self._read) != read})
+
+    def refresh(self) -> bool:
+        """Pick up marks another window saved since the last look; True if any mark here changed.
+
+        Cheap when nothing happened (one `PRAGMA data_version`), so the UI can call it every few seconds.
+        It also retries saving marks that could not be saved before.
+        """
+        with self._lock:
+            return self._refresh_locked()
+
+    def close(self) -> None:
+        """Save anything still unsaved and close the store. Marks made afterwards stay in memory only."""
+        with self._lock:
+            if self._pending:
+                self._save()
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def __enter__(self) -> ReadMarks:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _change(self, changes: dict[str, bool]) -> None:
+        if not changes:
+            return
+        for key, read in changes.items():
+            if read:
+                self._read.add(key)
+            else:
+                self._read.discard(key)
+        self._frozen = None
+        self._pending.update(changes)
+        self._save()
+
+    def _save(self) -> None:
+        """Write the pending marks in one short transaction; on failure keep them for the next try."""
+        if self._db is None or not self._pending:
+            return
+        try:
+            seq = _write_marks(self._db, self._pending)
+        except sqlite3.OperationalError as error:
+            # Locked by another window for too long, disk full, made read-only: nothing is lost yet.
+            self._notice = _notice(f"Could not save read marks ({_reason(error)}); krant will keep trying.")
+            return
+        except sqlite3.DatabaseError as error:
+            self._replace_store(_reason(error))
+            return
+        self._pending.clear()
+        self._notice = self._lasting_notice
+        if seq == self._seen_seq + 1:
+            # No other window wrote in between, so there is nothing of theirs to fetch up to here.
+            self._seen_seq = seq
+
+    def _refresh_locked(self) -> bool:
+        if self._db is None:
+            return False
+        if self._store_was_replaced():
+            before = set(self._read)
+            self._replace_store(None)
+            return before != self._read
+        self._save()
+        if self._db is None:
+            return False
+        try:
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            if version == self._data_version:
+                return False
+            rows = self._db.execute(
+                "SELECT key, read, seq FROM marks WHERE seq > ?", (self._seen_seq,)
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return False
+        except sqlite3.DatabaseError as error:
+            before = set(self._read)
+            self._replace_store(_reason(error))
+            return before != self._read
+        self._data_version = version
+        changed = False
+        for raw, read, seq in rows:
+            key = _decode(raw)
+            self._seen_seq = max(self._seen_seq, seq)
+            if key in self._pending or bool(read) == (key in self._read):
+                continue  # an unsaved mark made here is newer than anything stored
+            changed = True
+            if read:
+                self._read.add(key)
+            else:
+                self._read.discard(key)
+        if changed:
+            self._frozen = None
+        return changed
+
+    def _connect_store(self) -> None:
+        """Open the store at `self.path` and load it; on damage move it aside and start a new one."""
+        damage = ""
+        for _attempt in range(2):
+            identity = _file_identity(self.path)
+            try:
+                self._attach(self.path)
+                return
+            except _NewerStore:
+                self._read |= _salvage(self.path)
+                self._go_to_memory("it was written by a newer version of krant")
+                return
+            except sqlite3.OperationalError as error:
+                self._read |= _salvage(self.path)
+                self._go_to_memory(_reason(error))
+                return
+            except sqlite3.DatabaseError as error:
+                damage = _reason(error)
+            if _file_identity(self.path) == identity:
+                break
+            # Another window moved the damaged file aside while we looked at it: try the new one first.
+        self._read |= _salvage(self.path)
+        try:
+            kept = keep_aside(self.path)
+        except OSError as error:
+            self._go_to_memory(f"it is damaged ({damage}) and could not be moved aside: {_reason(error)}")
+            return
+        recovered = f", with {len(self._read)} marks recovered from it" if self._read else ""
+        self._lasting_notice = self._notice = _notice(
+            f"The read-state store was damaged ({damage}). It was kept as {kept.name} "
+            f"and a new one was started{recovered}."
+        )
+        try:
+            self._attach(self.path)
+        except (sqlite3.DatabaseError, _NewerStore, OSError) as error:
+            self._go_to_memory(_reason(error))
+
+    def _attach(self, path: Path) -> None:
+        """Connect to the store, create its tables if needed, and merge its marks into memory.
+
+        Marks already in memory (recovered, or made before the store was replaced) are written to it if it
+        lacks them, so no mark is dropped on the way.
+        """
+        db = _connect(path, "rwc")
+        try:
+            _check_version(db)
+            db.execute("PRAGMA journal_mode = WAL")
+            # Marks are small and cheap to lose on a power cut, not worth an fsync on every keypress;
+            # NORMAL keeps every transaction atomic and survives a crash of krant itself.
+            db.execute("PRAGMA synchronous = NORMAL")
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(check)
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('seq', 0)")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('folder', ?)", (str(self._folder),))
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("BEGIN")
+            seq = db.execute("SELECT value FROM meta WHERE name = 'seq'").fetchone()[0]
+            stored = {_decode(key): read for key, read in db.execute("SELECT key, read FROM marks")}
+            db.execute("COMMIT")
+            unsaved = {key: True for key in self._read if not stored.get(key)} | self._pending
+            if unsaved:
+                _write_marks(db, unsaved)
+            identity = _file_identity(path)
+            data_version = db.execute("PRAGMA data_version").fetchone()[0]
+        except BaseException:
+            db.close()
+            raise
+        self._db, self._identity = db, identity
+        self._seen_seq, self._data_version = seq, data_version
+        self._read |= {key for key, read in stored.items() if read}
+        self._read -= {key for key, read in self._pending.items() if not read}
+        self._frozen = None
+        self._pending.clear()
+
+    def _store_was_replaced(self) -> bool:
+        """Whether the file at `path` is no longer the one we have open (another window moved it aside)."""
+        identity = _file_identity(self.path)
+        return identity is None or identity != self._identity
+
+    def _replace_store(self, damage: str | None) -> None:
+        """Leave a store that went bad (or was replaced by another window) and carry on with a good one."""
+        assert self._db is not None
+        self._db.close()
+        self._db = None
+        if damage is not None and not self._store_was_replaced():
+            try:
+                kept = keep_aside(self.path)
+            except OSError as error:
+                self._go_to_memory(f"it is damaged ({damage}) and could not be moved aside: {_reason(error)}")
+                return
+            self._lasting_notice = self._notice = _notice(
+                f"The read-state store was damaged ({damage}). It was kept as {kept.name} "
+                "and a new one was started with the marks of this session."
+            )
+        try:
+            self._attach(self.path)
+        except (sqlite3.DatabaseError, _NewerStore, OSError) as error:
+            self._go_to_memory(_reason(error))
+
+    def _go_to_memory(self, reason: str) -> None:
+        self._db = None
+        self._lasting_notice = self._notice = _notice(
+            f"Read marks cannot be saved in {self.path.parent} ({reason}); "
+            "marks made now last only until krant closes."
+        )
+
+
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    # isolation_level=None: transactions are begun explicitly, so each one is exactly as short as we say.
+    return sqlite3.connect(
+        f"{path.absolute().as_uri()}?mode={mode}",
+        uri=True,
+        timeout=BUSY_TIMEOUT_SECONDS,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+
+
+def _check_version(db: sqlite3.Connection) -> None:
+    if db.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
+        raise _NewerStore
+
+
+def _has_marks_table(db: sqlite3.Connection) -> bool:
+    return (
+        db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'marks'").fetchone()
+        is not None
+    )
+
+
+def _read_keys_in(db: sqlite3.Connection) -> Iterable[str]:
+    return (_decode(key) for (key,) in db.execute("SELECT key FROM marks WHERE read = 1"))
+
+
+def _write_marks(db: sqlite3.Connection, marks: Mapping[str, bool]) -> int:
+    """Write marks in one transaction under a new change number, which it returns."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("UPDATE meta SET value = value + 1 WHERE name = 'seq'")
+        seq = db.execute("SELECT value FROM meta WHERE name = 'seq'").fetchone()[0]
+        db.executemany(
+            "INSERT INTO marks (key, read, seq) VALUES (?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET read = excluded.read, seq = excluded.seq",
+            [(_encode(key), int(read), seq) for key, read in marks.items()],
+        )
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return seq
+
+
+def _salvage(path: Path) -> set[str]:
+    """Whatever read marks can still be read from a damaged or foreign store (often none)."""
+    keys: set[str] = set()
+    if not path.is_file():
+        return keys
+    try:
+        with closing(_connect(path, "ro")) as db:
+            keys.update(_read_keys_in(db))
+    except sqlite3.DatabaseError:
+        pass  # the rest is unreadable; what was read so far is kept
+    return keys
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _encode(key: str) -> bytes:
+    return key.encode("utf-8", "surrogatepass")
+
+
+def _decode(key: object) -> str:
+    if isinstance(key, str):  # a store edited by hand may hold text
+        return key
+    if not isinstance(key, bytes):
+        return str(key)
+    try:
+        return key.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return key.decode("utf-8", "backslashreplace")
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error) or type(error).__name__
+
+
+def _notice(text: str) -> str:
+    return clean_line(text, _NOTICE_LIMIT)

@@ -1,0 +1,799 @@
+"""The krant app: wires the core to the screens, and routes what threads report back to the right pane.
+
+It loads the folder into the Library in a thread, applies what the loader and live updates report (every
+change to the library goes through `update_library`), opens articles, and carries out the keys that act
+on posts (read marks, links). The main screen owns what its panes show; built by `make_app`.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tui.core.arrivals import arrival_notice
+from tui.core.article import read_article
+from tui.core.body_text import is_safe_link
+from tui.core.body_text import warm_up as warm_up_body_text
+from tui.core.document import document_links
+from tui.core.document import warm_up as warm_up_document
+from tui.core.index import PostIndex
+from tui.core.library import ALL, Change, Library
+from tui.core.loader import load_batches, prepare_workers
+from tui.core.locations import Locations
+from tui.core.post import Post, Problem
+from tui.core.read_marks import ReadMarks
+from tui.core.settings import SettingsStore
+from tui.core.unread import UnreadCounts, find_unread, next_with_unread
+from tui.core.updates import FolderUpdates
+from tui.ui.commands import CategoryCommands
+from tui.ui.live_updates import Applied, LiveUpdates
+from tui.ui.messages import ArticleLoaded, FolderChanged, LoadFailed, PostsLoaded
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.links import LinksScreen
+from tui.ui.screens.main import MainScreen
+from tui.ui.screens.reader import ReaderScreen
+from tui.ui.textual_internals import sub_title_without_repaint
+from tui.ui.widgets.article_body import ArticleBody
+from tui.ui.widgets.article_view import ArticleView
+from tui.ui.widgets.cursor_list import CursorList
+from tui.ui.widgets.problem_list import ProblemList
+from tui.ui.widgets.sidebar import EntryKind, Sidebar
+
+MARKS_REFRESH_SECONDS = 3.0
+"""How often to look for read marks made by another krant window on the same folder."""
+READING_NOTICE_DELAY = 0.15
+"""Seconds an opened post's body may take before its header, "Reading…" and read mark show without it."""
+LOADING_APPLY_SECONDS = 1.0
+"""While the folder is read, its batches are applied and drawn together at most this often (the first at
+once): each apply redraws the list, sidebar and header, and on two cores every bit of the UI's work is
+taken from the reading processes (once a second: a 100,000-post cold start ~0.5 s sooner than at 0.5 s)."""
+ARRIVALS_NOTICE_DELAY = 1.5
+"""Seconds over which arrivals are gathered into one notice ("3 new posts in buitenland")."""
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class KrantApp(App[None]):
+    """Reads one folder of posts and lets the user browse and read them by keyboard."""
+
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {CategoryCommands}
+
+    sub_title = sub_title_without_repaint()
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        # A priority binding: the app handles `/` before forwarding the keys queued after it, so a query
+        # typed (or pasted) straight after `/` lands in the search box rather than on the list.
+        Binding("slash", "search", "Search", key_display="/", priority=True, id="app.search"),
+        Binding("n", "next_article", "Next unread", id="app.next"),
+        Binding("p", "previous_article", "Previous unread", id="app.previous"),
+        Binding("o", "open_link", "Browser", id="app.open-link"),
+        Binding("y", "copy_link", "Copy link", id="app.copy-link"),
+        Binding("L", "article_links", "Links", show=False, id="app.article-links"),
+        Binding(
+            "left_square_bracket",
+            "category(-1)",
+            "Prev category",
+            key_display="[",
+            show=False,
+            id="app.previous-category",
+        ),
+        Binding(
+            "right_square_bracket",
+            "category(1)",
+            "Next category",
+            key_display="]",
+            show=False,
+            id="app.next-category",
+        ),
+        Binding("m", "toggle_read", "Read/unread", id="app.toggle-read"),
+        Binding("A", "mark_category_read", "All read", id="app.mark-category-read"),
+        Binding("u", "undo_mark", "Undo", show=False, id="app.undo-mark"),
+        Binding("U", "only_unread", "Unread only", id="app.only-unread"),
+        Binding("escape,h", "close_article", "Back", show=False, id="app.back"),
+    ]
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        locations: Locations,
+        clock: Callable[[], datetime],
+        read_marks: ReadMarks,
+        index: PostIndex,
+        include_unpublished: bool = False,
+        watch: bool = True,
+        poll: bool = False,
+    ) -> None:
+        super().__init__()
+        prepare_workers()  # before Textual replaces sys.stderr (see there)
+        self.folder = folder
+        self.locations = locations
+        self.clock = clock
+        self.watch_folder = watch
+        """Whether a folder watcher follows the folder while krant runs."""
+        self.library = Library(folder, include_unpublished)
+        self.index = index
+        """The folder's post index: the first screen on a warm start, and search; closed on quit."""
+        self.folder_updates = FolderUpdates(
+            folder, lambda update: self.post_message(FolderChanged(update)), poll=poll, index=index
+        )
+        """Watches the folder (once the load starts) and reads what changes in the watcher's thread."""
+        self.settings_store = SettingsStore(locations.config_dir)
+        self.read_marks = read_marks
+        """Which posts are read; closed when the app ends. Marks change only through `unread`."""
+        self.unread = UnreadCounts(read_marks)
+        self.arrivals_notice_delay = ARRIVALS_NOTICE_DELAY
+        """Seconds over which arrivals are gathered into one notice."""
+        self._index_notice_shown: str | None = None
+        self._loader_idle = threading.Event()
+        self._loader_idle.set()
+        self._undo: tuple[str, dict[str, bool]] | None = None
+        """The last mark-all: where it was and the marks from before it, for `u`."""
+        self._notice_shown: str | None = None
+        self._progress: tuple[int, int] = (0, 0)
+        self._checking = False
+        """A warm start: the index's posts are shown while the folder is checked against it."""
+        self._queued: list[PostsLoaded] = []
+        """Loader batches waiting to be applied together (see `LOADING_APPLY_SECONDS`)."""
+        self._apply_timer: Timer | None = None
+        self._last_applied = 0.0
+        self._arrivals: Counter[str] = Counter()
+        self._arrivals_timer: Timer | None = None
+        self._request = 0
+        self._opened: Post | None = None
+        """The post just opened, whose read mark and `new` marker are drawn when its article is."""
+        self._opened_timer: Timer | None = None
+        self._reader_warmed = False
+        self.title = f"krant — {folder.name or folder}"
+        self.sub_title = "Reading posts…"
+
+    # Start -----------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        main = MainScreen(
+            self.clock,
+            self.library,
+            self.unread,
+            self.index,
+            folder_name=self.folder.name,
+            status_changed=self.refresh_status,
+            is_new=self._is_new if self.watch_folder else None,
+        )
+        self._main = main
+        self.live = LiveUpdates(self.library, self._update_library_if_changed, main)
+        return main
+
+    def _is_new(self, post: Post) -> bool:
+        return self.live.new_posts.is_new(post)
+
+    def on_mount(self) -> None:
+        loaded = self.settings_store.read()
+        self._settings = loaded.settings
+        if loaded.notice:
+            self.notify(loaded.notice, severity="warning", markup=False, timeout=10)
+        if loaded.settings.theme in self.available_themes:
+            self.theme = loaded.settings.theme
+        self.watch(self, "theme", self._remember_theme, init=False)
+        self._show_state_notice()
+        self._show_index_notice()
+        self.set_interval(MARKS_REFRESH_SECONDS, self._refresh_marks)
+
+    @on(MainScreen.Ready)
+    def _start_loading(self) -> None:
+        self._load_folder()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # what `_keep_out_of_collections` set aside may be collected again
+        self.folder_updates.stop()
+        self.workers.cancel_group(self, "load")
+        self._loader_idle.wait(timeout=30)  # the loader writes to the index until its current batch is done
+        self.main.search.close()
+        self.index.close()
+        self.read_marks.close()
+
+    def _remember_theme(self, theme: str) -> None:
+        if theme == self._settings.theme:
+            return
+        self._settings = self._settings.with_theme(theme)
+        try:
+            self.settings_store.save(self._settings)
+        except OSError as error:
+            self.notify(f"Could not save the theme: {error}", severity="warning", markup=False)
+
+    @property
+    def main(self) -> MainScreen:
+        """The main screen (the default screen, under any other)."""
+        return self._main
+
+    @property
+    def loading(self) -> bool:
+        """True until the first full read of the folder is done."""
+        return self.main.content.loading
+
+    # Loading ---------------------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="load", name="load folder")
+    def _load_folder(self) -> None:
+        worker = get_current_worker()
+        self._loader_idle.clear()
+        try:
+            if self.watch_folder:
+                self.folder_updates.start()  # before reading, so nothing changed during the read is missed
+            checking = len(self.index) > 0
+            with closing(load_batches(self.folder, index=self.index)) as batches:
+                for batch in batches:
+                    if worker.is_cancelled:
+                        return
+                    self.post_message(PostsLoaded(batch, checking=checking))
+        finally:
+            self._loader_idle.set()
+
+    @on(PostsLoaded)
+    def _posts_loaded(self, message: PostsLoaded) -> None:
+        self._queued.append(message)
+        wait = self._last_applied + LOADING_APPLY_SECONDS - time.monotonic()
+        if message.batch.finished or wait <= 0:
+            self._apply_queued()
+        elif self._apply_timer is None:
+            self._apply_timer = self.set_timer(wait, self._apply_queued)
+
+    def _apply_queued(self) -> None:
+        """Apply the loader's waiting batches in order, with one redraw for the posts they hold."""
+        if self._apply_timer is not None:
+            self._apply_timer.stop()
+            self._apply_timer = None
+        queued, self._queued = self._queued, []
+        if not queued:
+            return
+        self._last_applied = time.monotonic()
+        last = queued[-1]
+        self._progress = (last.batch.done, last.batch.total)
+        self._checking = last.checking
+        self.main.set_loading(not last.batch.finished)
+        results: list[Post | Problem] = []
+        for message in queued:
+            if message.batch.removed:
+                if results:
+                    self.update_library(results)
+                    results = []
+                self.update_library(removed=message.batch.removed)
+            results.extend(message.batch.results)
+        if results or not last.batch.removed:
+            self.update_library(results)
+        _keep_out_of_collections()
+        self._show_index_notice()
+        if not self.loading:
+            self._last_applied = 0.0  # the first batch of another load is shown at once
+            self._load_finished()
+
+    def _load_finished(self) -> None:
+        for applied in self.live.load_finished(self.article_view.post):
+            self._show_applied(applied)
+        if not self._reader_warmed:
+            self._reader_warmed = True
+            self._warm_up_reader()
+
+    @work(thread=True, exit_on_error=False, group="warm-up", name="warm up the reader")
+    def _warm_up_reader(self) -> None:
+        """Import the HTML converter and Markdown parser (~0.1 s) before the first article needs them."""
+        warm_up_body_text()
+        warm_up_document()
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self._apply_queued()
+        self.main.set_loading(False)
+        self.notify(f"Reading the folder stopped: {message.reason}", severity="error", markup=False)
+        self.update_library()
+        for applied in self.live.load_finished(self.article_view.post):
+            self._show_applied(applied)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "load" and event.state is WorkerState.ERROR:
+            self.post_message(LoadFailed(f"{type(event.worker.error).__name__}: {event.worker.error}"))
+
+    # The library -------------------------------------------------------------------------------
+
+    def update_library(
+        self, results: Iterable[Post | Problem] = (), removed: Iterable[str | os.PathLike[str]] = ()
+    ) -> Change:
+        """Change the library (what is gone, then what was read) and redraw: every change comes here."""
+        change = self.library.update(results, removed)
+        self.unread.library_changed(self.library, change)
+        self.main.show_library()
+        self.refresh_status()
+        return change
+
+    def _update_library_if_changed(
+        self, results: Iterable[Post | Problem], removed: Iterable[str | os.PathLike[str]]
+    ) -> Change:
+        """`update_library` for live updates, which redraw only when something changed."""
+        change = self.library.update(results, removed)
+        if not change.empty:
+            self.unread.library_changed(self.library, change)
+            self.main.show_library()
+        self.refresh_status()
+        return change
+
+    def refresh_status(self) -> None:
+        """Say in the header how loading goes, what the library holds, or what a search found."""
+        self.sub_title = self._status()
+
+    def _status(self) -> str:
+        content = self.main.content
+        if content.folder_gone:
+            return "The folder is gone; waiting for it"
+        if content.searching:
+            return self.main.search.status()
+        only_unread = " · only unread shown" if content.only_unread else ""
+        if content.loading:
+            done, total = self._progress
+            verb = "Checking" if self._checking else "Reading"
+            return (f"{verb} {done:,} of {total:,}" if total else "Reading posts…") + only_unread
+        parts = [f"{len(self.library):,} posts", f"{len(self.library.categories()):,} categories"]
+        if self.library.problems:
+            parts.append(f"{len(self.library.problems):,} problems")
+        parts.append(f"{self.unread.total:,} unread")
+        return " · ".join(parts) + only_unread
+
+    # Live updates ------------------------------------------------------------------------------
+
+    @on(FolderChanged)
+    def _folder_changed(self, message: FolderChanged) -> None:
+        for applied in self.live.received(message.update, self.article_view.post):
+            self._show_applied(applied)
+
+    def _show_applied(self, applied: Applied) -> None:
+        """What a live update means beyond the list: notices, and the open article."""
+        if applied.notice:
+            self.notify(applied.notice, severity="warning", markup=False, timeout=10)
+        if applied.folder_gone:
+            self.notify(
+                f"The folder {self.folder} is gone; krant is waiting for it to come back.",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        if applied.reread is not None:
+            self.reread_article(applied.reread)
+        elif applied.article_note is not None:
+            self.article_view.add_note(applied.article_note)
+        if applied.arrivals:
+            self._arrivals.update(applied.arrivals)
+            if self._arrivals_timer is None:
+                self._arrivals_timer = self.set_timer(self.arrivals_notice_delay, self._announce_arrivals)
+
+    def _announce_arrivals(self) -> None:
+        self._arrivals_timer = None
+        counts, self._arrivals = self._arrivals, Counter()
+        if counts:
+            self.notify(arrival_notice(counts), markup=False)
+
+    def _seen(self, post: Post) -> None:
+        """The post was opened, or the cursor moved onto it: it is no longer marked new."""
+        if self.live.new_posts.seen(post):
+            articles = self.main.article_list
+            index = articles.index_of(post)
+            if index is not None:
+                articles.refresh_line(index)
+
+    # Lists -----------------------------------------------------------------------------------
+
+    @on(CursorList.Highlighted, "#articles")
+    def _article_highlighted(self, message: CursorList.Highlighted) -> None:
+        post = self.main.article_list.selected_post
+        if post is not None:
+            self._seen(post)
+
+    @on(CursorList.Selected, "#articles")
+    def _article_chosen(self, message: CursorList.Selected) -> None:
+        post = self.main.article_list.selected_post
+        if post is not None:
+            self.open_post(post)
+
+    def category_names(self) -> list[str]:
+        return [name for name, _count in self.library.categories()]
+
+    def go_to_category(self, name: str) -> None:
+        """Select a category in the sidebar (from the command palette)."""
+        sidebar = self.main.sidebar
+        index = sidebar.index_of((EntryKind.CATEGORY, name))
+        if index is not None:
+            sidebar.move_cursor(index)
+            self.main.article_list.focus()
+
+    def action_category(self, step: int) -> None:
+        sidebar = self.main.sidebar
+        sidebar.move_cursor(sidebar.cursor + step)
+
+    # Articles --------------------------------------------------------------------------------
+
+    @property
+    def reader(self) -> ReaderScreen | None:
+        return self.screen if isinstance(self.screen, ReaderScreen) else None
+
+    @property
+    def article_view(self) -> ArticleView:
+        """The article pane in use: the reader screen's, or the main screen's."""
+        reader = self.reader
+        return reader.article_view if reader is not None else self.main.article_view
+
+    def open_post(self, post: Post) -> None:
+        """Show a post, read and converted in a thread: drawn whole when it comes (the header and
+        "Reading…" first only if that takes longer than `READING_NOTICE_DELAY`)."""
+        if not self.main.wide and self.reader is None:
+            self.push_screen(ReaderScreen(self.clock))
+            self.call_after_refresh(self._start_reading, post)
+        else:
+            self._start_reading(post, focus=self.reader is None)
+
+    def _start_reading(self, post: Post, *, focus: bool = False) -> None:
+        self._show_opened()  # a post opened before this one
+        if self.unread.is_unread(post):
+            self.unread.mark([post.key], True)
+        self._opened = post
+        self._opened_timer = self.set_timer(READING_NOTICE_DELAY, self._reading_is_slow)
+        self._request += 1
+        self.article_view.show_reading(post, focus=focus)
+        self._read_article(self._request, post)
+
+    def _reading_is_slow(self) -> None:
+        self._show_opened()
+        self.article_view.show_reading_notice()
+
+    def _show_opened(self) -> None:
+        """Redraw what opening a post changed (its read mark and counts, its `new` marker).
+
+        Done with its article, or when the article is slow to come: the screen is then drawn once.
+        """
+        if self._opened_timer is not None:
+            self._opened_timer.stop()
+            self._opened_timer = None
+        if self._opened is not None:
+            opened, self._opened = self._opened, None
+            self._seen(opened)
+            self.marks_changed(opened)
+
+    def reread_article(self, post: Post) -> None:
+        """Read the open article again (its file changed or moved), keeping the reader's place."""
+        self._request += 1
+        self._read_article(self._request, post, keep_scroll=True)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="article", name="read article")
+    def _read_article(self, request: int, post: Post, keep_scroll: bool = False) -> None:
+        article = read_article(post, self.folder)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ArticleLoaded(request, article, keep_scroll=keep_scroll))
+
+    @on(ArticleLoaded)
+    def _article_loaded(self, message: ArticleLoaded) -> None:
+        if message.request == self._request:
+            self._show_opened()
+            self.article_view.show_article(message.article, keep_scroll=message.keep_scroll)
+
+    def action_close_article(self) -> None:
+        if self.reader is not None:
+            self.pop_screen()
+        elif self.main.search.active and self.focused is not self.main.article_view:
+            self.main.search.leave()
+            return
+        self.main.article_list.focus()
+
+    def next_index(self, posts: Sequence[Post], index: int, step: int) -> int | None:
+        """The row `n`/`p` go to from `index`: the next unread post that way, if any."""
+        return find_unread(posts, index + step, step, self.unread.is_unread)
+
+    def action_next_article(self) -> None:
+        self._step_article(1)
+
+    def action_previous_article(self) -> None:
+        self._step_article(-1)
+
+    @on(ArticleView.EndReached)
+    def _article_end_reached(self, message: ArticleView.EndReached) -> None:
+        self._step_article(1)
+
+    def _step_article(self, step: int) -> None:
+        """`n`/`p`: the next unread post in the list, else (wrapping) in the category, else elsewhere.
+
+        With an article open, the post found is opened too.
+        """
+        main = self.main
+        articles = main.article_list
+        current = self.article_view.post
+        kind, name = main.content.entry
+        searching = main.content.searching
+        if kind is not EntryKind.PROBLEMS or searching:
+            index = articles.index_of(current) if current is not None else None
+            if index is None:
+                index = articles.cursor
+            target = self.next_index(articles.posts, index, step)
+            if target is None:
+                target = self.next_index(articles.posts, -1 if step > 0 else len(articles.posts), step)
+                if target is not None:
+                    where = "the results" if searching else "the list" if kind is EntryKind.ALL else name
+                    ends = ("bottom", "top") if step > 0 else ("top", "bottom")
+                    self.notify(f"At the {ends[0]}: on from the {ends[1]} of {where}.", markup=False)
+            if target is not None:
+                self._go_to_row(target, open_it=current is not None)
+                return
+        if searching:
+            self.notify("No unread posts among the results.", markup=False)
+            return
+        self._step_elsewhere(step, open_it=current is not None)
+
+    def _step_elsewhere(self, step: int, *, open_it: bool) -> None:
+        """Nothing unread is left in this entry: go to the next category with unread posts, or All."""
+        if self.unread.total == 0:
+            self.notify("No unread posts anywhere.", markup=False)
+            return
+        main = self.main
+        sidebar = main.sidebar
+        entry = main.content.entry
+        kind, name = entry
+        destination = (EntryKind.ALL, ALL)
+        if kind is EntryKind.CATEGORY:
+            names = [each.name for each in sidebar.entries if each.kind is EntryKind.CATEGORY]
+            found = next_with_unread(names, name, step, self.unread.in_category)
+            if found is not None:
+                destination = (EntryKind.CATEGORY, found)
+        index = sidebar.index_of(destination)
+        if index is None or entry == destination:
+            self.notify("No unread posts anywhere.", markup=False)
+            return
+        # Not move_cursor: its Highlighted would refill the list later and lose the post chosen here.
+        sidebar.rows_changed(cursor=index)
+        main.choose_entry(destination)
+        posts = main.article_list.posts
+        target = find_unread(posts, 0 if step > 0 else len(posts) - 1, step, self.unread.is_unread)
+        if target is None:
+            self.notify("No unread posts anywhere.", markup=False)
+            return
+        self._go_to_row(target, open_it=open_it)
+        here = f" in {name}"
+        there = "All" if destination[0] is EntryKind.ALL else destination[1]
+        self.notify(f"No unread posts left{here}; went to {there}.", markup=False)
+
+    def _go_to_row(self, index: int, *, open_it: bool) -> None:
+        articles = self.main.article_list
+        articles.move_cursor(index)
+        if open_it:
+            self._start_reading(articles.posts[index])
+
+    # Search ----------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """`/`: the search box above the list (from an article on its own screen too)."""
+        if isinstance(self.focused, Input):
+            self.focused.insert_text_at_cursor("/")  # in a text field, `/` is just a slash
+            return
+        if self.reader is not None:
+            self.pop_screen()
+            self.call_after_refresh(self.main.search.enter)
+        elif self.screen is self.main:
+            self.main.search.enter()
+
+    def _show_index_notice(self) -> None:
+        """Tell the user once when the post index had to be rebuilt or cannot be kept."""
+        notice = self.index.notice
+        if notice and notice != self._index_notice_shown:
+            self.notify(notice, title="Post index", severity="warning", markup=False, timeout=10)
+        self._index_notice_shown = notice
+
+    # Read state ------------------------------------------------------------------------------
+
+    def marks_changed(self, post: Post | None = None) -> None:
+        """Redraw counts, markers and header after read marks changed (here or in another window).
+
+        `post`: only this post's mark changed, so only its row needs drawing again.
+        """
+        self.main.refresh_sidebar()
+        if post is None:
+            self.main.article_list.refresh()
+        else:
+            self.main.article_list.refresh_post(post)
+        self.sub_title = self._status()
+        self._show_state_notice()
+
+    def _show_state_notice(self) -> None:
+        """Tell the user about trouble with the read-state store, once for each new notice."""
+        notice = self.read_marks.notice
+        if notice and notice != self._notice_shown:
+            self.notify(notice, title="Read state", severity="warning", markup=False, timeout=10)
+        self._notice_shown = notice
+
+    def _refresh_marks(self) -> None:
+        if self.unread.refresh():
+            self.marks_changed()
+        else:
+            self._show_state_notice()
+
+    def action_toggle_read(self) -> None:
+        post = self.current_post()
+        if post is None:
+            self.notify("No article to mark.", markup=False)
+            return
+        read = self.unread.toggle(post.key)
+        self.marks_changed()
+        self.notify(f"Marked {'read' if read else 'unread'}: {post.title}", markup=False)
+
+    def action_mark_category_read(self) -> None:
+        kind, name = self.main.content.entry
+        if kind is EntryKind.PROBLEMS:
+            self.notify("Choose a category to mark as read.", markup=False)
+            return
+        everywhere = kind is EntryKind.ALL
+        where = "" if everywhere else f" in {name}"
+        count = self.unread.total if everywhere else self.unread.in_category(name)
+        if count == 0:
+            self.notify(f"No unread posts{where}.", markup=False)
+            return
+        keys = [post.key for post in self.library.view(name)]
+        posts = f"{'all ' if everywhere else ''}{count:,} post{'s' if count != 1 else ''}"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._undo = (where, self.unread.mark(keys, True))
+                self.marks_changed()
+                self.notify(f"Marked {posts}{where} as read (u undoes).", markup=False)
+
+        self.push_screen(ConfirmScreen(f"Mark {posts}{where} as read?"), answered)
+
+    def action_undo_mark(self) -> None:
+        if self._undo is None:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        where, marks = self._undo
+        self._undo = None
+        self.unread.restore(marks)
+        self.marks_changed()
+        count = sum(not read for read in marks.values())
+        self.notify(f"Undone: {count:,} post{'s' if count != 1 else ''}{where} unread again.", markup=False)
+
+    def action_only_unread(self) -> None:
+        only_unread = self.main.toggle_only_unread()
+        self.refresh_status()
+        self.notify("Showing only unread posts." if only_unread else "Showing all posts.", markup=False)
+
+    # Links -----------------------------------------------------------------------------------
+
+    def current_post(self) -> Post | None:
+        """The post `o` and `y` act on: the open article where it has focus, else the list's row."""
+        view = self.article_view
+        if view.post is not None and (self.reader is not None or self.focused is view):
+            return view.post
+        main = self.main
+        if isinstance(self.focused, ProblemList | Sidebar) and view.post is not None:
+            return view.post
+        return main.article_list.selected_post if main.article_list.display else view.post
+
+    def action_open_link(self) -> None:
+        post = self.current_post()
+        if post is None or not post.link:
+            self.notify("This article has no link.", markup=False)
+        else:
+            self.open_web_link(post.link)
+
+    def open_web_link(self, url: str) -> None:
+        """Open a link in the browser when it is a web link (http or https); otherwise say why not."""
+        if is_safe_link(url):
+            self.open_url(url)
+            self.notify(f"Opening {url}", markup=False)
+        else:
+            self.notify(
+                f"Not opened: only http and https links open from krant ({url}).",
+                severity="warning",
+                markup=False,
+            )
+
+    @on(ArticleBody.LinkClicked)
+    def _link_clicked(self, message: ArticleBody.LinkClicked) -> None:
+        self.open_web_link(message.href)
+
+    def action_article_links(self) -> None:
+        """`L`: the open article's links in a list, to open one with the keyboard."""
+        view = self.article_view
+        if view.post is None or not view.loaded:
+            self.notify("Open an article first: L lists its links.", markup=False)
+            return
+        links = document_links(view.document)
+        if not links:
+            self.notify("This article has no links.", markup=False)
+            return
+        self.push_screen(LinksScreen(links), self._link_chosen)
+
+    def _link_chosen(self, url: str | None) -> None:
+        if url is not None:
+            self.open_web_link(url)
+
+    def action_copy_link(self) -> None:
+        post = self.current_post()
+        if post is None or not post.link:
+            self.notify("This article has no link.", markup=False)
+            return
+        self.copy_to_clipboard(post.link)
+        self.notify(f"Copied {post.link}", markup=False)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Open in browser", "Open the article's link in the browser", self.action_open_link
+        )
+        yield SystemCommand("Copy link", "Copy the article's link to the clipboard", self.action_copy_link)
+        yield SystemCommand("Help", "Show all keys", self.action_help)
+        yield SystemCommand("Search", "Search the titles and text of every post", self.action_search)
+        yield SystemCommand(
+            "Mark category read", "Mark every post in this category as read", self.action_mark_category_read
+        )
+        yield SystemCommand("Only unread", "Show only unread posts, or all again", self.action_only_unread)
+
+
+def _keep_out_of_collections() -> None:
+    """Leave the objects alive now (the posts just loaded, above all) out of Python's cyclic collections.
+
+    A full collection looks at every object: with 100,000 posts it pauses the screen ~0.1 s, and while a
+    folder loads it came five times (~0.3 s of the UI's CPU). Posts hold no cycles and are still freed
+    when they go; what stays set aside is cyclic garbage of objects alive now, until krant quits.
+    """
+    gc.freeze()
+
+
+def make_app(
+    folder: Path,
+    *,
+    locations: Locations | None = None,
+    clock: Callable[[], datetime] | None = None,
+    include_unpublished: bool = False,
+    watch: bool = True,
+    poll: bool = False,
+    read_marks: ReadMarks | None = None,
+    index: PostIndex | None = None,
+) -> KrantApp:
+    """Build the app with its parts: tests pass a tmp folder, tmp locations and a fixed clock.
+
+    The read marks are opened from `locations.state_dir` and the post index from `locations.cache_dir`
+    unless they are given; the app closes both on quit. Opening the index is a file open (a broken one is
+    moved aside at once); filling it happens in the load worker.
+    """
+    locations = locations or Locations.default()
+    return KrantApp(
+        folder,
+        locations=locations,
+        clock=clock or local_now,
+        read_marks=read_marks or ReadMarks.open(folder, locations.state_dir),
+        index=index if index is not None else PostIndex.open(folder, locations),
+        include_unpublished=include_unpublished,
+        watch=watch,
+        poll=poll,
+    )
+
+
+def run_app(folder: Path, *, poll: bool = False, include_unpublished: bool = False) -> int:
+    """Run krant on a folder until the user quits; the exit status for the shell."""
+    make_app(folder, poll=poll, include_unpublished=include_unpublished).run()
+    return 0

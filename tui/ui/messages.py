@@ -1,0 +1,55 @@
+"""Messages that carry work done in threads back to the UI thread (the only way threads talk to it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from tui.core.article import Article
+from tui.core.loader import LoadBatch
+from tui.core.search import SearchHit
+from tui.core.updates import FolderUpdate
+
+
+@dataclass
+class PostsLoaded(Message):
+    """A batch of freshly read files from the folder loader, to be applied to the library."""
+
+    batch: LoadBatch
+    checking: bool = False
+    """The batch comes from a warm start: the index's posts are shown while the folder is checked."""
+
+
+@dataclass
+class LoadFailed(Message):
+    """Reading the folder stopped with an error; the reason is shown to the user."""
+
+    reason: str
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """An article was read and converted in a thread. `request` tells stale results from current ones."""
+
+    request: int
+    article: Article
+    keep_scroll: bool = False
+    """The open article was read again (its file changed): keep the reader's place."""
+
+
+@dataclass
+class FolderChanged(Message):
+    """Files below the folder changed while krant runs, read in the watcher's thread; applied in order."""
+
+    update: FolderUpdate
+
+
+@dataclass
+class SearchFinished(Message):
+    """A search ran in a thread; `request` tells the latest search from stale ones."""
+
+    request: int
+    query: str
+    hits: tuple[SearchHit, ...]
+    """Matching files, newest first by the index, then title-only matches of posts not indexed yet."""

@@ -1,0 +1,214 @@
+"""The list of articles: one row per post (date, category, title), newest first, at any length."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+
+from tui.core.post import Post
+from tui.ui.widgets.cursor_list import CursorList
+
+MARKER_WIDTH = 2
+NEW_MARKER = "✚"
+"""Marks a post that arrived while krant runs, until it is seen (unread posts have "●")."""
+COLUMNS: tuple[tuple[int, str, int], ...] = (
+    (90, "%Y-%m-%d %H:%M", 12),
+    (60, "%y-%m-%d %H:%M", 10),
+    (0, "%m-%d %H:%M", 8),
+)
+"""(narrowest list width, date format, category width): narrower lists give up detail for the title."""
+
+
+def fit(text: str, cells: int) -> str:
+    """Text cut (with an ellipsis) or padded to exactly `cells` terminal cells."""
+    if cells <= 0:
+        return ""
+    if cell_len(text) > cells:
+        return set_cell_size(text, cells - 1) + "…"
+    return set_cell_size(text, cells)
+
+
+class ArticleList(CursorList):
+    """Rows of posts built from plain text segments; the cursor follows a post, not a row number.
+
+    Any `Sequence[Post]` can be shown (a category's view, later search results), with an optional
+    snippet per row.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = CursorList.COMPONENT_CLASSES | {
+        "article-list--date",
+        "article-list--category",
+        "article-list--snippet",
+        "article-list--match",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList {
+        & > .article-list--date { color: $text-muted; }
+        & > .article-list--category { color: $text-secondary; }
+        & > .article-list--snippet { color: $text-muted; }
+        & > .article-list--match { color: $text-accent; text-style: bold; }
+    }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._posts: Sequence[Post] = ()
+        self._snippets: Sequence[str] | None = None
+        self._highlights: Sequence[Sequence[tuple[int, int]]] | None = None
+        self._by_date = True
+        self.is_unread: Callable[[Post], bool] | None = None
+        """Set by read state: unread rows get a marker and bold text. None: no marker column content."""
+        self.is_new: Callable[[Post], bool] | None = None
+        """Set by live updates: posts that arrived while krant runs get the new marker until seen."""
+
+    @property
+    def posts(self) -> Sequence[Post]:
+        return self._posts
+
+    @property
+    def row_count(self) -> int:
+        return len(self._posts)
+
+    @property
+    def selected_post(self) -> Post | None:
+        return self._posts[self.cursor] if 0 <= self.cursor < len(self._posts) else None
+
+    def refresh_post(self, post: Post) -> None:
+        """Draw again the row showing `post` (its read mark changed): the cursor's as a rule, else all."""
+        if self.selected_post == post:
+            self.refresh_line(self.cursor)
+        else:
+            self.refresh()
+
+    def set_posts(
+        self,
+        posts: Sequence[Post],
+        *,
+        snippets: Sequence[str] | None = None,
+        highlights: Sequence[Sequence[tuple[int, int]]] | None = None,
+        by_date: bool = True,
+        keep_selection: bool = True,
+        empty_message: str | None = None,
+    ) -> None:
+        """Show other posts (or the same, changed). With `keep_selection`, the selected post stays selected
+        and on the same screen row, so rows added above or below do not make the view jump.
+
+        Args:
+            posts: The rows, in display order.
+            snippets: An extra text per row (such as a search match), or None.
+            highlights: Per row, (start, end) character offsets in its snippet to emphasise.
+            by_date: The posts are in `Post.sort_key` order, so a post can be found by bisection.
+            keep_selection: Follow the selected post; otherwise start again at the top.
+            empty_message: What to say when there are no posts.
+        """
+        if empty_message is not None:
+            self.empty_message = empty_message
+        previous = self.selected_post
+        screen_row = self.cursor - self.scroll_offset.y
+        old, plain = self._posts, self._snippets is None and snippets is None
+        self._posts, self._snippets, self._by_date = posts, snippets, by_date
+        self._highlights = highlights
+
+        def same(row: int) -> bool:
+            """The row shows the same post (the same object: a post read again is a new one) as before."""
+            if row >= len(posts) or row >= len(old):
+                return row >= len(posts) and row >= len(old)
+            return posts[row] is old[row]
+
+        if not keep_selection or previous is None:
+            self.rows_changed(cursor=0, top=0 if not keep_selection else None, same=same if plain else None)
+            return
+        index = self.index_of(previous)
+        if index is None:
+            self.rows_changed(same=same if plain else None)
+        else:
+            self.rows_changed(cursor=index, top=index - screen_row, same=same if plain else None)
+
+    def index_of(self, post: Post) -> int | None:
+        """Where a post (by path) is in the list, or None."""
+        posts = self._posts
+        if self._by_date:
+            low, high, wanted = 0, len(posts), post.sort_key
+            while low < high:
+                middle = (low + high) // 2
+                if posts[middle].sort_key < wanted:
+                    low = middle + 1
+                else:
+                    high = middle
+            for index in range(low, min(low + 64, len(posts))):
+                if posts[index].path == post.path:
+                    return index
+        return self._scan(post.path)
+
+    def _scan(self, path: str) -> int | None:
+        for index, candidate in enumerate(self._posts):
+            if candidate.path == path:
+                return index
+        return None
+
+    def _marker(self, post: Post, unread: bool) -> str:
+        """The marker column: new (arrived while krant runs, not yet seen) before unread."""
+        if self.is_new is not None and self.is_new(post):
+            return NEW_MARKER + " "
+        return "● " if unread else " " * MARKER_WIDTH
+
+    def render_row(self, index: int, width: int, style: Style) -> list[Segment]:
+        post = self._posts[index]
+        unread = self.is_unread is not None and self.is_unread(post)
+        if unread:
+            style += Style(bold=True)
+        date_style = self.component_style("article-list--date", style)
+        # On the cursor's row in the cursor's colour: `$text-secondary` is a blue, as the cursor often is.
+        category_style = style
+        if index != self.cursor:
+            category_style = self.component_style("article-list--category", style)
+        date_format, category_width = next((form, cells) for least, form, cells in COLUMNS if width >= least)
+        segments = [
+            Segment(self._marker(post, unread), style),
+            Segment(post.date.astimezone().strftime(date_format), date_style),
+            Segment("  ", style),
+            Segment(fit(", ".join(post.categories), category_width), category_style),
+            Segment("  ", style),
+        ]
+        room = width - sum(segment.cell_length for segment in segments)
+        snippet = self._snippets[index] if self._snippets is not None and index < len(self._snippets) else ""
+        if snippet:
+            # The match in context matters more than the whole title: the title gets at most 2/5.
+            title_room = min(cell_len(post.title), max(12, room * 2 // 5))
+            segments.append(Segment(fit(post.title, title_room), style))
+            spans = self._highlights[index] if self._highlights is not None else ()
+            segments.append(Segment("  ", style))
+            segments += self._snippet_segments(snippet, spans, room - title_room - 2, style)
+            return segments
+        title = post.title if cell_len(post.title) <= room else fit(post.title, room)
+        segments.append(Segment(title, style))
+        return segments
+
+    def _snippet_segments(
+        self, snippet: str, spans: Sequence[tuple[int, int]], room: int, style: Style
+    ) -> list[Segment]:
+        """The snippet for `room` cells, matches emphasised; cut at the front if the first would not show."""
+        if room <= 0:
+            return []
+        start = 0
+        if spans and cell_len(snippet[: spans[0][1]]) > room:
+            start = max(0, spans[0][0] - room // 4)
+            space = snippet.find(" ", start, spans[0][0])  # begin with a whole word
+            start = space + 1 if space >= 0 else start
+        plain = self.component_style("article-list--snippet", style)
+        match = self.component_style("article-list--match", style)
+        segments = [Segment("…", plain)] if start else []
+        position = start
+        for begin, end in spans:
+            if end <= position:
+                continue
+            begin = max(begin, position)
+            segments += [Segment(snippet[position:begin], plain), Segment(snippet[begin:end], match)]
+            position = end
+        segments.append(Segment(snippet[position:], plain))
+        return segments

@@ -1,0 +1,88 @@
+"""The sidebar: All, every category with its count, and Problems when some files are unreadable."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+
+from tui.ui.widgets.article_list import fit
+from tui.ui.widgets.cursor_list import CursorList
+
+
+class EntryKind(Enum):
+    ALL = "all"
+    CATEGORY = "category"
+    PROBLEMS = "problems"
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarEntry:
+    """One line of the sidebar. `unread` is filled in by read state; None shows only the total."""
+
+    kind: EntryKind
+    name: str
+    total: int
+    unread: int | None = None
+
+    @property
+    def identity(self) -> tuple[EntryKind, str]:
+        return (self.kind, self.name)
+
+    @property
+    def count_text(self) -> str:
+        if self.unread is None:
+            return f"{self.total:,}"
+        return f"{self.unread:,}/{self.total:,}"
+
+
+class Sidebar(CursorList):
+    """Categories to filter the article list by; moving the cursor selects."""
+
+    empty_message = "No categories yet."
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._entries: Sequence[SidebarEntry] = ()
+
+    @property
+    def entries(self) -> Sequence[SidebarEntry]:
+        return self._entries
+
+    @property
+    def row_count(self) -> int:
+        return len(self._entries)
+
+    @property
+    def selected(self) -> SidebarEntry | None:
+        return self._entries[self.cursor] if 0 <= self.cursor < len(self._entries) else None
+
+    def set_entries(self, entries: Sequence[SidebarEntry]) -> None:
+        """Show new entries, keeping the selected one selected (by kind and name) if it is still there."""
+        previous, old = self.selected, self._entries
+        self._entries = entries
+        index = self.index_of(previous.identity) if previous is not None else None
+
+        def same(row: int) -> bool:
+            return (old[row] if row < len(old) else None) == (entries[row] if row < len(entries) else None)
+
+        self.rows_changed(cursor=index if index is not None else (0 if previous is None else None), same=same)
+
+    def index_of(self, identity: tuple[EntryKind, str]) -> int | None:
+        for index, entry in enumerate(self._entries):
+            if entry.identity == identity:
+                return index
+        return None
+
+    def render_row(self, index: int, width: int, style: Style) -> list[Segment]:
+        entry = self._entries[index]
+        count = entry.count_text
+        label = entry.name if entry.kind is not EntryKind.PROBLEMS else f"Problems ({entry.total:,})"
+        if entry.kind is EntryKind.PROBLEMS:
+            count = ""
+        room = max(1, width - cell_len(count) - 3)
+        return [Segment(" " + fit(label, room) + " ", style), Segment(count + " ", style)]
