@@ -25,8 +25,8 @@ import tracemalloc
 from pathlib import Path
 
 from tui.core.locations import Locations
-from tui.ui.app import KrantApp, make_app
 from tui.core.updates import SETTLE
+from tui.ui.app import KrantApp, make_app
 
 SIZE = (160, 40)
 
