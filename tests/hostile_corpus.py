@@ -363,7 +363,7 @@ def _front_matter(w: _Writer) -> None:
             "no front matter: the title comes from the first heading",
             title="A heading from Markdown",
             categories=("uncategorised",),
-            warning="no front matter",
+            warning="no date",
         ),
     )
     w.file(
@@ -373,7 +373,7 @@ def _front_matter(w: _Writer) -> None:
             "no front matter and no heading: the title comes from the file name",
             title="Absent plain",
             categories=("uncategorised",),
-            warning="no front matter",
+            warning="no date",
         ),
     )
     w.file(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.dates import _checked, date_from_filename, date_from_timestamp, parse_date
+from tui.core.dates import _checked, date_from_path, date_from_timestamp, parse_date
 
 PLUS_TWO = timezone(timedelta(hours=2))
 SEED_MOMENT = datetime(2019, 5, 15, 14, 57, 28, tzinfo=PLUS_TWO)
@@ -88,11 +88,11 @@ def test_every_date_can_be_shown_in_local_time(local_zone: str) -> None:
 
 
 def test_date_from_a_jekyll_file_name(local_zone: str) -> None:
-    assert date_from_filename("2019-05-15-title.md") == datetime(2019, 5, 15).astimezone()
-    assert date_from_filename("2019-05-15") == datetime(2019, 5, 15).astimezone()
-    assert date_from_filename("2019-02-30-title.md") is None
-    assert date_from_filename("2019-5-15-title.md") is None
-    assert date_from_filename("title-2019-05-15.md") is None
+    assert date_from_path("2019-05-15-title.md") == datetime(2019, 5, 15).astimezone()
+    assert date_from_path("2019-05-15") == datetime(2019, 5, 15).astimezone()
+    assert date_from_path("2019-02-30-title.md") is None
+    assert date_from_path("2019-5-15-title.md") is None
+    assert date_from_path("title-2019-05-15.md") is None
 
 
 def test_date_from_a_timestamp_is_aware() -> None:

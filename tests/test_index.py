@@ -251,6 +251,17 @@ def test_every_field_of_a_post_survives_the_index(tmp_path: Path, locations: Loc
         Post(odd, "caf\\xe9.md", "C", moments[2], ("z",), "https://x/c", key="something else"),
         Post(root / "d.md", "d.md", "D", moments[3], ("z",), "", key=""),
         Post(root / "e.md", "e.md", "E", moments[4], ("z",)),
+        Post(
+            root / "f.md",
+            "f.md",
+            "F",
+            moments[4],
+            ("z",),
+            tags=("rust", "wasm"),
+            authors=("Ann",),
+            description="Over F.",
+            draft=True,
+        ),
     ]
     problem = Problem(root / "sub/broken.md", "sub/broken.md", "empty file")
     index = PostIndex.open(root, locations)
@@ -266,6 +277,7 @@ def test_every_field_of_a_post_survives_the_index(tmp_path: Path, locations: Loc
     assert problem in loaded
     assert index.stored_posts(limit=2) + index.stored_posts(skip=2) == loaded
     assert index.stored_posts(limit=1)[0].path == posts[1].path  # the newest
+    assert [hit.path for hit in index.search("wasm")] == [str(root / "f.md")]  # tags are searched
 
 
 def test_an_index_full_of_stale_search_words_is_rebuilt(

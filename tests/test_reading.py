@@ -202,7 +202,8 @@ def test_title_from_name() -> None:
 def test_without_front_matter_a_markdown_heading_is_the_title(write_post) -> None:
     post = read(write_post("a.md", "# The heading\n\nText.\n"))
     assert post.title == "The heading"
-    assert any("no front matter" in warning for warning in post.warnings)
+    # Nothing to fix but the date, which only the file's modification time gives.
+    assert post.warnings == ("no date; using the file's modification time",)
 
 
 def test_toml_and_json_front_matter(write_post) -> None:
@@ -221,11 +222,18 @@ def test_crlf_front_matter(write_post) -> None:
 # Dates -----------------------------------------------------------------------------------------
 
 
-def test_a_missing_date_falls_back_to_the_jekyll_file_name_with_a_warning(write_post, local_zone) -> None:
+def test_a_missing_date_is_the_jekyll_file_names_without_a_warning(write_post, local_zone) -> None:
+    """Jekyll dates a post by its file name: that is the convention, not something to fix."""
     post = read(write_post("2019-05-15-x.md", "---\ntitle: x\n---\nBody\n", mtime=MTIME))
     assert post.date == datetime(2019, 5, 15).astimezone()
     assert post.date.tzinfo is not None
-    assert any("file name" in warning for warning in post.warnings)
+    assert post.warnings == ()
+
+
+def test_an_unreadable_date_falls_back_to_the_file_name_with_a_warning(write_post, local_zone) -> None:
+    post = read(write_post("2019-05-15-x.md", "---\ntitle: x\ndate: never\n---\nBody\n", mtime=MTIME))
+    assert post.date == datetime(2019, 5, 15).astimezone()
+    assert post.warnings == ("unreadable date; using the date in the file name",)
 
 
 def test_an_unreadable_date_falls_back_to_the_modification_time_with_a_warning(write_post) -> None:

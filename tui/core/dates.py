@@ -6,7 +6,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-_JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:-|$)")
+_JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[-_.]|$)")
+_PATH_DATE = re.compile(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|$)")
 _LOOSE_FORMATS = (
     "%Y-%m-%d %H:%M:%S %z",
     "%Y-%m-%d %H:%M %z",
@@ -111,9 +112,13 @@ def _parse_text(text: str) -> datetime | None:
     return None
 
 
-def date_from_filename(name: str) -> datetime | None:
-    """The local midnight of a Jekyll file name's `YYYY-MM-DD-` prefix, if it names a real day."""
-    match = _JEKYLL_NAME.match(name)
+def date_from_path(name: str) -> datetime | None:
+    """The local midnight of the day a file name or site path starts with, if it names a real day.
+
+    Jekyll names posts `YYYY-MM-DD-slug`, Zola dates them by `YYYY-MM-DD-slug` or a path like
+    `inside-rust/2020/11/16/slug`: the date is the first part that is one (or the first three parts).
+    """
+    match = _JEKYLL_NAME.match(name) or _PATH_DATE.search(name)
     if not match:
         return None
     try:

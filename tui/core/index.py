@@ -34,7 +34,7 @@ from tui.core.reading import read_post_text
 from tui.core.search import SearchHit, fts_query, make_snippet, words_pattern
 from tui.core.store_files import keep_aside
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when the tables or what is stored in them change: an index of another version is rebuilt."""
 SEARCH_LIMIT = 200
 STALE_LIMIT = 20_000
@@ -58,7 +58,8 @@ CREATE TABLE files (
     reason TEXT,                    -- set for a Problem; the post fields below are then NULL
     title TEXT, categories TEXT, link TEXT, image TEXT, layout TEXT,
     published INTEGER, is_html INTEGER, warnings TEXT,
-    key TEXT                        -- NULL when it is 'link:' and the link
+    key TEXT,                       -- NULL when it is 'link:' and the link
+    extra TEXT                      -- JSON of the fields most posts lack (tags, authors, …), or NULL
 );
 CREATE INDEX files_newest ON files (stamp DESC);
 CREATE TABLE stale (docs INTEGER NOT NULL);  -- search rows whose file changed or left since
@@ -74,7 +75,7 @@ PRAGMA user_version = {SCHEMA_VERSION};
 
 _COLUMNS = (
     "file, size, mtime, stamp, offset, date, relpath, reason, title, categories, link, image, layout,"
-    " published, is_html, warnings, key"
+    " published, is_html, warnings, key, extra"
 )
 _SEPARATOR = "\x1f"
 """Between categories: clean_line has removed every control character from them."""
@@ -403,8 +404,10 @@ def store_entries(
             number += 1
             rows.append(_row(number, file, result))
             if isinstance(result, Post):
-                texts.append((rows[-1][1], result.title, text or ""))
-        db.executemany(f"INSERT INTO files (id, doc, {_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows)
+                # Tags are searched with the title: a post is found by what it is about.
+                title = " ".join((result.title, *result.tags)) if result.tags else result.title
+                texts.append((rows[-1][1], title, text or ""))
+        db.executemany(f"INSERT INTO files (id, doc, {_COLUMNS}) VALUES ({', '.join('?' * 20)})", rows)
         # In rowid order: FTS5 writes its pending words out whenever a rowid is lower than the last
         # one, and a newest-first batch would then cost a flush per post.
         texts.sort(key=itemgetter(0))
@@ -429,7 +432,7 @@ def _row(number: int, file: bytes, result: Post | Problem) -> tuple:
             size, mtime = info.st_size, info.st_mtime
         except OSError:
             size, mtime = MISSING, MISSING
-        empty = (None,) * 9
+        empty = (None,) * 10
         return (number, _doc_id(0, number), file, size, mtime, 0, None, None, relpath, result.reason, *empty)
     when = result.date
     stamp = result.timestamp
@@ -457,6 +460,7 @@ def _row(number: int, file: bytes, result: Post | Problem) -> tuple:
         result.is_html,
         json.dumps(result.warnings, ensure_ascii=False) if result.warnings else None,
         None if link and result.key == "link:" + link else result.key,
+        _extra(result),
     )
 
 
@@ -468,7 +472,7 @@ class _RowReader:
 
     def __call__(self, row: tuple) -> Post | Problem:
         (file, size, mtime, stamp, offset, date, relpath, reason, title, categories, link, image, layout,
-         published, is_html, warnings, key) = row  # fmt: skip
+         published, is_html, warnings, key, extra) = row  # fmt: skip
         name = os.fsdecode(file)
         path = self._prefix + name
         if relpath is None:
@@ -491,7 +495,23 @@ class _RowReader:
             tuple(json.loads(warnings)) if warnings else (),
             ("link:" + link if link else "") if key is None else key,
             stamp,
+            **(_extra_fields(json.loads(extra)) if extra else {}),
         )
+
+
+_EXTRA = ("tags", "authors", "description", "draft")
+"""The Post fields kept in the `extra` column."""
+
+
+def _extra(post: Post) -> str | None:
+    """The fields most posts do not have, as JSON (NULL when a post has none of them)."""
+    kept = {name: getattr(post, name) for name in _EXTRA if getattr(post, name)}
+    return json.dumps(kept, ensure_ascii=False) if kept else None
+
+
+def _extra_fields(stored: dict[str, object]) -> dict[str, object]:
+    """`_extra`'s JSON back to Post fields (lists to tuples)."""
+    return {name: tuple(value) if isinstance(value, list) else value for name, value in stored.items()}
 
 
 def _decoded(file: bytes) -> str | None:

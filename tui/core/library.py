@@ -39,7 +39,7 @@ class Change:
 class Library:
     """Posts and problems of one folder, kept sorted; updated one file at a time as the folder changes.
 
-    Unpublished posts (`published: false`) are kept out unless `include_unpublished` is set.
+    Unpublished posts (`published: false`) and drafts are kept out unless `include_unpublished` is set.
     """
 
     root: Path
@@ -128,7 +128,8 @@ class Library:
                 del self._by_path[path]
             else:
                 old = self._drop(path)
-            if isinstance(result, Problem) or (not result.published and not self.include_unpublished):
+            hidden = not isinstance(result, Problem) and (result.draft or not result.published)
+            if isinstance(result, Problem) or (hidden and not self.include_unpublished):
                 if old is not None:
                     removed.append(old)
                 if isinstance(result, Problem):

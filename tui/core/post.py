@@ -36,6 +36,14 @@ class Post:
     timestamp: float = field(default=math.nan, compare=False, repr=False)
     """`date` as seconds since the epoch, worked out once: posts are ordered by it, 100,000 of them many
     times over while a folder loads (`datetime.timestamp` costs ~1.3 µs a call). Left out, it is computed."""
+    tags: tuple[str, ...] = ()
+    """`tags` (a list or a space-separated string; Zola's `[taxonomies]`), as written."""
+    authors: tuple[str, ...] = ()
+    """`author` or `authors`."""
+    description: str | None = None
+    """`description`, `excerpt` or `summary`: a line about the post, shown above its text."""
+    draft: bool = False
+    """`draft: true`, or a file in Jekyll's `_drafts/`: shown only with `--all`, and marked as a draft."""
 
     def __post_init__(self) -> None:
         if type(self.path) is not str:  # a Path given: kept as text, so posts compare and hash alike

@@ -37,7 +37,7 @@ from watchdog.events import (
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from tui.core.folder import find_post_files, is_candidate_path
+from tui.core.folder import find_post_files, is_candidate_path, is_post_folder
 
 logger = logging.getLogger(__name__)
 
@@ -303,7 +303,7 @@ class FolderWatcher:
         self._touch(now)
 
     def _note_removed(self, path: Path, now: float, *, folder: bool) -> None:
-        if not (_is_visible_folder(path, self.root) if folder else is_candidate_path(path, self.root)):
+        if not (is_post_folder(path, self.root) if folder else is_candidate_path(path, self.root)):
             return
         if folder:
             self._changed = {known: None for known in self._changed if not _is_within(known, path)}
@@ -319,7 +319,7 @@ class FolderWatcher:
 
     def _note_scan(self, folder: Path, now: float) -> None:
         """A new folder: files may have been written in it before its watch was added, so look inside."""
-        if _is_visible_folder(folder, self.root):
+        if is_post_folder(folder, self.root):
             self._scan.add(folder)
             self._touch(now)
 
@@ -596,12 +596,3 @@ def _is_link(path: Path) -> bool:
 
 def _is_within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
-
-
-def _is_visible_folder(path: Path, root: Path) -> bool:
-    """A folder below root that posts are read from: no hidden folder on the way."""
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        return False
-    return bool(parts) and not any(part.startswith(".") for part in parts)

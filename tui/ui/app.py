@@ -29,7 +29,7 @@ from tui.core.arrivals import arrival_notice
 from tui.core.article import read_article
 from tui.core.body_text import is_safe_link
 from tui.core.body_text import warm_up as warm_up_body_text
-from tui.core.document import document_links
+from tui.core.document import Link, document_links
 from tui.core.document import warm_up as warm_up_document
 from tui.core.index import PostIndex
 from tui.core.library import ALL, Change, Library
@@ -37,7 +37,10 @@ from tui.core.loader import load_batches, prepare_workers
 from tui.core.locations import Locations
 from tui.core.post import Post, Problem
 from tui.core.read_marks import ReadMarks
+from tui.core.reading import site_of
+from tui.core.sanitize import clean_line
 from tui.core.settings import SettingsStore
+from tui.core.site import folder_name
 from tui.core.unread import UnreadCounts, find_unread, next_with_unread
 from tui.core.updates import FolderUpdates
 from tui.ui.commands import CategoryCommands
@@ -165,7 +168,10 @@ class KrantApp(App[None]):
         """The post just opened, whose read mark and `new` marker are drawn when its article is."""
         self._opened_timer: Timer | None = None
         self._reader_warmed = False
-        self.title = f"krant — {folder.name or folder}"
+        site = site_of(folder)
+        self.site_name = clean_line(site.name_for(folder) if site is not None else folder_name(folder), 80)
+        """What the header calls the folder: its site's title, else the folder (above `_posts`)."""
+        self.title = f"krant — {self.site_name}"
         self.sub_title = "Reading posts…"
 
     # Start -----------------------------------------------------------------------------------
@@ -176,7 +182,7 @@ class KrantApp(App[None]):
             self.library,
             self.unread,
             self.index,
-            folder_name=self.folder.name,
+            folder_name=self.site_name,
             status_changed=self.refresh_status,
             is_new=self._is_new if self.watch_folder else None,
         )
@@ -709,7 +715,37 @@ class KrantApp(App[None]):
 
     @on(ArticleBody.LinkClicked)
     def _link_clicked(self, message: ArticleBody.LinkClicked) -> None:
-        self.open_web_link(message.href)
+        self.follow_link(message.href)
+
+    def follow_link(self, href: str) -> None:
+        """A link of the open article: to another post of the folder it opens that post in krant, else
+        the browser (web links only)."""
+        url = self._resolved(href)
+        post = self._post_at(href, url)
+        if post is not None:
+            self.open_post(post)
+        else:
+            self.open_web_link(url)
+
+    def _resolved(self, href: str) -> str:
+        """A link as written in the open article, made absolute against its site's address when known."""
+        post, site = self.article_view.post, site_of(self.folder)
+        if post is None or site is None:
+            return href
+        return site.resolve_link(href, os.path.relpath(post.path, site.root).replace(os.sep, "/"))
+
+    def _post_at(self, href: str, url: str) -> Post | None:
+        """The post of this folder a link leads to: a file beside the open one, or a post's address."""
+        post = self.article_view.post
+        if post is not None and href and "://" not in href and not href.startswith(("#", "/", "mailto:")):
+            beside = os.path.normpath(os.path.join(os.path.dirname(post.path), href.split("#")[0]))
+            if (found := self.library.get(beside)) is not None:
+                return found
+        wanted = url.split("#")[0].rstrip("/")
+        if not is_safe_link(wanted):
+            return None
+        linked = (each for each in self.library.posts if each.link and each.link.rstrip("/") == wanted)
+        return next(linked, None)
 
     def action_article_links(self) -> None:
         """`L`: the open article's links in a list, to open one with the keyboard."""
@@ -717,7 +753,7 @@ class KrantApp(App[None]):
         if view.post is None or not view.loaded:
             self.notify("Open an article first: L lists its links.", markup=False)
             return
-        links = document_links(view.document)
+        links = [Link(link.text, self._resolved(link.href)) for link in document_links(view.document)]
         if not links:
             self.notify("This article has no links.", markup=False)
             return
@@ -725,7 +761,7 @@ class KrantApp(App[None]):
 
     def _link_chosen(self, url: str | None) -> None:
         if url is not None:
-            self.open_web_link(url)
+            self.follow_link(url)
 
     def action_copy_link(self) -> None:
         post = self.current_post()

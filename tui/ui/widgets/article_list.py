@@ -13,6 +13,8 @@ from tui.core.post import Post
 from tui.ui.widgets.cursor_list import CursorList
 
 MARKER_WIDTH = 2
+DRAFT_MARK = "draft · "
+"""Before the title of a draft (shown with `--all` only)."""
 NEW_MARKER = "✚"
 """Marks a post that arrived while krant runs, until it is seen (unread posts have "●")."""
 COLUMNS: tuple[tuple[int, str, int], ...] = (
@@ -175,6 +177,8 @@ class ArticleList(CursorList):
             Segment(fit(", ".join(post.categories), category_width), category_style),
             Segment("  ", style),
         ]
+        if post.draft:
+            segments.append(Segment(DRAFT_MARK, date_style))
         room = width - sum(segment.cell_length for segment in segments)
         snippet = self._snippets[index] if self._snippets is not None and index < len(self._snippets) else ""
         if snippet:

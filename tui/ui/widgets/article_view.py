@@ -44,6 +44,7 @@ class ArticleView(VerticalScroll):
         padding: 0 1;
         & > #article-title { text-style: bold; color: $text-primary; margin: 1 0 0 0; }
         & > #article-facts { color: $text-muted; margin: 0 0 1 0; }
+        & > #article-description { text-style: italic; margin: 0 0 1 0; }
         & > #article-notes { color: $text-warning; }
         & > #article-placeholder { color: $text-muted; text-style: italic; margin: 1 0; }
     }
@@ -81,6 +82,7 @@ class ArticleView(VerticalScroll):
         yield Static(Text(self._placeholder), id="article-placeholder")
         yield Static(id="article-title")
         yield Static(id="article-facts")
+        yield Static(id="article-description")
         yield Static(id="article-notes")
         yield ArticleBody(id="article-body")
 
@@ -91,6 +93,8 @@ class ArticleView(VerticalScroll):
         self.query_one("#article-placeholder").display = not visible
         for selector in ("#article-title", "#article-facts", "#article-notes", "#article-body"):
             self.query_one(selector).display = visible
+        description = self.query_one("#article-description", Static)
+        description.display = visible and self.post is not None and bool(self.post.description)
 
     def clear(self) -> None:
         """Back to the placeholder (no article)."""
@@ -175,13 +179,22 @@ class ArticleView(VerticalScroll):
         self.query_one("#article-title", Static).update(Text(post.title))
         local = post.date.astimezone()
         facts = Text(f"{local.strftime(DATE_FORMAT)} ({describe_age(post.date, self._clock())})")
+        if post.draft:
+            facts.append(" · draft")
+        if post.authors:
+            facts.append("\nBy " + ", ".join(post.authors))
         facts.append("\n" + ("Categories: " if len(post.categories) > 1 else "Category: "))
         facts.append(", ".join(post.categories))
+        if post.tags and post.tags != post.categories:
+            facts.append("\n" + ("Tags: " if len(post.tags) > 1 else "Tag: ") + ", ".join(post.tags))
         if post.link:
             facts.append("\nLink: " + post.link)
         if post.image:
             facts.append("\nImage: " + post.image)
         self.query_one("#article-facts", Static).update(facts)
+        description = self.query_one("#article-description", Static)
+        description.update(Text(post.description or ""))
+        description.display = bool(post.description)
 
     def action_page_down(self) -> None:
         if self.is_vertical_scroll_end:
