@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,7 +48,7 @@ def _script(name: str, *arguments: str, timeout: float = 600) -> str:
     return done.stdout
 
 
-COVERED = {"run.py", "probe.py", "generate.py", "live_latency.py"}
+COVERED = {"run.py", "probe.py", "generate.py", "live_latency.py", "load_with_changes.py"}
 """The scripts the tests below run at a tiny size."""
 
 
@@ -84,6 +85,16 @@ def test_the_live_latency_benchmark_prints_its_figures() -> None:
     printed = _script("live_latency.py", "--arrivals", "3", "--burst", "30")
     assert "latency, file closed -> row drawn (native, 3 arrivals)" in printed
     assert "after arrivals / at start: RSS" in printed
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_the_load_with_changes_benchmark_times_keys_while_a_folder_loads_and_changes() -> None:
+    printed = _script(
+        "load_with_changes.py", "--posts", "300", "--writes", "20", "--deletes", "10", "--change-seconds", "1"
+    )
+    assert "300 posts loading cold, 20 written and 10 deleted meanwhile" in printed
+    figures = next(line for line in printed.splitlines() if "median" in line)
+    assert re.search(r"keys \d+ +median \d+ ms +p99 \d+ ms +worst \d+ ms", figures), figures
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")

@@ -126,6 +126,21 @@ def test_remove_forgets_files_and_whole_folders() -> None:
     assert library.remove([ROOT / "never-there.md"]).empty
 
 
+def test_folders_are_still_found_after_files_arrive_in_new_ones_and_others_empty() -> None:
+    """Removals of paths the library never held are answered from the folders it knows; those follow."""
+    library = Library(ROOT)
+    library.apply([post("a/x.md", 1), post("b/y.md", 2)])
+    assert library.remove([ROOT / "gone-before-read.md"]).empty  # the folders are worked out here
+    library.apply([post("c/d/z.md", 3), Problem(ROOT / "e/bad.md", "e/bad.md", "binary")])
+    assert names(library.remove([ROOT / "c"]).removed) == ["c/d/z.md"]
+    assert library.remove([ROOT / "e"]).problems_changed
+    assert names(library.remove([ROOT / "a" / "x.md"]).removed) == ["a/x.md"]
+    assert library.remove([ROOT / "a"]).empty  # emptied: nothing left below it
+    library.apply([post("a/again.md", 4)])
+    assert names(library.remove([ROOT / "a"]).removed) == ["a/again.md"]
+    assert names(library.posts) == ["b/y.md"]
+
+
 def test_a_post_that_becomes_unpublished_leaves_the_list() -> None:
     library = Library(ROOT)
     library.apply([post("a.md")])

@@ -34,6 +34,18 @@ class Change:
     def empty(self) -> bool:
         return not (self.added or self.updated or self.removed or self.problems_changed)
 
+    @classmethod
+    def joined(cls, changes: Sequence[Change]) -> Change:
+        """Changes made one after another, as one (a rename split over two shows as both halves)."""
+        if len(changes) == 1:
+            return changes[0]
+        return cls(
+            added=tuple(chain.from_iterable(change.added for change in changes)),
+            updated=tuple(chain.from_iterable(change.updated for change in changes)),
+            removed=tuple(chain.from_iterable(change.removed for change in changes)),
+            problems_changed=any(change.problems_changed for change in changes),
+        )
+
 
 @dataclass
 class Library:
@@ -52,6 +64,9 @@ class Library:
     _problems: dict[str, Problem] = field(default_factory=dict)
     _category_counts: Counter[str] = field(default_factory=Counter)
     _views: dict[str, list[Post]] = field(default_factory=dict)
+    _folders: set[str] | None = None
+    """The folders that hold known files, worked out when a removal first needs them (see
+    `_paths_at_or_below`); kept up as files arrive, and worked out again when one no longer holds any."""
 
     @classmethod
     def read_folder(cls, root: Path, include_unpublished: bool = False) -> Library:
@@ -103,14 +118,7 @@ class Library:
         self, results: Iterable[Post | Problem] = (), removed: Iterable[str | os.PathLike[str]] = ()
     ) -> Change:
         """Forget what is gone, then put in what was read: one change, so a rename shows as both halves."""
-        removal = self.remove(removed)
-        application = self.apply(results)
-        return Change(
-            added=application.added,
-            updated=application.updated,
-            removed=removal.removed + application.removed,
-            problems_changed=removal.problems_changed or application.problems_changed,
-        )
+        return Change.joined([self.remove(removed), self.apply(results)])
 
     def apply(self, results: Iterable[Post | Problem]) -> Change:
         """Put freshly read files in the library, replacing what their paths held before."""
@@ -129,6 +137,8 @@ class Library:
             else:
                 old = self._drop(path)
             hidden = not isinstance(result, Problem) and (result.draft or not result.published)
+            if self._folders is not None:
+                self._folders.add(path.rpartition(os.sep)[0])
             if isinstance(result, Problem) or (hidden and not self.include_unpublished):
                 if old is not None:
                     removed.append(old)
@@ -160,17 +170,25 @@ class Library:
                 problems_changed = True
         return self._changed(Change(removed=tuple(removed), problems_changed=problems_changed))
 
-    @staticmethod
-    def _paths_at_or_below(path: str, known: Mapping[str, object]) -> list[str]:
+    def _paths_at_or_below(self, path: str, known: Mapping[str, object]) -> list[str]:
         """The known paths that are `path` itself or inside it, as a folder.
 
-        A removed file is found by one lookup; only a path that is not a known file costs a scan, since
-        the watcher reports most removals one file at a time and a scan of 100,000 posts is slow.
+        A removed file is found by one lookup. A path that is no known file is looked for among the
+        folders that hold files (a few hundred at most) before the files themselves (100,000 of them):
+        the watcher also reports files the library never held (deleted before they were read), and a
+        scan of every post for each of those froze the screen for seconds at the end of a big load.
         """
         if path in known:
             return [path]
         prefix = os.path.join(path, "")
-        return [candidate for candidate in known if candidate.startswith(prefix)]
+        if self._folders is None:
+            self._folders = {each.rpartition(os.sep)[0] for each in chain(self._by_path, self._problems)}
+        if not any(folder == path or folder.startswith(prefix) for folder in self._folders):
+            return []
+        found = [candidate for candidate in known if candidate.startswith(prefix)]
+        if not found and known is self._problems:
+            self._folders = None  # a folder that emptied: find the folders again next time
+        return found
 
     def _changed(self, change: Change) -> Change:
         if not change.empty:

@@ -2,8 +2,9 @@
 
 Updates wait until the first read of the folder is done (a load batch that read a file before it changed
 must not come after the watcher's news of it); then each goes through the app's one way of changing the
-library, the list keeps its selection (following a renamed post) on the same screen row, and what the
-update means for the rest of the screen comes back as `Applied`: posts that arrived, the folder gone or
+library, the list (drawn once for all the updates applied together) keeps its selection (following a
+renamed post) on the same screen row, and what the updates mean for the rest of the screen comes back as
+`Applied`: posts that arrived, the folder gone or
 back, and the open article to read again or to mark removed.
 """
 
@@ -19,17 +20,20 @@ from tui.core.post import Post, Problem
 from tui.core.updates import FolderUpdate
 from tui.ui.screens.main import MainScreen
 
-UpdateLibrary = Callable[[Iterable[Post | Problem], Iterable[str]], Change]
-"""The app's one way of changing the library: results to put in, paths to remove; the change made."""
+ChangeLibrary = Callable[[Iterable[Post | Problem], Iterable[str]], Change]
+"""The app's one way of changing the library: results to put in, paths to remove; the change made.
+It counts the change (unread counts) but does not draw it."""
+ShowChange = Callable[[Change], None]
+"""Draw what a change (or several, joined) did to the library: sidebar, list, header."""
 
 
 @dataclass(frozen=True, slots=True)
 class Applied:
-    """One update applied: what changed, and what the rest of the screen should show of it."""
+    """Updates applied: what changed, and what the rest of the screen should show of it."""
 
     change: Change
-    notice: str | None = None
-    """A message from the watcher for the user (plain text)."""
+    notices: tuple[str, ...] = ()
+    """Messages from the watcher for the user (plain text)."""
     folder_gone: bool | None = None
     """The folder just went (True) or came back (False); None when that did not change."""
     arrivals: Counter[str] = field(default_factory=Counter)
@@ -41,40 +45,54 @@ class Applied:
 
 
 class LiveUpdates:
-    """Applies folder updates to the library (through `update_library`) and to the list of `pane`."""
+    """Applies folder updates to the library (through `change_library`) and to the list of `pane`."""
 
-    def __init__(self, library: Library, update_library: UpdateLibrary, pane: MainScreen) -> None:
+    def __init__(
+        self, library: Library, change_library: ChangeLibrary, show_change: ShowChange, pane: MainScreen
+    ) -> None:
         self._library = library
-        self._update_library = update_library
+        self._change_library = change_library
+        self._show_change = show_change
         self._pane = pane
         self.new_posts = NewPosts()
         """Posts that arrived while krant runs and are not seen yet; the list marks them."""
         self._held: list[FolderUpdate] | None = []
 
-    def received(self, update: FolderUpdate, open_post: Post | None) -> list[Applied]:
+    def received(self, update: FolderUpdate, open_post: Post | None) -> Applied | None:
         """An update from the watcher: held while the first read runs (nothing applied), else applied now."""
         if self._held is not None:
             self._held.append(update)
-            return []
-        return [self._apply(update, open_post)]
+            return None
+        return self._apply([update], open_post)
 
-    def load_finished(self, open_post: Post | None) -> list[Applied]:
-        """The first read of the folder is done: what it found is not new, and held updates apply."""
+    def load_finished(self, open_post: Post | None) -> Applied | None:
+        """The first read of the folder is done: what it found is not new, and held updates apply, all
+        drawn once (a big folder changing while it loads holds dozens of them)."""
         if self._held is None:
-            return []
+            return None
         self.new_posts.known(self._library.posts)
         held, self._held = self._held, None
-        return [self._apply(update, open_post) for update in held]
+        return self._apply(held, open_post) if held else None
 
-    def _apply(self, update: FolderUpdate, open_post: Post | None) -> Applied:
+    def _apply(self, updates: list[FolderUpdate], open_post: Post | None) -> Applied:
         library, pane = self._library, self._pane
         selected, screen_row = pane.selection()
-        gone = update.gone_from(library.paths()) if update.present is not None else set(update.removed)
-        was_gone = pane.content.folder_gone
-        now_gone = True if update.root_missing else False if update.results or update.present else was_gone
+        was_gone = now_gone = pane.content.folder_gone
+        changes: list[Change] = []
+        arrivals: Counter[str] = Counter()
+        for update in updates:
+            gone = update.gone_from(library.paths()) if update.present is not None else set(update.removed)
+            if update.root_missing:
+                now_gone = True
+            elif update.results or update.present is not None:
+                now_gone = False
+            change = self._change_library(update.results, gone)
+            arrivals += self.new_posts.note(change)  # in order: a post that arrived, then changed, is new
+            changes.append(change)
+        change = Change.joined(changes)
         if now_gone != was_gone:
             pane.show_folder_gone(now_gone)
-        change = self._update_library(update.results, gone)
+        self._show_change(change)
         if selected is not None:
             follow = moved_to(selected, change, library)
             if follow is not None:
@@ -82,9 +100,9 @@ class LiveUpdates:
         reread, note = self._article_after(open_post, change)
         return Applied(
             change,
-            notice=update.notice,
+            notices=tuple(update.notice for update in updates if update.notice),
             folder_gone=now_gone if now_gone != was_gone else None,
-            arrivals=self.new_posts.note(change),
+            arrivals=arrivals,
             reread=reread,
             article_note=note,
         )
