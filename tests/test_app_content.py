@@ -237,9 +237,9 @@ async def test_opening_an_article_moves_the_focus_without_rebuilding_the_footer(
 async def test_an_article_slow_to_read_shows_its_header_and_reading_first(tmp_path: Path, monkeypatch):
     release = threading.Event()
 
-    def slow_render(body: str, *, is_html: bool) -> ReadableText:
+    def slow_render(body: str, *, is_html: bool, **site: object) -> ReadableText:
         release.wait(10)
-        return readable_text(body, is_html=is_html)
+        return readable_text(body, is_html=is_html, **site)  # type: ignore[arg-type]
 
     monkeypatch.setattr("tui.core.article.readable_text", slow_render)
     app = new_app(copy_seed(tmp_path), tmp_path)

@@ -85,3 +85,39 @@ async def test_the_jekyll_docs_site_opens_with_its_title_and_its_102_posts(tmp_p
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         await until_shown(pilot, app, "krant — Jekyll • Simple, blog-aware, static sites", "102 posts")
+
+
+async def test_a_jekyll_post_opens_as_its_site_shows_it(tmp_path: Path) -> None:
+    """Templates resolved against the site, Liquid code blocks as code, HTML in Markdown converted where
+    it stands (the list and the code around it kept), footnotes numbered: what the site's reader sees."""
+    root = tmp_path / "site"
+    write(root, "_config.yml", "title: Het Blog\nurl: https://blog.example\nrepository: https://git.example/b\n")
+    write(
+        root,
+        "_posts/2024-01-05-alles.md",
+        "---\ntitle: Alles erin\n---\n"
+        "Welkom op {{ site.url }} bij {{ page.title }}.{: .lead}\n\n"
+        "- eerste punt\n- tweede punt[^1]\n\n"
+        '<div class="note"><p>Een <strong>HTML</strong> blok &amp; meer.</p></div>\n\n'
+        "{% highlight ruby %}\ndef hallo\n  puts 'dag'\nend\n{% endhighlight %}\n\n"
+        "Zie [de bron]({{ site.repository }}/issues/1).\n\n"
+        "[^1]: Een voetnoot.\n",
+    )
+    app = new_app(root, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await wait_article(pilot, app, "Alles erin")
+        screen = await until_shown(
+            pilot,
+            app,
+            "Welkom op https://blog.example bij Alles erin.",
+            "• eerste punt",
+            "• tweede punt",
+            "Een HTML blok & meer.",
+            "def hallo",
+            "  puts 'dag'",
+            "Een voetnoot.",
+        )
+        for leaked in ("{{", "{%", "{:", "<div", "<strong>", "[^1]", "&amp;"):
+            assert leaked not in screen, leaked

@@ -164,9 +164,14 @@ def test_html2text_failing_falls_back_to_the_text(monkeypatch) -> None:
 
 def test_looks_like_html() -> None:
     assert looks_like_html("plain", ".html")
-    assert looks_like_html("<p>para</p>", ".md")
+    # A Markdown file stays Markdown whatever HTML it holds: its HTML is converted where it stands.
+    assert not looks_like_html("<p>para</p>", ".md")
     assert not looks_like_html("# Markdown with <angle brackets>", ".md")
+    assert not looks_like_html("```rust\ntrait ImportantTrait<A> {}\n```\n<div>x</div>", ".markdown")
+    # A file of another kind is HTML when it is an HTML document: opens with a block, ends with a tag.
+    assert looks_like_html("<!-- scraped -->\n<p>para</p>\n<p>more</p>", ".txt")
     assert not looks_like_html("a < b > c", ".txt")
+    assert not looks_like_html("<p>para</p>\n\nand then *Markdown*", ".txt")
 
 
 def test_plain_text_is_tag_free_for_searching() -> None:

@@ -95,8 +95,10 @@ def test_list_all_includes_unpublished_posts(capsys, write_post, posts_folder: P
 # krant show ------------------------------------------------------------------------------------
 
 
-def test_show_prints_the_header_then_the_body(capsys, seed_folder: Path, local_zone: str) -> None:
-    code, out, err = run(capsys, "show", str(seed_folder / SECOND))
+def test_show_markdown_prints_the_header_then_the_markdown(
+    capsys, seed_folder: Path, local_zone: str
+) -> None:
+    code, out, err = run(capsys, "show", "--markdown", str(seed_folder / SECOND))
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == "Nederlandse trainingsmissie in Irak stilgelegd vanwege dreiging"
@@ -107,6 +109,36 @@ def test_show_prints_the_header_then_the_body(capsys, seed_folder: Path, local_z
     assert "Syrië" in out and "Ã" not in out
     assert "feedburner" not in out and "<p>" not in out
     assert lines.index("Categories: nieuws") < lines.index("## Militairen zijn veilig")
+
+
+@pytest.mark.parametrize("width", [24, 60, 100])
+def test_show_lays_the_article_out_as_the_reader_does_at_the_width_given(
+    capsys, seed_folder: Path, local_zone: str, width: int
+) -> None:
+    from tui.core.article import readable_post
+    from tui.core.document import parse_document
+    from tui.core.reading import read_post_text
+    from tui.ui.article_layout import plain_lines
+
+    code, out, err = run(capsys, "show", "--width", str(width), str(seed_folder / SECOND))
+    assert code == 0 and err == ""
+    assert "\x1b" not in out and "## " not in out and "<p>" not in out
+    body = out.split("\n\n", 2)[2].splitlines()  # after the header's title, date, link and image
+    assert all(len(line) <= width for line in body)
+    assert "Militairen zijn veilig" in body
+    result = read_post_text(seed_folder / SECOND, seed_folder)
+    assert body == plain_lines(parse_document(readable_post(result).text), width)
+
+
+def test_show_of_several_files_shows_each_and_says_which_failed(
+    capsys, seed_folder: Path, write_post
+) -> None:
+    broken = write_post("binary.md", b"\x00\x01\x02")
+    files = [str(seed_folder / SECOND), str(broken), str(seed_folder / SECOND)]
+    code, out, err = run(capsys, "show", "--width", "70", *files)
+    assert code == 1
+    assert out.count("Nederlandse trainingsmissie in Irak stilgelegd vanwege dreiging\n====") == 2
+    assert err.startswith(f"{broken}: ")
 
 
 def test_show_of_a_file_that_is_not_a_post_says_why(capsys, write_post) -> None:
@@ -217,7 +249,7 @@ def test_the_installed_krant_command(tmp_path: Path) -> None:
         "",
     )
     shown = installed(tmp_path, krant, "show", f"posts/{SECOND}")
-    assert shown.returncode == 0 and "## Militairen zijn veilig" in shown.stdout and "Syrië" in shown.stdout
+    assert shown.returncode == 0 and "\nMilitairen zijn veilig\n" in shown.stdout and "Syrië" in shown.stdout
     missing = installed(tmp_path, krant, "list", "no-such-folder")
     assert (missing.returncode, missing.stdout, missing.stderr) == (
         2,

@@ -126,3 +126,50 @@ def test_an_articles_links_are_listed_once_each_in_reading_order_with_their_text
         Link("cell", "https://t.org"),
     ]
     assert document_links(parse_document("No links here.")) == []
+
+
+def test_html_in_markdown_is_converted_where_it_stands_and_the_markdown_around_it_kept() -> None:
+    markdown = (
+        "# Kop\n\n- een\n- twee\n\n"
+        '<div class="x">\n<ul><li>drie</li><li>vier &amp; vijf</li></ul>\n</div>\n\n'
+        "```rust\ntrait ImportantTrait<A> {}\n```\n\nNa <https://example.org> & meer.\n"
+    )
+    assert texts(markdown) == [
+        ("Kop", "heading", False),
+        ("• een", "text", True),
+        ("• twee", "text", False),
+        ("• drie", "text", True),
+        ("• vier & vijf", "text", False),
+        ("trait ImportantTrait<A> {}", "code", True),
+        ("Na https://example.org & meer.", "text", True),
+    ]
+
+
+def test_inline_tags_become_marks_and_unknown_ones_leave_their_text() -> None:
+    text = "Druk <kbd>Ctrl</kbd>, x<sup>2</sup>, <em>nadruk</em> en <span>gewoon</span>."
+    blocks = parse_document(text).blocks
+    marks = {run.text: run.marks for run in blocks[0].runs}
+    assert plain(blocks[0].runs) == "Druk Ctrl, x2, nadruk en gewoon."
+    assert marks["Ctrl"] == {"kbd"} and marks["2"] == {"sup"} and marks["nadruk"] == {"em"}
+    assert marks["gewoon"] == frozenset()
+
+
+def test_footnotes_are_numbered_where_they_are_cited_and_listed_at_the_end() -> None:
+    assert texts("Eerst[^b], dan[^a].\n\n[^a]: Noot a.\n[^b]: Noot b.\n") == [
+        ("Eerst[1], dan[2].", "text", False),
+        ("", "rule", True),
+        ("1. Noot b.", "text", True),
+        ("2. Noot a.", "text", False),
+    ]
+
+
+def test_code_is_cut_into_pieces_by_kind_that_join_up_to_exactly_the_code() -> None:
+    code = 'fn main() { let x = "s"; } // uitleg'
+    block = parse_document(f"```rust\n{code}\n```\n").blocks[0]
+    assert block.kind == "code" and block.language == "rust"
+    assert plain(block.runs).rstrip("\n") == code
+    kinds = {run.text.strip(): run.marks for run in block.runs if run.marks}
+    assert kinds["fn"] == {"syntax:keyword"} and kinds['"s"'] == {"syntax:string"}
+    assert kinds["// uitleg"] == {"syntax:comment"}  # a comment on the last line, without its newline
+    unknown = parse_document("```nosuchlanguage\nlet x = 1\n```\n").blocks[0]
+    assert [run.marks for run in unknown.runs] == [frozenset()]

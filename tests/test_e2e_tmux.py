@@ -137,3 +137,33 @@ def test_reading_the_seed_posts_in_a_real_terminal(terminal: Terminal, tmp_path:
     while "2 posts" in terminal.screen() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert "2 posts" not in terminal.screen(), "krant did not quit on q"
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads a process's CPU time from /proc")
+def test_a_post_of_one_long_paragraph_opens_with_its_text_and_krant_goes_idle(terminal: Terminal, tmp_path):
+    """An 8,100-character first paragraph once showed a blank body, flickered and kept a core half busy."""
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    words = " ".join(f"woord{number}" for number in range(1_000))[:8_100]
+    (folder / "2024-01-01-lang.md").write_text(f"---\ntitle: Een lange alinea\n---\n{words}\n\nEinde.\n")
+    terminal.tmux("new-session", "-d", "-s", "krant", "-x", "120", "-y", "40", f"{KRANT} {folder}; sleep 60")
+    terminal.wait_for("1 posts")
+    terminal.press("Enter")
+    terminal.wait_for("Een lange alinea", "woord0 woord1 woord2", seen=article_pane)
+    shell = int(terminal.tmux("list-panes", "-t", "krant", "-F", "#{pane_pid}").split()[0])
+    krant = int(subprocess.run(["pgrep", "-P", str(shell)], capture_output=True, text=True).stdout.split()[0])
+    # Idle: a second in which krant used under a tenth of a second of CPU and the screen did not change.
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        screen, used = terminal.screen(), _cpu_seconds(krant)
+        time.sleep(1.0)  # the window the CPU time is measured over, not a wait for krant
+        if _cpu_seconds(krant) - used < 0.1 and terminal.screen() == screen:
+            break
+        if time.monotonic() > deadline:
+            pytest.fail(f"krant never went idle with the article open:\n{terminal.screen()}")
+    assert "woord0 woord1 woord2" in article_pane(terminal.screen())

@@ -66,7 +66,6 @@ def within(seconds: float) -> Iterator[None]:
     "block",
     [
         "```\n{% if x %}{{ site.title }}<!-- c --> :tada: {: .x}\n```\n",
-        "```liquid\n{% raw %}{{ page.title }}{% endraw %}\n```\n",
         "~~~ruby\n{% highlight ruby %}\n~~~\n",
         "````\n```\n{{< note >}}\n```\n````\n",
         "> ```\n> {{ site.title }}\n> ```\n",
@@ -519,3 +518,12 @@ def test_real_jekyll_links_point_at_the_posts_they_name() -> None:
     assert result.post_links["https://jekyllrb.com/news/2017/10/19/diversity-open-source/"] == (
         "2017-10-19-diversity-open-source"
     )
+
+
+def test_raw_markers_in_code_go_on_a_liquid_site_as_liquid_runs_before_markdown() -> None:
+    fence = "```liquid\n{% raw %}{{ page.title }}{% endraw %}\n```\n"
+    assert clean(fence) == "```liquid\n{{ page.title }}\n```\n"
+    span = "`{% raw %}{% highlight %}{% endraw %}` now behaves like `{%raw%}{% raw %}{%endraw%}`.\n"
+    assert clean(span) == "`{% highlight %}` now behaves like `{% raw %}`.\n"
+    # Zola's body is no Liquid template: the same text is code to show as it is.
+    assert clean_markup(fence, None, zola=True).text == fence

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import tui
-from tui.core.body_text import readable_text
+from tui.core.article import readable_post
 from tui.core.library import ALL, Library
 from tui.core.locations import Locations
 from tui.core.post import Post, PostText, Problem
@@ -91,21 +92,30 @@ def command_list(arguments: argparse.Namespace) -> int:
 
 
 def command_show(arguments: argparse.Namespace) -> int:
-    path = Path(arguments.file)
-    if not path.exists():
-        raise UsageError(f"no such file: {path}")
-    if path.is_dir():
-        raise UsageError(f"is a folder, not a post: {path}")
-    result = read_post_text(path.resolve(), path.resolve().parent)
-    if isinstance(result, Problem):
-        print(f"{shown(str(path))}: {result.reason}", file=sys.stderr)
-        return 1
-    print(article_text(result))
-    return 0
+    width = arguments.width or shutil.get_terminal_size().columns
+    if width < 1:
+        raise UsageError(f"--width must be at least 1, not {width}")
+    failed = False
+    for number, file in enumerate(arguments.files):
+        path = Path(file)
+        if not path.exists():
+            raise UsageError(f"no such file: {path}")
+        if path.is_dir():
+            raise UsageError(f"is a folder, not a post: {path}")
+        result = read_post_text(path.resolve(), path.resolve().parent)
+        if isinstance(result, Problem):
+            print(f"{shown(str(path))}: {result.reason}", file=sys.stderr)
+            failed = True
+            continue
+        if number:
+            print("\f" if arguments.markdown else "\n" + "─" * min(width, 80) + "\n")
+        print(article_text(result, width=None if arguments.markdown else width))
+    return 1 if failed else 0
 
 
-def article_text(result: PostText) -> str:
-    """The article as plain text: a header of title, date, categories and link, then the body."""
+def article_text(result: PostText, width: int | None = None) -> str:
+    """The article as plain text: a header of title, date, categories and link, then the body, laid out
+    at `width` columns as the reader lays it out (or, with no width, the Markdown it is drawn from)."""
     post = result.post
     lines = [post.title, "=" * min(len(post.title), 80), ""]
     lines.append(f"Date:       {post.date.astimezone().strftime('%Y-%m-%d %H:%M %Z')}")
@@ -114,8 +124,15 @@ def article_text(result: PostText) -> str:
         lines.append(f"Link:       {post.link}")
     if post.image:
         lines.append(f"Image:      {post.image}")
-    rendered = readable_text(result.body, is_html=post.is_html)
-    lines += ["", rendered.text, *(["", *rendered.notes] if rendered.notes else [])]
+    rendered = readable_post(result)
+    if width is None:
+        body = rendered.text
+    else:
+        from tui.core.document import parse_document
+        from tui.ui.article_layout import plain_lines
+
+        body = "\n".join(plain_lines(parse_document(rendered.text), width))
+    lines += ["", body, *(["", *rendered.notes] if rendered.notes else [])]
     return "\n".join(lines)
 
 
@@ -149,11 +166,17 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="krant" if command is None else f"krant {command}",
         description="A terminal news reader for a folder of Jekyll-style posts.",
-        epilog="Scripting: krant list [PATH], krant show FILE, krant check [PATH].",
+        epilog="Scripting: krant list [PATH], krant show FILE…, krant check [PATH].",
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     if command == "show":
-        parser.add_argument("file", help="a post file")
+        parser.add_argument("files", nargs="+", metavar="FILE", help="post files")
+        parser.add_argument(
+            "--width", type=int, help="lay the article out at this many columns (default: the terminal's)"
+        )
+        parser.add_argument(
+            "--markdown", action="store_true", help="print the Markdown the reader draws the article from"
+        )
         return parser
     parser.add_argument("path", nargs="?", help="the posts folder (default: ./posts)")
     parser.add_argument("--all", action="store_true", help="include posts with `published: false`")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from tui.core.body_text import ReadableText, readable_text
 from tui.core.document import Document, parse_document
-from tui.core.post import Post, Problem
-from tui.core.reading import read_post_text
+from tui.core.post import Post, PostText, Problem
+from tui.core.reading import read_post_text, site_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,4 +31,23 @@ def read_article(post: Post, root: Path) -> Article:
     result = read_post_text(post.path, root)
     if isinstance(result, Problem):
         return Article(post, None, result.reason)
-    return Article(result.post, readable_text(result.body, is_html=result.post.is_html))
+    return Article(result.post, readable_post(result))
+
+
+def readable_post(result: PostText) -> ReadableText:
+    """A post's body as readable text, its site's templates resolved (`{{ site.url }}`, `{{ page.title }}`,
+    links to other posts) against the site its file belongs to, when there is one."""
+    post = result.post
+    page = {
+        "title": post.title,
+        "date": post.date,
+        "categories": list(post.categories),
+        "tags": list(post.tags),
+        "author": ", ".join(post.authors),
+        "authors": list(post.authors),
+        "description": post.description or "",
+        "url": post.link or "",
+        "image": post.image or "",
+    }
+    site = site_of(Path(post.path).parent)
+    return readable_text(result.body, is_html=post.is_html, site=site, fields=page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,8 @@ from tui.core.sanitize import clean_text
 
 if TYPE_CHECKING:
     import html2text
+
+    from tui.core.site import Site
 
 MAX_BODY_CHARS = 400_000
 """Longer bodies are cut here before conversion; the reader says so."""
@@ -29,10 +32,15 @@ _CHUNK_CHARS = 4_096
 _MAX_PENDING_CHARS = 4_096
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
 
-_HTML_HINT = re.compile(
-    r"<(?:p|div|br|h[1-6]|img|a|ul|ol|li|blockquote|table|span|em|strong|b|i|pre|code|figure|"
-    r"section|article|html|body)\b",
-    re.IGNORECASE,
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt", ".mdtext")
+
+# A body that is HTML as a whole opens with a document or block element (after any comments) and
+# ends with a tag; Markdown with a few tags in it does not.
+_HTML_DOCUMENT_START = re.compile(
+    r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|p|div|h[1-6]|ul|ol|table|blockquote|figure|"
+    r"section|article|header|main|aside|pre|dl)\b",
+    re.IGNORECASE | re.DOTALL,
 )
 _IMG_TAG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
 _TINY_SIZE = re.compile(r"""\b(?:width|height)\s*=\s*["']?\s*[01](?:px)?\s*["'\s/>]""", re.IGNORECASE)
@@ -47,7 +55,10 @@ _LINK_TARGET = re.compile(r"""(\b(?:href|src)\s*=\s*)(["']?)\s*([^"'\s>]*)""", r
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 # `[^<>]` rather than `[^>]`: a body of many `<` and no `>` would otherwise take quadratic time.
 _TAG = re.compile(r"<[^<>]*>")
+# In Markdown only what is shaped like a tag: `a < b > c` and `Vec<T>` in prose keep their words.
+_MARKDOWN_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 _BLANK_LINES = re.compile(r"\n{3,}")
+_BARE_AMPERSAND = re.compile(r"&(?!(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +71,19 @@ class ReadableText:
 
 
 def looks_like_html(body: str, suffix: str = "") -> bool:
-    """Whether a body is HTML (an .html file, or tags that Markdown would not hold on its own)."""
-    if suffix.lower() in (".html", ".htm"):
+    """Whether a body is HTML as a whole, to go through html2text whole rather than be read as Markdown.
+
+    The file's suffix decides first: `.html` is HTML and `.md`/`.markdown` is Markdown, whatever tags
+    or code it holds (its HTML is converted where it stands). Only a file of another kind (`.txt`) is
+    looked at: it is HTML when it starts with a block element and ends with a tag.
+    """
+    suffix = suffix.lower()
+    if suffix in HTML_SUFFIXES:
         return True
-    return bool(_HTML_HINT.search(body[:20_000]))
+    if suffix in MARKDOWN_SUFFIXES:
+        return False
+    start = body[:20_000]
+    return bool(_HTML_DOCUMENT_START.match(start)) and body.rstrip().endswith(">")
 
 
 def is_safe_link(url: str) -> bool:
@@ -71,7 +91,8 @@ def is_safe_link(url: str) -> bool:
     return url.strip().lower().startswith(("http://", "https://"))
 
 
-def _is_tracking_pixel(tag: str) -> bool:
+def is_tracking_pixel(tag: str) -> bool:
+    """Whether an `<img …>` tag is a one-pixel image or a tracker's, which a reader never sees."""
     return bool(_TINY_SIZE.search(tag) or _TRACKER_SRC.search(tag))
 
 
@@ -86,7 +107,8 @@ def prepare_html(body: str) -> str:
     """Remove what a reader must never see or follow: scripts, styles, tracking pixels, unsafe links."""
     body = _COMMENT.sub("", body)
     body = _SCRIPT_OR_STYLE.sub("", body)
-    body = _IMG_TAG.sub(lambda m: "" if _is_tracking_pixel(m[0]) else m[0], body)
+    body = _IMG_TAG.sub(lambda m: "" if is_tracking_pixel(m[0]) else m[0], body)
+    body = _BARE_AMPERSAND.sub("&amp;", body)  # html2text writes `O&M` as `O&M;`
     return _LINK_TARGET.sub(_drop_unsafe_target, body)
 
 
@@ -125,12 +147,39 @@ def _html_to_text(body: str, deadline: float) -> tuple[str, str | None]:
     return converter.finish(), stopped
 
 
-def _strip_tags(body: str) -> str:
+def strip_tags(body: str) -> str:
+    """HTML's text without its tags, entities decoded."""
     return html.unescape(_TAG.sub(" ", body))
 
 
-def readable_text(body: str, *, is_html: bool, max_seconds: float = MAX_RENDER_SECONDS) -> ReadableText:
-    """Convert a post body to readable text: HTML through html2text, Markdown as it is.
+def html_to_markdown(fragment: str, deadline: float) -> str:
+    """A piece of HTML from a Markdown post (a `<div>`, a `<table>`) as Markdown, made safe as a whole
+    HTML body is; its text without tags if html2text fails, or what it converted by `deadline`."""
+    prepared = prepare_html(fragment)
+    if time.monotonic() > deadline:
+        return strip_tags(prepared)
+    try:
+        return _html_to_text(prepared, deadline)[0]
+    except Exception:  # html2text raises assorted errors on malformed HTML
+        return strip_tags(prepared)
+
+
+def readable_text(
+    body: str,
+    *,
+    is_html: bool,
+    max_seconds: float = MAX_RENDER_SECONDS,
+    site: Site | None = None,
+    fields: Mapping[str, object] | None = None,
+    zola: bool = False,
+) -> ReadableText:
+    """Convert a post body to readable Markdown: HTML through html2text, Markdown with its site's
+    templates resolved (`clean_markup`; its HTML is converted when the document is parsed).
+
+    Args:
+        site: the site the post belongs to, for `{{ site.* }}` and post links (None: unknown).
+        fields: the post's front matter, for `{{ page.* }}`.
+        zola: the post is Zola's (TOML front matter): its body is no Liquid template.
 
     Never raises: if html2text fails, the body's text without tags is shown and a note says why.
     """
@@ -144,13 +193,13 @@ def readable_text(body: str, *, is_html: bool, max_seconds: float = MAX_RENDER_S
         try:
             text, stopped = _html_to_text(prepared, time.monotonic() + max_seconds)
         except Exception as error:  # html2text raises assorted errors on malformed HTML
-            text, stopped = _strip_tags(prepared), None
+            text, stopped = strip_tags(prepared), None
             notes.append(f"The HTML could not be converted ({type(error).__name__}); showing its text.")
         if stopped:
             truncated = True
             notes.append(stopped)
     else:
-        text = body
+        text = _markdown_text(body, site, fields, zola, notes)
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS]
         truncated = True
@@ -162,6 +211,18 @@ def readable_text(body: str, *, is_html: bool, max_seconds: float = MAX_RENDER_S
     return ReadableText(text=text, truncated=truncated, notes=tuple(notes))
 
 
+def _markdown_text(
+    body: str, site: Site | None, fields: Mapping[str, object] | None, zola: bool, notes: list[str]
+) -> str:
+    from tui.core.site_markup import clean_markup  # with the Markdown parser: when an article opens
+
+    try:
+        return clean_markup(body, site, zola=zola, page=fields).text
+    except Exception as error:  # a template the cleaner trips over still leaves the post readable
+        notes.append(f"The post's templates could not be read ({type(error).__name__}); showing them.")
+        return body
+
+
 MAX_SEARCH_CHARS = 200_000
 """Only the start of a longer body is indexed for search."""
 
@@ -169,5 +230,8 @@ MAX_SEARCH_CHARS = 200_000
 def plain_text(body: str, *, is_html: bool) -> str:
     """A cheap, tag-free text of a body for searching; not for display (`clean_text` it first)."""
     body = body[:MAX_SEARCH_CHARS]
-    text = _strip_tags(_SCRIPT_OR_STYLE.sub(" ", body)) if is_html else body
+    if is_html:
+        text = strip_tags(_SCRIPT_OR_STYLE.sub(" ", body))
+    else:
+        text = html.unescape(_MARKDOWN_TAG.sub(" ", _COMMENT.sub(" ", _SCRIPT_OR_STYLE.sub(" ", body))))
     return repair_mojibake(text)

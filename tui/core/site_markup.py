@@ -305,6 +305,17 @@ class _Scanner:
         self._flush()
         self.tokens.append((_VERBATIM, self.text[start:end]))
 
+    def _code(self, start: int, end: int) -> None:
+        """Code (a fence, a span) as it is; but Liquid runs before Markdown, so on a Liquid site the
+        `{% raw %}` markers around template syntax in code go: `{% raw %}{% if %}{% endraw %}` shows
+        `{% if %}`."""
+        code = self.text[start:end]
+        if self.zola or not _RAW_PAIR.search(code):
+            self._verbatim(start, end)
+        else:
+            self._flush()
+            self.tokens.append((_VERBATIM, _RAW_PAIR.sub(r"\1", code)))
+
     def _drop(self) -> None:
         self._flush()
         self.tokens.append((_DROP,))
@@ -336,10 +347,10 @@ class _Scanner:
         while True:
             closing = self._finder("fence-close", _FENCE_CLOSE).at(pos)
             if closing is None or closing.end() > limit:
-                self._verbatim(start, limit)
+                self._code(start, limit)
                 return limit
             if closing[1][0] == fence[0] and len(closing[1]) >= len(fence):
-                self._verbatim(start, closing.end())
+                self._code(start, closing.end())
                 return closing.end()
             pos = closing.end()
 
@@ -396,8 +407,9 @@ class _Scanner:
         starts = self._backtick_runs().get(width, [])
         index = bisect.bisect_left(starts, run.end())
         if index < len(starts) and starts[index] + width <= end:
-            self._verbatim(at, starts[index] + width)
-            return starts[index] + width
+            close = starts[index] + width
+            self._code(at, close)
+            return close
         return run.end()
 
     def _backtick_runs(self) -> dict[int, list[int]]:
@@ -779,6 +791,9 @@ class _Scanner:
             return None
         # A filter of the site's own (`team_link`): its input is the closest thing to its output.
         return text
+
+
+_RAW_PAIR = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 
 
 def _attribute_end(text: str, start: int, limit: int) -> int:

@@ -6,14 +6,12 @@ article; this lays out a parsed `Document` into strips in a few milliseconds and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events, on, work
 from textual.geometry import Size
 from textual.message import Message
@@ -22,47 +20,41 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from tui.core.document import Block, Document, Run
+from tui.core.document import Block, Document
+from tui.ui.article_layout import COMPONENTS, ArticleLayout
 
 SYNC_LAYOUT_CHARS = 8_000
 """The blocks within this many characters are laid out on the UI thread (a few milliseconds; a typical
-news article is all within it); the rest of a long article in a thread, so it never holds up the screen."""
-
-_MARK_STYLES = {
-    "strong": Style(bold=True),
-    "em": Style(italic=True),
-    "strike": Style(strike=True),
-}
-_COMPONENT_OF_MARK = {
-    "link": "article-body--link",
-    "image": "article-body--link",
-    "code": "article-body--code",
-    "quote": "article-body--quote",
-    "bullet": "article-body--bullet",
-}
+news article is all within it); a longer article's first screen too, and the whole of it in a thread."""
 
 
 class ArticleBody(Widget):
     """The body of the open article; a click on a link says so with `LinkClicked` (never opens it)."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "article-body--link",
-        "article-body--link-hover",
-        "article-body--code",
-        "article-body--quote",
-        "article-body--bullet",
-        "article-body--heading",
-        "article-body--rule",
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(COMPONENTS)
 
+    # Code is coloured by what each piece is, in the theme's colours (as Textual's own highlighting).
     DEFAULT_CSS = """
     ArticleBody {
         height: auto;
         & > .article-body--link { color: $text-accent; text-style: underline; }
         & > .article-body--link-hover { background: $block-hover-background; text-style: bold underline; }
         & > .article-body--code { color: $text-warning; background: $boost; }
+        & > .article-body--code-block { color: $foreground; background: $boost; }
+        & > .article-body--code-keyword { color: $text-accent; text-style: bold; }
+        & > .article-body--code-string { color: $text-success; }
+        & > .article-body--code-number { color: $text-warning; }
+        & > .article-body--code-comment { color: $text-muted; text-style: italic; }
+        & > .article-body--code-name { color: $text-primary; }
+        & > .article-body--code-builtin { color: $text-secondary; }
+        & > .article-body--code-inserted { color: $text-success; }
+        & > .article-body--code-deleted { color: $text-error; }
+        & > .article-body--code-heading { color: $text-primary; text-style: bold; }
+        & > .article-body--code-prompt { color: $text-muted; }
+        & > .article-body--code-error { color: $text-error; }
         & > .article-body--quote { color: $text-muted; }
         & > .article-body--bullet { color: $text-secondary; }
+        & > .article-body--footnote { color: $text-accent; }
         & > .article-body--heading { color: $text-primary; text-style: bold; }
         & > .article-body--rule { color: $text-muted; }
     }
@@ -95,8 +87,8 @@ class ArticleBody(Widget):
         """The Markdown text shown."""
         return self.document.source
 
-    class _RestLaidOut(Message):
-        """The part of a long document after its first screens, laid out in a thread."""
+    class _LaidOut(Message):
+        """A long document laid out whole, in a thread (its first screen was laid out at once)."""
 
         def __init__(self, token: object, lines: list[Strip]) -> None:
             super().__init__()
@@ -198,7 +190,13 @@ class ArticleBody(Widget):
     # Layout ----------------------------------------------------------------------------------
 
     def _lines_at(self, width: int) -> list[Strip]:
-        """The document's lines at this width: now up to `SYNC_LAYOUT_CHARS`, the rest in a thread."""
+        """The document's lines at this width: all of them, or for a long one its first screen now and
+        the whole in a thread.
+
+        The first screen is more than the terminal is high, so a long article scrolls from the start:
+        were it shorter, the scrollbar would come only once the whole arrived, narrowing the width and
+        starting the layout again, with no scrollbar meanwhile, and so on for ever.
+        """
         laid_out = self._laid_out_for
         if laid_out is not None and laid_out[0] == width and laid_out[1] is self.document:
             return self._lines
@@ -213,148 +211,20 @@ class ArticleBody(Widget):
             width, self.app.console, base, dict(zip(sorted(self.COMPONENT_CLASSES), components, strict=True))
         )
         blocks = self.document.blocks
-        head = _blocks_within(blocks, SYNC_LAYOUT_CHARS)
-        self._lines = layout.lines(blocks[:head])
-        if head < len(blocks):
-            self._lay_out_rest(layout, blocks[head:], token)
+        self._lines, whole = layout.head(blocks, SYNC_LAYOUT_CHARS, self.app.size.height)
+        if not whole:
+            self._lay_out(layout, blocks, token)
         return self._lines
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="article-layout", name="lay out article")
-    def _lay_out_rest(self, layout: ArticleLayout, blocks: Sequence[Block], token: object) -> None:
+    def _lay_out(self, layout: ArticleLayout, blocks: Sequence[Block], token: object) -> None:
         worker = get_current_worker()
         lines = layout.lines(blocks, keep_going=lambda: not worker.is_cancelled)
         if not worker.is_cancelled:
-            self.post_message(self._RestLaidOut(token, lines))
+            self.post_message(self._LaidOut(token, lines))
 
-    @on(_RestLaidOut)
-    def _rest_laid_out(self, message: _RestLaidOut) -> None:
+    @on(_LaidOut)
+    def _laid_out(self, message: _LaidOut) -> None:
         if self._laid_out_for is not None and self._laid_out_for[2] is message.token:
-            self._lines = [*self._lines, *message.lines]
+            self._lines = message.lines
             self.refresh(layout=True)
-
-
-def _blocks_within(blocks: Sequence[Block], chars: int) -> int:
-    """How many blocks from the start hold at most `chars` characters."""
-    total = 0
-    for count, block in enumerate(blocks):
-        total += sum(len(run.text) for run in block.text_runs)
-        if total > chars:
-            return count
-    return len(blocks)
-
-
-class ArticleLayout:
-    """Lays blocks out at one width in one set of styles (the widget's, from its CSS and theme).
-
-    Args:
-        width: Cells a line has.
-        console: Renders text to segments (the app's).
-        base: The style under everything (the widget's).
-        component: A style for each of `ArticleBody.COMPONENT_CLASSES`.
-    """
-
-    def __init__(self, width: int, console: Console, base: Style, component: dict[str, Style]) -> None:
-        self.width = width
-        self.console = console
-        self.base = base
-        self.component = component
-        self._styles: dict[tuple[frozenset[str], str | None], Style] = {}
-
-    def style(self, run: Run) -> Style:
-        key = (run.marks, run.href)
-        style = self._styles.get(key)
-        if style is None:
-            style = Style()
-            for mark in sorted(run.marks):
-                if mark in _MARK_STYLES:
-                    style += _MARK_STYLES[mark]
-                elif mark in _COMPONENT_OF_MARK:
-                    style += self.component[_COMPONENT_OF_MARK[mark]]
-            if run.href is not None:
-                style += Style.from_meta({"href": run.href})
-            self._styles[key] = style
-        return style
-
-    def text(self, runs: Iterable[Run], style: Style | None = None) -> Text:
-        """Runs as one Text, each in `style` with its own marks on top."""
-        text = Text(end="")
-        for run in runs:
-            text.append(run.text, style + self.style(run) if style else self.style(run))
-        return text
-
-    def prefix(self, runs: Sequence[Run]) -> Text:
-        """Bullets, indents and quote bars; only the innermost half a line's worth when nested deeper,
-        so text never wraps a few characters to a line (and a hostile article into a million lines)."""
-        text = self.text(runs)
-        limit = self.width // 2
-        if text.cell_len > limit:
-            text = text[len(text) - limit :] if limit > 0 else Text(end="")
-        return text
-
-    def strip(self, *parts: Text, fill: Style | None = None) -> Strip:
-        segments: list[Segment] = []
-        for part in parts:
-            segments.extend(part.render(self.console))
-        strip = Strip(segments).apply_style(self.base)
-        return strip.crop_extend(0, self.width, self.base + fill if fill else self.base)
-
-    def lines(self, blocks: Iterable[Block], keep_going: Callable[[], bool] = lambda: True) -> list[Strip]:
-        """The blocks' lines; stops early (with what it has) once `keep_going` says so."""
-        lines: list[Strip] = []
-        for number, block in enumerate(blocks):
-            if number % 100 == 99 and not keep_going():
-                break
-            if block.gap_before:
-                lines.append(self.strip(self.prefix(block.gap_prefix)))
-            lines.extend(self.block(block))
-        return lines
-
-    def block(self, block: Block) -> list[Strip]:
-        first = self.prefix(block.first_prefix)
-        rest = self.prefix(block.prefix)
-        room = max(self.width - max(first.cell_len, rest.cell_len), 1)
-        fill = None
-        if block.kind == "rule":
-            rows = [Text("─" * room, self.component["article-body--rule"])]
-        elif block.kind == "table":
-            rows = self.table(block, room)
-        elif block.kind == "code":
-            fill = self.component["article-body--code"]
-            rows = [
-                part
-                for line in block.runs[0].text.split("\n")
-                for part in self.text([Run(line or " ")], fill).wrap(self.console, room, overflow="fold")
-            ]
-        else:
-            heading = None
-            if block.kind == "heading":  # the top two levels underlined, as sections of the article
-                heading = self.component["article-body--heading"] + Style(underline=block.level <= 2)
-            rows = list(self.text(block.runs, heading).wrap(self.console, room, overflow="fold"))
-        return [self.strip(first if index == 0 else rest, row, fill=fill) for index, row in enumerate(rows)]
-
-    def table(self, block: Block, room: int) -> list[Text]:
-        """A table in columns when it fits, else each row as a line of cells divided by bars."""
-        rule = self.component["article-body--rule"]
-        header = Style(bold=True)
-        rows = [[self.text(cell) for cell in row] for row in block.rows]
-        columns = max((len(row) for row in rows), default=0)
-        widths = [max((row[i].cell_len for row in rows if i < len(row)), default=0) for i in range(columns)]
-        divider = Text(" │ ", rule, end="")
-        fits = sum(widths) + 3 * (columns - 1) <= room
-        lines: list[Text] = []
-        for number, row in enumerate(rows):
-            if fits:
-                row = [cell.copy() for cell in row]
-                for cell, width in zip(row, widths, strict=False):
-                    cell.pad_right(width - cell.cell_len)
-            line = divider.join(row)
-            if number < block.header_rows:
-                line.stylize_before(header)
-            lines.extend(line.wrap(self.console, room, overflow="fold") if not fits else [line])
-            if number == block.header_rows - 1:
-                width = min(room, sum(widths) + 3 * (columns - 1)) if fits else room
-                line = Text("─" * width, rule, end="")
-                if fits:
-                    line = Text("─┼─", rule, end="").join(Text("─" * size, rule) for size in widths)
-                lines.append(line)
-        return lines
