@@ -564,3 +564,36 @@ def test_a_failing_callback_does_not_end_live_updates(root: Path) -> None:
     finally:
         watcher.stop()
 
+
+
+class _RefusingOs:
+    """The `os` module as the watcher sees it, but looking at `refused` fails for want of permission (as
+    in a folder made unreadable: root, who runs CI, may look anywhere, so chmod would prove nothing)."""
+
+    def __init__(self) -> None:
+        self.refused: set[str] = set()
+
+    def lstat(self, path, *arguments, **keywords):  # type: ignore[no-untyped-def]
+        if os.fspath(path) in self.refused:
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return os.lstat(path, *arguments, **keywords)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+
+def test_a_path_that_cannot_be_checked_is_checked_again_never_taken_for_removed(
+    watched, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watcher, recorder = watched
+    refusing = _RefusingOs()
+    monkeypatch.setattr(watch, "os", refusing)
+    path = root / "2024-01-02-tijdens.md"
+    refusing.refused.add(os.fspath(path))
+    path.write_text(post_text("Tijdens"))
+    assert wait_until(lambda: path in watcher._uncheckable)  # seen, and not known to be there or gone
+    assert path not in recorder.mentioned()
+    refusing.refused.clear()  # the folder may be read again
+    recorder.wait_changed(path)
+    assert path not in recorder.removed()
+    assert recorder.last_title(path) == "Tijdens"

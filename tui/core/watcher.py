@@ -151,6 +151,11 @@ class FolderWatcher:
         self._first: float | None = None
         self._last = 0.0
 
+        # Paths and folders that could not be checked (no permission to look): looked at again at each
+        # check of the root, never taken for removed. Only the watcher's thread uses them.
+        self._uncheckable: set[Path] = set()
+        self._unlistable: set[Path] = set()
+
         # Signals from watchdog's threads for the watcher's thread, guarded by _cond.
         self._limit_error: OSError | None = None
         self._check_root = False
@@ -406,10 +411,18 @@ class FolderWatcher:
                 elif os.path.isfile(path) and is_candidate_path(path, self.root):
                     changed.add(path)
         for folder in scan:
-            if folder.is_dir():
+            listable = _listable(folder)
+            if listable is None:
+                self._unlistable.add(folder)
+            elif listable:
                 changed.update(path for path in find_post_files(folder) if is_candidate_path(path, self.root))
-        for path in list(changed):
-            if not os.path.lexists(path):
+        for path in list(changed | removed):
+            there = _exists(path)
+            if there is None:  # cannot tell now (no permission to look): neither changed nor removed
+                self._uncheckable.add(path)
+                changed.discard(path)
+                removed.discard(path)
+            elif not there and path in changed:
                 changed.discard(path)
                 removed.add(path)
         if batch.root_missing:
@@ -443,6 +456,7 @@ class FolderWatcher:
             identity: tuple[int, int] | None = _identity(self.root)
         except OSError:
             identity = None
+        self._check_again()
         if limit_error is None and self._observer is not None and identity == self._identity:
             return
         observer, self._observer = self._observer, None
@@ -463,6 +477,19 @@ class FolderWatcher:
         with self._cond:
             self._queue_rescan(time.monotonic())
             self._notice = notice or self._notice
+
+    def _check_again(self) -> None:
+        """Put the paths and folders that could not be checked before into the next batch."""
+        if not (self._uncheckable or self._unlistable):
+            return
+        paths, self._uncheckable = self._uncheckable, set()
+        folders, self._unlistable = self._unlistable, set()
+        now = time.monotonic()
+        with self._cond:
+            for path in paths:
+                self._note_changed(path, now)
+            for folder in folders:
+                self._note_scan(folder, now)
 
     def _went_missing(self) -> None:
         """Report the root gone, once, until it is back."""
@@ -583,6 +610,28 @@ def _identity(path: Path) -> tuple[int, int]:
     if not os.path.isdir(path):
         raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(path))
     return info.st_dev, info.st_ino
+
+
+def _exists(path: Path) -> bool | None:
+    """Whether a path is there; None when that cannot be told (a folder on the way may not be read)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return None
+    return True
+
+
+def _listable(folder: Path) -> bool | None:
+    """Whether a folder is there to be listed (False: gone, or not a folder); None when it may not be."""
+    try:
+        with os.scandir(folder):
+            return True
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return None
 
 
 def _is_link(path: Path) -> bool:

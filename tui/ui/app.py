@@ -27,7 +27,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.core.arrivals import arrival_notice
-from tui.core.article import read_article
+from tui.core.article import Article, read_article
 from tui.core.body_text import is_safe_link
 from tui.core.body_text import warm_up as warm_up_body_text
 from tui.core.document import Link, document_links
@@ -168,6 +168,9 @@ class KrantApp(App[None]):
         self._arrivals_timer: Timer | None = None
         self._request = 0
         self._opened: Post | None = None
+        self._marked_on_open: tuple[int, dict[str, bool]] | None = None
+        """The request that marked its post read when it opened, and the mark before: undone if the post
+        then cannot be read."""
         """The post just opened, whose read mark and `new` marker are drawn when its article is."""
         self._opened_timer: Timer | None = None
         self._reader_warmed = False
@@ -494,11 +497,12 @@ class KrantApp(App[None]):
 
     def _start_reading(self, post: Post, *, focus: bool = False) -> None:
         self._show_opened()  # a post opened before this one
+        self._request += 1
+        self._marked_on_open = None
         if self.unread.is_unread(post):
-            self.unread.mark([post.key], True)
+            self._marked_on_open = (self._request, self.unread.mark([post.key], True))
         self._opened = post
         self._opened_timer = self.set_timer(READING_NOTICE_DELAY, self._reading_is_slow)
-        self._request += 1
         self.article_view.show_reading(post, focus=focus)
         self._read_article(self._request, post)
 
@@ -532,9 +536,23 @@ class KrantApp(App[None]):
 
     @on(ArticleLoaded)
     def _article_loaded(self, message: ArticleLoaded) -> None:
-        if message.request == self._request:
-            self._show_opened()
-            self.article_view.show_article(message.article, keep_scroll=message.keep_scroll)
+        if message.request != self._request:
+            return
+        article = message.article
+        if article.error is not None:
+            self._could_not_read(message.request, article)
+        self._show_opened()
+        self.article_view.show_article(article, keep_scroll=message.keep_scroll)
+
+    def _could_not_read(self, request: int, article: Article) -> None:
+        """A post whose file cannot be read now (a folder made unreadable, a file gone bad) is a problem,
+        listed with its reason, and opening it did not make it read."""
+        if self._marked_on_open is not None and self._marked_on_open[0] == request:
+            self.unread.restore(self._marked_on_open[1])
+        self._marked_on_open = None
+        post = article.post
+        self.update_library([Problem(post.path, post.relpath, article.error or "it cannot be read")])
+        self.marks_changed()
 
     def action_close_article(self) -> None:
         if self.reader is not None:
