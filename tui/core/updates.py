@@ -19,6 +19,7 @@ from tui.core.index import Entry, PostIndex, read_entry
 from tui.core.loader import load_batches
 from tui.core.post import Post, Problem
 from tui.core.reading import read_post
+from tui.core.sanitize import clean_line
 
 if TYPE_CHECKING:
     from tui.core.watcher import FolderChanges, FolderWatcher
@@ -65,6 +66,7 @@ class FolderUpdates:
         *,
         poll: bool = False,
         index: PostIndex | None = None,
+        log_file: Path | None = None,
     ) -> None:
         """Set up, without starting.
 
@@ -74,11 +76,14 @@ class FolderUpdates:
                 screen (post a message instead).
             poll: poll the folder instead of watching it natively.
             index: the search index, if one is kept: changed files are written to it as well.
+            log_file: where errors are logged in detail (`error_log`), for the notice that says so.
         """
         self._root = root
         self._deliver = deliver
         self._poll = poll
         self._index = index
+        self._log_file = log_file
+        self._told_of_error = False
         self._lock = threading.Lock()
         self._watcher: FolderWatcher | None = None
         self._stopped = False
@@ -93,7 +98,9 @@ class FolderUpdates:
                 return
             from tui.core.watcher import FolderWatcher  # watchdog loads here, in the loader's thread
 
-            self._watcher = FolderWatcher(self._root, self._on_changes, poll=self._poll, settle=SETTLE)
+            self._watcher = FolderWatcher(
+                self._root, self._on_changes, poll=self._poll, settle=SETTLE, on_error=self._failed
+            )
             notice = self._watcher.start()
         if notice:
             self._deliver(FolderUpdate(notice=notice))
@@ -105,6 +112,16 @@ class FolderUpdates:
             watcher = self._watcher
         if watcher is not None:
             watcher.stop()
+
+    def _failed(self, error: BaseException) -> None:
+        """In the watcher's thread: tell the user, once a session, that live updates hit an error."""
+        if self._told_of_error or self._stopped:
+            return
+        self._told_of_error = True
+        where = f" The details are in {self._log_file}." if self._log_file is not None else ""
+        reason = clean_line(f"{type(error).__name__}: {error}")[:200]
+        notice = f"Live updates hit an error ({reason}); krant goes on watching.{where}"
+        self._deliver(FolderUpdate(notice=notice))
 
     def _on_changes(self, changes: FolderChanges) -> None:
         """In the watcher's thread: read what changed and deliver it, a chunk at a time."""

@@ -41,6 +41,12 @@ from tui.core.folder import find_post_files, is_candidate_path, is_post_folder
 
 logger = logging.getLogger(__name__)
 
+MAX_RESCANS_AFTER_ERRORS = 3
+"""After a batch whose callback failed the whole folder is read again, so none of its changes is lost;
+only this many times a session, as an error that always comes back would read it again and again."""
+MAX_RESTARTS = 20
+"""A watcher whose own loop failed this often in a session stops; the user was told at the first."""
+
 SETTLE = 0.05
 """Seconds of quiet after the last event before a batch is reported: a burst becomes one batch."""
 MAX_DELAY = 0.25
@@ -108,6 +114,7 @@ class FolderWatcher:
         poll_interval: float = 1.0,
         max_delay: float = MAX_DELAY,
         unclosed_after: float = UNCLOSED_AFTER,
+        on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         """Set up, without starting.
 
@@ -120,11 +127,15 @@ class FolderWatcher:
                 still there (and, when it is gone, for its return).
             max_delay: report a batch at most this many seconds after its first event.
             unclosed_after: read a file that was written but not closed after this many quiet seconds.
+            on_error: called from the watcher's thread with an error that would otherwise only be logged
+                (a failing `on_changes`, a bug here), so the user can be told.
         """
         self.root = Path(root)
         self.mode = "polling" if poll else "native"
         """How the folder is watched: "native" or "polling"."""
         self._on_changes = on_changes
+        self._on_error = on_error
+        self._failed_batches = 0
         self._poll = poll
         self._settle = settle
         self._poll_interval = poll_interval
@@ -353,6 +364,22 @@ class FolderWatcher:
     # The watcher's thread ------------------------------------------------------------------
 
     def _run(self) -> None:
+        """`_watch` until stopped; an error in it is logged and reported, and watching starts again."""
+        failures = 0
+        while True:
+            try:
+                self._watch()
+                return
+            except Exception as error:
+                failures += 1
+                logger.exception("the folder watcher failed (%d times)", failures)
+                self._report(error)
+                with self._cond:
+                    if self._stopping or failures >= MAX_RESTARTS:
+                        return
+                    self._cond.wait(self._poll_interval)  # not at once: the same error would follow
+
+    def _watch(self) -> None:
         """Wait for events, report batches when they settle, and keep an eye on the root."""
         next_check = time.monotonic() + self._poll_interval
         while True:
@@ -444,8 +471,20 @@ class FolderWatcher:
                 return
         try:
             self._on_changes(changes)
-        except Exception:  # a failing callback must not end live updates
+        except Exception as error:  # a failing callback must not end live updates
             logger.exception("the folder watcher's callback failed")
+            self._report(error)
+            self._failed_batches += 1
+            if self._failed_batches <= MAX_RESCANS_AFTER_ERRORS:  # what the batch held is not lost
+                with self._cond:
+                    self._queue_rescan(time.monotonic())
+
+    def _report(self, error: BaseException) -> None:
+        if self._on_error is not None:
+            try:
+                self._on_error(error)
+            except Exception:
+                logger.exception("reporting an error of the folder watcher failed")
 
     def _check(self) -> None:
         """Switch to polling after a watch limit, and notice the root going, coming back or being replaced."""

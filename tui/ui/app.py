@@ -32,6 +32,7 @@ from tui.core.body_text import is_safe_link
 from tui.core.body_text import warm_up as warm_up_body_text
 from tui.core.document import Link, document_links
 from tui.core.document import warm_up as warm_up_document
+from tui.core.error_log import log_errors_to
 from tui.core.index import PostIndex
 from tui.core.library import ALL, Change, Library
 from tui.core.loader import load_batches, prepare_workers
@@ -141,8 +142,14 @@ class KrantApp(App[None]):
         self.library = Library(folder, include_unpublished)
         self.index = index
         """The folder's post index: the first screen on a warm start, and search; closed on quit."""
+        self.log_file = log_errors_to(locations.state_dir)
+        """Where errors in krant's threads are written in detail (a notice says so when one happens)."""
         self.folder_updates = FolderUpdates(
-            folder, lambda update: self.post_message(FolderChanged(update)), poll=poll, index=index
+            folder,
+            lambda update: self.post_message(FolderChanged(update)),
+            poll=poll,
+            index=index,
+            log_file=self.log_file,
         )
         """Watches the folder (once the load starts) and reads what changes in the watcher's thread."""
         self.settings_store = SettingsStore(locations.config_dir)
