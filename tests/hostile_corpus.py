@@ -607,6 +607,11 @@ def _encodings(w: _Writer) -> None:
         text.replace("\n", "\r\n").encode(),
         _post("CRLF line ends", **expected, body_lacks=("\r",)),
     )
+    w.file(
+        "encoding/cr-only.md",
+        text.replace("\n", "\r").encode(),
+        _post("CR-only line ends (old Mac files)", **expected, body_lacks=("\r",)),
+    )
     w.file("encoding/utf16.md", text.encode("utf-16"), _post("UTF-16 with a BOM", **expected))
     w.file(
         "encoding/cp1252.md",

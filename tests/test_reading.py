@@ -219,6 +219,16 @@ def test_crlf_front_matter(write_post) -> None:
     assert post.date == datetime(2019, 5, 15, 8, tzinfo=UTC)
 
 
+def test_cr_only_line_ends_are_read_like_lf(write_post) -> None:
+    """Old Mac files end their lines in a lone CR: the front matter is found, not the file name used."""
+    post = read(write_post("old-mac.md", front("Classic Mac", "category: archief\n").replace("\n", "\r")))
+    assert (post.title, post.categories) == ("Classic Mac", ("archief",))
+    assert post.date == datetime(2019, 5, 15, 8, tzinfo=UTC)
+    assert post.warnings == ()
+    heading = read(write_post("heading.md", "Intro\r# The heading\r\rText.\r"))
+    assert heading.title == "The heading"
+
+
 # Dates -----------------------------------------------------------------------------------------
 
 

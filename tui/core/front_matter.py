@@ -39,6 +39,7 @@ def split_front_matter(text: str) -> tuple[dict[str, object] | None, str]:
     Raises:
         Unreadable: the front matter is there but cannot be read (the reason says why).
     """
+    text = _lf_line_ends(text)
     opening = _FRONT_MATTER.match(text)
     if opening is None:
         if text.startswith("{"):
@@ -65,6 +66,18 @@ def split_front_matter(text: str) -> tuple[dict[str, object] | None, str]:
     if not isinstance(data, dict):
         raise Unreadable(f"front matter is a {type(data).__name__}, not a set of fields")
     return data, body.lstrip("\r\n")
+
+
+def _lf_line_ends(text: str) -> str:
+    """Text whose lines end in a lone CR (old Mac files) with LF line ends; any other text as it is.
+
+    Told by the first CR alone (one memchr): a file with CRLF line ends is read as it is, and YAML and the
+    body's readers take a stray lone CR further on as a line end anyway.
+    """
+    first = text.find("\r")
+    if first < 0 or text.startswith("\n", first + 1):
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class _FrontMatterLoader(frontmatter.default_handlers.SafeLoader):
