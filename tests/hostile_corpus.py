@@ -752,6 +752,17 @@ def _files(w: _Writer, root: Path) -> None:
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + junk,
         _problem("a PNG image named .md", "binary"),
     )
+    w.file(
+        "files/stray-nul.md",
+        front_matter("A stray NUL", category="files") + "<p>before\x00after</p>\n",
+        _post(
+            "one stray NUL byte in a text post's body",
+            title="A stray NUL",
+            categories=("files",),
+            warning="NUL byte",
+            body_has=("beforeafter",),
+        ),
+    )
     w.file("files/empty.md", b"", _problem("a file of 0 bytes", "empty"))
     w.file("files/whitespace.md", " \n\t\r\n", _problem("only whitespace", "empty"))
     w.file(

@@ -42,7 +42,9 @@ def test_bytes_cp1252_lacks_are_replaced_not_fatal() -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        b"text\x00with a NUL",
+        b"two\x00NULs\x00",
+        b"\x00" * 3 + b"text" * 50,
+        "UTF-16 without a byte-order mark".encode("utf-16-le"),
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
         bytes(range(1, 32)) * 10,
         codecs.BOM_UTF16_LE + b"\x00\xd8",  # a lone surrogate: not UTF-16 after all
@@ -51,6 +53,28 @@ def test_bytes_cp1252_lacks_are_replaced_not_fatal() -> None:
 def test_binary_data_is_not_text(data: bytes) -> None:
     with pytest.raises(NotText):
         decode_bytes(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"text\x00with a NUL",
+        b"t\x00" + b"text " * 200 + b"\x00t",
+        codecs.BOM_UTF16_LE + "a\x00b".encode("utf-16-le"),
+    ],
+)
+def test_a_stray_nul_is_left_out_with_a_warning(data: bytes) -> None:
+    decoded = decode_bytes(data)
+    assert "\x00" not in decoded.text and decoded.text.replace(" ", "").startswith(
+        ("textwith", "ttext", "ab")
+    )
+    assert decoded.warning is not None and "NUL" in decoded.warning
+
+
+def test_a_nul_in_cp1252_text_gives_both_warnings() -> None:
+    decoded = decode_bytes("caf\x00é".encode("cp1252"))
+    assert decoded.text == "café"
+    assert decoded.warning is not None and "cp1252" in decoded.warning and "1 NUL byte" in decoded.warning
 
 
 def test_a_few_controls_in_text_are_fine() -> None:

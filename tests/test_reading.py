@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import tui.core.file_bytes
 import tui.core.front_matter
 import tui.core.reading
+from tui.core.body_text import readable_text
 from tui.core.folder import find_post_files
 from tui.core.library import Library
 from tui.core.post import UNCATEGORISED, Post, PostText, Problem
@@ -280,6 +281,17 @@ def test_mojibake_is_repaired_in_title_and_category_but_the_raw_body_stays(write
     assert "SyriÃ«" in result.body
 
 
+def test_a_stray_nul_in_the_body_leaves_a_post_and_is_not_shown(write_post) -> None:
+    path = write_post(
+        "nul.md", front("Een NUL", "category: nieuws\n").replace("<p>Body.</p>", "<p>Bo\x00dy.</p>")
+    )
+    result = read_post_text(path, path.parent)
+    assert isinstance(result, PostText), result
+    assert (result.post.title, result.post.categories) == ("Een NUL", ("nieuws",))
+    assert result.post.warnings == ("left out 1 NUL byte (a text file holds none)",)
+    assert readable_text(result.body, is_html=True).text.strip() == "Body."
+
+
 # Problems --------------------------------------------------------------------------------------
 
 
@@ -292,6 +304,7 @@ def test_mojibake_is_repaired_in_title_and_category_but_the_raw_body_stays(write
         (b"---\ntitle: x\nBody without an end\n", "never ends"),
         (b"---\n- a list\n---\nBody\n", "not a set of fields"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"---\ntitle: x\n---\n" + b"\x00" * 100, "binary data (NUL bytes)"),
         (bytes(range(32)) * 20, "binary"),
         (b"---\nx: " + b"[" * 1000 + b"]" * 1000 + b"\n---\n", "nested"),
     ],

@@ -37,21 +37,27 @@ _SAMPLE = 65_536
 def decode_bytes(data: bytes) -> Decoded:
     """Decode a post file: UTF-8 (with or without BOM), UTF-16/32 with BOM, else cp1252 with a warning.
 
+    A few stray NULs (a text editor's or a transfer's slip) are left out of the text, with a warning.
+
     Raises:
-        NotText: the data holds NUL bytes or many control characters, so it is not text.
+        NotText: the data holds many NUL bytes or control characters, so it is not text.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return _checked(Decoded(data.decode(codec)))
+                return _checked(data.decode(codec))
             except UnicodeDecodeError as error:
                 raise NotText(f"starts with a {codec} byte-order mark but is not {codec}") from error
-    if b"\x00" in data:
-        raise NotText("binary data (NUL bytes), not a text file")
+    nuls = data.count(b"\x00") if b"\x00" in data else 0
+    if nuls:
+        if _is_many(nuls, len(data)):
+            raise NotText("binary data (NUL bytes), not a text file")
+        data = data.replace(b"\x00", b"")  # in UTF-8 and cp1252 a NUL is a byte of its own
     try:
-        decoded = Decoded(data.decode("utf-8"))
+        decoded = Decoded(data.decode("utf-8"), _nul_warning(nuls))
     except UnicodeDecodeError:
-        decoded = Decoded(data.decode("cp1252", errors="replace"), "not UTF-8; read as Windows-1252 (cp1252)")
+        warning = "; ".join(filter(None, ["not UTF-8; read as Windows-1252 (cp1252)", _nul_warning(nuls)]))
+        decoded = Decoded(data.decode("cp1252", errors="replace"), warning)
     # In UTF-8 and cp1252 each of those controls is one byte of its own: counting bytes (in C) is
     # many times faster than scanning the text.
     sample = data[:_SAMPLE]
@@ -64,13 +70,32 @@ def _too_many_controls() -> NotText:
     return NotText("binary data (many control characters), not a text file")
 
 
-def _checked(decoded: Decoded) -> Decoded:
-    sample = decoded.text[:_SAMPLE]
-    if "\x00" in sample:
-        raise NotText("binary data (NUL characters), not a text file")
+def _is_many(nuls: int, size: int) -> bool:
+    """Whether this many NULs make data binary: more than one, and more than one in a hundred.
+
+    Binary formats hold NULs by the hundred (a UTF-16 text without its byte-order mark, every other
+    byte); a text file holds one where an editor or a transfer slipped, and a stray NUL should not hide
+    a post whose front matter reads fine.
+    """
+    return nuls > 1 and nuls > size // 100
+
+
+def _nul_warning(nuls: int) -> str | None:
+    if not nuls:
+        return None
+    return f"left out {nuls} NUL {'byte' if nuls == 1 else 'bytes'} (a text file holds none)"
+
+
+def _checked(text: str) -> Decoded:
+    nuls = text.count("\x00") if "\x00" in text else 0
+    if nuls:
+        if _is_many(nuls, len(text)):
+            raise NotText("binary data (NUL characters), not a text file")
+        text = text.replace("\x00", "")
+    sample = text[:_SAMPLE]
     if sample and len(_BINARY_CONTROLS.findall(sample)) > max(8, len(sample) // 100):
         raise _too_many_controls()
-    return decoded
+    return Decoded(text, _nul_warning(nuls))
 
 
 # Characters that mojibake (UTF-8 read as Latin-1/cp1252) nearly always contains.
