@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 class NotText(ValueError):
@@ -110,19 +111,54 @@ def _may_be_mojibake(text: str) -> bool:
     return bool(_MOJIBAKE_HINT.search(text))
 
 
-def repair_mojibake(text: str) -> str:
-    """Repair text that was once decoded with the wrong codec (`SyriÃ«` → `Syrië`).
+_WORD = re.compile(r"[^ \t\n\r]*")
+_WORD_BREAKS = " \t\n\r"
+_LONGEST_LOOK_BACK = 80
+"""How far back from a sign of mojibake its word's start is looked for: linear on text without spaces."""
 
+
+def repair_mojibake(text: str) -> str:
+    """Repair words that were once decoded with the wrong codec (`SyriÃ«` → `Syrië`), and only those.
+
+    Word by word, so the text around a repaired word is never changed: ftfy, given a whole line that
+    mixes mojibake with text that is already right, would also "repair" the right part (`irmã —` into
+    `irm㠗`). A word is replaced only when ftfy finds its repair less like mojibake than the word was.
     ftfy is only asked when the text shows a sign of mojibake, because it is costly on long text.
     Escape sequences and controls are left for `tui.core.sanitize` to remove whole: ftfy would drop just
     the ESC and BEL of an OSC 52 sequence and leave its payload standing in the text.
     """
     if not _may_be_mojibake(text):
         return text
-    import ftfy  # imported on first need: it costs ~40 ms of every start, and most text is clean
+    pieces: list[str] = []
+    done = 0
+    for hint in _MOJIBAKE_HINT.finditer(text):
+        at = hint.start()
+        if at < done:
+            continue  # in the word just repaired
+        start = max(done, at - _LONGEST_LOOK_BACK)
+        before = text[start:at]
+        start += max(before.rfind(space) for space in _WORD_BREAKS) + 1
+        end = _WORD.match(text, at).end()
+        word = text[start:end]
+        # A word in capitals is left alone: capitals broken this way are `Ã` and a sign (`Ã”` for `Ô`),
+        # just as a Portuguese word in capitals and quotes is (`“IRMÃ”`).
+        pieces += (text[done:start], word if word.isupper() else _repaired_word(word))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
-    return ftfy.fix_text(
-        text,
+
+@lru_cache(maxsize=4_096)
+def _repaired_word(word: str) -> str:
+    """The word as ftfy repairs it, if that is clearly better; else the word as it is.
+
+    Kept for the next time: the same broken words come back in post after post, and line after line.
+    """
+    import ftfy  # imported on first need: it costs ~40 ms of every start, and most text is clean
+    from ftfy.badness import badness
+
+    fixed = ftfy.fix_text(
+        word,
         remove_terminal_escapes=False,
         remove_control_chars=False,
         unescape_html=False,
@@ -131,3 +167,10 @@ def repair_mojibake(text: str) -> str:
         fix_character_width=False,
         uncurl_quotes=False,
     )
+    if fixed == word or badness(fixed) >= badness(word) or _unprintable(fixed) > _unprintable(word):
+        return word
+    return fixed
+
+
+def _unprintable(text: str) -> int:
+    return 0 if text.isprintable() else sum(not character.isprintable() for character in text)
