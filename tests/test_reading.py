@@ -362,6 +362,34 @@ def test_no_exception_from_one_file_escapes(write_post, monkeypatch) -> None:
     assert problem(write_post("a.md", front())).reason == "could not be read: RuntimeError: surprise"
 
 
+def many_tags(count: int, extra: str = "") -> str:
+    tags = "".join(f"  - tag{number}\n" for number in range(count))
+    return front("Many tags", f"category: nieuws\n{extra}tags:\n{tags}")
+
+
+def test_a_post_with_150000_tags_is_read_keeping_a_bounded_number(write_post) -> None:
+    text = many_tags(150_000)
+    assert len(text) > 1_300_000
+    post = read(write_post("tags.md", text))
+    assert (post.title, post.categories) == ("Many tags", ("nieuws",))
+    assert post.tags == tuple(f"tag{number}" for number in range(tui.core.reading.MAX_CATEGORIES))
+
+
+@pytest.mark.parametrize("extra", ["", "flow: [a, b]\n"])  # with brackets, nesting is counted line by line
+def test_front_matter_that_takes_too_long_to_read_is_a_problem(write_post, monkeypatch, extra: str) -> None:
+    monkeypatch.setattr(tui.core.front_matter, "MAX_FRONT_MATTER_SECONDS", 0.0)
+    found_problem = problem(write_post("slow.md", many_tags(20_000, extra)))
+    assert found_problem.reason == "front matter takes too long to read (more than 0 s)"
+
+
+def test_front_matter_beyond_the_size_bound_is_not_parsed(write_post, monkeypatch) -> None:
+    monkeypatch.setattr(tui.core.front_matter, "MAX_FRONT_MATTER_CHARS", 100_000)
+    monkeypatch.setattr(tui.core.front_matter, "_load_yaml", None)  # never reached
+    found_problem = problem(write_post("huge.md", front("Huge", "filler: " + "lorem ipsum " * 10_000 + "\n")))
+    assert found_problem.reason.startswith("front matter is too large (120,")
+    assert "the limit is 100,000" in found_problem.reason
+
+
 def test_the_identity_key_survives_a_move_but_not_a_new_title(posts_folder: Path, write_post) -> None:
     first = read(write_post("a.md", front("Same")))
     moved = read(write_post("sub/b.md", front("Same")))
