@@ -46,6 +46,7 @@ def test_bytes_cp1252_lacks_are_replaced_not_fatal() -> None:
     "data",
     [
         b"two\x00NULs\x00",
+        b"\x00\x01\x02",  # one NUL, but among other controls
         b"\x00" * 3 + b"text" * 50,
         "UTF-16 without a byte-order mark".encode("utf-16-le"),
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",

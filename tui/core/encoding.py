@@ -51,7 +51,9 @@ def decode_bytes(data: bytes) -> Decoded:
                 raise NotText(f"starts with a {codec} byte-order mark but is not {codec}") from error
     nuls = data.count(b"\x00") if b"\x00" in data else 0
     if nuls:
-        if _is_many(nuls, len(data)):
+        sample = data[:_SAMPLE]
+        others = len(sample.translate(None, _TEXT_BYTES)) - sample.count(b"\x00")
+        if _is_many(nuls + others, len(data)):
             raise NotText("binary data (NUL bytes), not a text file")
         data = data.replace(b"\x00", b"")  # in UTF-8 and cp1252 a NUL is a byte of its own
     try:
@@ -71,14 +73,14 @@ def _too_many_controls() -> NotText:
     return NotText("binary data (many control characters), not a text file")
 
 
-def _is_many(nuls: int, size: int) -> bool:
-    """Whether this many NULs make data binary: more than one, and more than one in a hundred.
+def _is_many(controls: int, size: int) -> bool:
+    """Whether data holding NULs is binary: NULs and other controls, more than one and one in a hundred.
 
     Binary formats hold NULs by the hundred (a UTF-16 text without its byte-order mark, every other
     byte); a text file holds one where an editor or a transfer slipped, and a stray NUL should not hide
     a post whose front matter reads fine.
     """
-    return nuls > 1 and nuls > size // 100
+    return controls > 1 and controls > size // 100
 
 
 def _nul_warning(nuls: int) -> str | None:
@@ -90,7 +92,9 @@ def _nul_warning(nuls: int) -> str | None:
 def _checked(text: str) -> Decoded:
     nuls = text.count("\x00") if "\x00" in text else 0
     if nuls:
-        if _is_many(nuls, len(text)):
+        sample = text[:_SAMPLE]
+        others = len(_BINARY_CONTROLS.findall(sample)) - sample.count("\x00")
+        if _is_many(nuls + others, len(text)):
             raise NotText("binary data (NUL characters), not a text file")
         text = text.replace("\x00", "")
     sample = text[:_SAMPLE]
