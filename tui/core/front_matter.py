@@ -25,7 +25,7 @@ from tui.core.sanitize import clean_text
 
 MAX_FRONT_MATTER_CHARS = 8 * 1024 * 1024
 """Front matter beyond this is not parsed at all: even the few seconds it may take are not spent on it."""
-MAX_FRONT_MATTER_SECONDS = 3.0
+MAX_FRONT_MATTER_SECONDS = 5.0
 """Reading front matter is given up after this long (its nesting checked, YAML's nodes made and built).
 
 libyaml reads a post with 150,000 tags (1.3 MB) in well under a second; this bounds what is hostile."""
