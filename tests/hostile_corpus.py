@@ -447,7 +447,7 @@ def _front_matter(w: _Writer) -> None:
     w.file(
         "frontmatter/megabytes.md",
         "---\ntitle: Huge\nfiller: " + "lorem ipsum " * 300_000 + "\n---\n<p>Body.</p>\n",
-        _problem("megabytes of front matter", "too large"),
+        _post("3.6 megabytes of front matter, which YAML reads in a blink", title="Huge"),
     )
     w.file(
         "frontmatter/toml.md",
@@ -607,6 +607,11 @@ def _encodings(w: _Writer) -> None:
         text.replace("\n", "\r\n").encode(),
         _post("CRLF line ends", **expected, body_lacks=("\r",)),
     )
+    w.file(
+        "encoding/cr-only.md",
+        text.replace("\n", "\r").encode(),
+        _post("CR-only line ends (old Mac files)", **expected, body_lacks=("\r",)),
+    )
     w.file("encoding/utf16.md", text.encode("utf-16"), _post("UTF-16 with a BOM", **expected))
     w.file(
         "encoding/cp1252.md",
@@ -746,6 +751,17 @@ def _files(w: _Writer, root: Path) -> None:
         "files/png.md",
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + junk,
         _problem("a PNG image named .md", "binary"),
+    )
+    w.file(
+        "files/stray-nul.md",
+        front_matter("A stray NUL", category="files") + "<p>before\x00after</p>\n",
+        _post(
+            "one stray NUL byte in a text post's body",
+            title="A stray NUL",
+            categories=("files",),
+            warning="NUL byte",
+            body_has=("beforeafter",),
+        ),
     )
     w.file("files/empty.md", b"", _problem("a file of 0 bytes", "empty"))
     w.file("files/whitespace.md", " \n\t\r\n", _problem("only whitespace", "empty"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -78,8 +79,40 @@ def test_list_json_has_every_field(capsys, seed_folder: Path) -> None:
     assert first["image"] == "https://nos.nl/data/image/2019/05/15/550241/1008x567.jpg"
     assert first["layout"] == "post" and first["published"] is True and first["format"] == "html"
     assert first["file"] == "2019-05-15-scepsis-bij-bondgenoten-vs-over-dreiging-in-irak.html"
-    assert Path(first["path"]) == seed_folder / first["file"]
+    assert Path(first["path"]) == seed_folder / first["file"] and first["path_base64"] is None
     assert first["warnings"] == [] and first["key"].startswith("link:")
+
+
+ODD_NAMES = [
+    os.fsdecode(b"2019-09-21-regel\neinde.md"),
+    os.fsdecode(b"2019-09-22-caf\xe9 latin-1.md"),
+    os.fsdecode(b"2019-09-23-\x1b[2Jwis\x07.md"),
+    os.fsdecode("2019-09-24-\u202eevil.md".encode()),
+]
+
+
+def odd_names_folder(folder: Path) -> list[str]:
+    for number, name in enumerate(ODD_NAMES):
+        (folder / name).write_text(f"---\ntitle: Post {number}\n---\n<p>Body {number}.</p>\n")
+    return ODD_NAMES
+
+
+def test_list_json_gives_each_odd_name_exactly_and_show_takes_it_back(capsys, posts_folder: Path) -> None:
+    odd_names_folder(posts_folder)
+    code, out, _err = run(capsys, "list", str(posts_folder), "--json")
+    assert code == 0 and unsafe_characters(out.replace("\n", "")) == []
+    records = sorted(json.loads(out), key=lambda record: record["title"])
+    assert [record["file"] for record in records] == ODD_NAMES
+    for number, record in enumerate(records):
+        assert os.path.exists(record["path"]) and os.path.basename(record["path"]) == ODD_NAMES[number]
+        exact = os.fsencode(record["path"])
+        assert (record["path_base64"] is None) == (number != 1)
+        if record["path_base64"] is not None:
+            assert base64.b64decode(record["path_base64"]) == exact
+        shown = run(capsys, "show", record["path"])
+        assert shown[0] == 0 and f"Post {number}" in shown[1] and f"Body {number}." in shown[1], shown
+    plain = run(capsys, "list", str(posts_folder))[1]
+    assert unsafe_characters(plain.replace("\n", "")) == [] and len(plain.splitlines()) == 4
 
 
 def test_list_all_includes_unpublished_posts(capsys, write_post, posts_folder: Path) -> None:
@@ -256,6 +289,24 @@ def test_the_installed_krant_command(tmp_path: Path) -> None:
         "",
         "krant: no such folder: no-such-folder\n",
     )
+
+
+def test_the_installed_krant_shows_what_its_json_names(tmp_path: Path) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    odd_names_folder(folder)
+    krant = str(Path(sys.executable).parent / "krant")
+    listed = installed(tmp_path, krant, "list", str(folder), "--json")
+    assert listed.returncode == 0, listed.stderr
+    for record in json.loads(listed.stdout):
+        # A script with the path as text (Python's subprocess encodes it as the name's own bytes) ...
+        by_text = installed(tmp_path, krant, "show", record["path"])
+        assert by_text.returncode == 0 and record["title"] in by_text.stdout, by_text.stderr
+        # ... and a tool whose JSON reader lost the name's odd bytes, from `path_base64`.
+        if record["path_base64"] is not None:
+            exact = base64.b64decode(record["path_base64"])
+            by_bytes = subprocess.run([os.fsencode(krant), b"show", exact], capture_output=True, check=False)
+            assert by_bytes.returncode == 0 and record["title"].encode() in by_bytes.stdout
 
 
 def test_python_m_tui(tmp_path: Path) -> None:

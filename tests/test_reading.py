@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 import tui.core.file_bytes
 import tui.core.front_matter
 import tui.core.reading
+from tui.core.body_text import readable_text
 from tui.core.folder import find_post_files
 from tui.core.library import Library
 from tui.core.post import UNCATEGORISED, Post, PostText, Problem
@@ -219,6 +221,16 @@ def test_crlf_front_matter(write_post) -> None:
     assert post.date == datetime(2019, 5, 15, 8, tzinfo=UTC)
 
 
+def test_cr_only_line_ends_are_read_like_lf(write_post) -> None:
+    """Old Mac files end their lines in a lone CR: the front matter is found, not the file name used."""
+    post = read(write_post("old-mac.md", front("Classic Mac", "category: archief\n").replace("\n", "\r")))
+    assert (post.title, post.categories) == ("Classic Mac", ("archief",))
+    assert post.date == datetime(2019, 5, 15, 8, tzinfo=UTC)
+    assert post.warnings == ()
+    heading = read(write_post("heading.md", "Intro\r# The heading\r\rText.\r"))
+    assert heading.title == "The heading"
+
+
 # Dates -----------------------------------------------------------------------------------------
 
 
@@ -270,6 +282,17 @@ def test_mojibake_is_repaired_in_title_and_category_but_the_raw_body_stays(write
     assert "SyriÃ«" in result.body
 
 
+def test_a_stray_nul_in_the_body_leaves_a_post_and_is_not_shown(write_post) -> None:
+    path = write_post(
+        "nul.md", front("Een NUL", "category: nieuws\n").replace("<p>Body.</p>", "<p>Bo\x00dy.</p>")
+    )
+    result = read_post_text(path, path.parent)
+    assert isinstance(result, PostText), result
+    assert (result.post.title, result.post.categories) == ("Een NUL", ("nieuws",))
+    assert result.post.warnings == ("left out 1 NUL byte (a text file holds none)",)
+    assert readable_text(result.body, is_html=True).text.strip() == "Body."
+
+
 # Problems --------------------------------------------------------------------------------------
 
 
@@ -282,6 +305,7 @@ def test_mojibake_is_repaired_in_title_and_category_but_the_raw_body_stays(write
         (b"---\ntitle: x\nBody without an end\n", "never ends"),
         (b"---\n- a list\n---\nBody\n", "not a set of fields"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"---\ntitle: x\n---\n" + b"\x00" * 100, "binary data (NUL bytes)"),
         (bytes(range(32)) * 20, "binary"),
         (b"---\nx: " + b"[" * 1000 + b"]" * 1000 + b"\n---\n", "nested"),
     ],
@@ -337,6 +361,36 @@ def test_no_exception_from_one_file_escapes(write_post, monkeypatch) -> None:
 
     monkeypatch.setattr(tui.core.reading, "decode_bytes", explode)
     assert problem(write_post("a.md", front())).reason == "could not be read: RuntimeError: surprise"
+
+
+def many_tags(count: int, extra: str = "") -> str:
+    tags = "".join(f"  - tag{number}\n" for number in range(count))
+    return front("Many tags", f"category: nieuws\n{extra}tags:\n{tags}")
+
+
+def test_a_post_with_150000_tags_is_read_keeping_a_bounded_number(write_post, monkeypatch) -> None:
+    # Its size is the point; the time bound is tested below, and a busy machine must not fail this.
+    monkeypatch.setattr(tui.core.front_matter, "MAX_FRONT_MATTER_SECONDS", math.inf)
+    text = many_tags(150_000)
+    assert len(text) > 1_300_000
+    post = read(write_post("tags.md", text))
+    assert (post.title, post.categories) == ("Many tags", ("nieuws",))
+    assert post.tags == tuple(f"tag{number}" for number in range(tui.core.reading.MAX_CATEGORIES))
+
+
+@pytest.mark.parametrize("extra", ["", "flow: [a, b]\n"])  # with brackets, nesting is counted line by line
+def test_front_matter_that_takes_too_long_to_read_is_a_problem(write_post, monkeypatch, extra: str) -> None:
+    monkeypatch.setattr(tui.core.front_matter, "MAX_FRONT_MATTER_SECONDS", 0.0)
+    found_problem = problem(write_post("slow.md", many_tags(20_000, extra)))
+    assert found_problem.reason == "front matter takes too long to read (more than 0 s)"
+
+
+def test_front_matter_beyond_the_size_bound_is_not_parsed(write_post, monkeypatch) -> None:
+    monkeypatch.setattr(tui.core.front_matter, "MAX_FRONT_MATTER_CHARS", 100_000)
+    monkeypatch.setattr(tui.core.front_matter, "_load_yaml", None)  # never reached
+    found_problem = problem(write_post("huge.md", front("Huge", "filler: " + "lorem ipsum " * 10_000 + "\n")))
+    assert found_problem.reason.startswith("front matter is too large (120,")
+    assert "the limit is 100,000" in found_problem.reason
 
 
 def test_the_identity_key_survives_a_move_but_not_a_new_title(posts_folder: Path, write_post) -> None:

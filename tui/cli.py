@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -52,8 +54,21 @@ def local_time(post: Post) -> str:
     return post.date.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def post_record(post: Post, read: bool = False) -> dict[str, object]:
-    """Every field of a post and whether it has been read, for `--json`."""
+def post_record(post: Post, folder: Path, read: bool = False) -> dict[str, object]:
+    """Every field of a post and whether it has been read, for `--json`.
+
+    `path` and `file` are the file's exact name, for scripts to hand back to `krant show`: as `os` gives
+    it (a byte of a name that is not UTF-8 as a lone surrogate, `\udce9`), and then also its bytes in
+    base64 as `path_base64`, for tools whose JSON reader replaces lone surrogates.
+    """
+    prefix = os.path.join(folder, "")
+    exact = os.fsencode(post.path)
+    try:
+        exact.decode("utf-8")
+    except UnicodeDecodeError:
+        path_base64: str | None = base64.b64encode(exact).decode("ascii")
+    else:
+        path_base64 = None
     return {
         "title": post.title,
         "date": post.date.isoformat(),
@@ -62,8 +77,9 @@ def post_record(post: Post, read: bool = False) -> dict[str, object]:
         "image": post.image,
         "layout": post.layout,
         "published": post.published,
-        "path": shown(str(post.path)),
-        "file": post.relpath,
+        "path": post.path,
+        "path_base64": path_base64,
+        "file": post.path[len(prefix) :] if post.path.startswith(prefix) else post.relpath,
         "format": "html" if post.is_html else "markdown",
         "warnings": list(post.warnings),
         "key": post.key,
@@ -82,13 +98,31 @@ def command_list(arguments: argparse.Namespace) -> int:
     if arguments.unread:
         posts = [post for post in posts if post.key not in read_keys]
     if arguments.json:
-        records = [post_record(post, post.key in read_keys) for post in posts]
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        records = [post_record(post, folder, post.key in read_keys) for post in posts]
+        sys.stdout.write(json_text(records) + "\n")
         return 0
     for post in posts:
         print(f"{local_time(post)}  {', '.join(post.categories)}  {post.title}")
     return 0
+
+
+_NOT_ASCII = re.compile(r"[^\x20-\x7e\n]")
+
+
+def json_text(value: object) -> str:
+    """JSON that is valid UTF-8 and safe on a terminal: what cannot be printed is written as `\\uXXXX`.
+
+    Only inside strings can such a character be, where an escape stands for exactly it: a lone surrogate
+    of a file name survives (UTF-8 cannot carry it), and no control or bidi override reaches the screen.
+    """
+    return _NOT_ASCII.sub(_escaped, json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _escaped(match: re.Match[str]) -> str:
+    character = match[0]
+    if character.isprintable():
+        return character
+    return json.dumps(character)[1:-1]  # `\u202e`, or a surrogate pair for a character beyond the BMP
 
 
 def command_show(arguments: argparse.Namespace) -> int:

@@ -3,13 +3,17 @@
 Nearly every post has flat `key: value` lines of plain text, which PyYAML builds object by object in
 Python: the largest cost of reading a post. `load_flat` reads only what it is sure of, exactly as YAML
 would; anything else goes to the real YAML loader, after krant's own checks (size, nesting), so a file
-gets krant's reason whatever the installed YAML library would say.
+gets krant's reason whatever the installed YAML library would say. Large front matter (a post with
+150,000 tags) is read when it can be within a time bound; reading is given up past it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+import time
+from functools import partial
 
 import frontmatter
 import yaml
@@ -19,8 +23,12 @@ from yaml.resolver import Resolver
 from tui.core.post import Unreadable
 from tui.core.sanitize import clean_text
 
-MAX_FRONT_MATTER_CHARS = 256 * 1024
-"""Front matter beyond this is not parsed: no real post needs it, and YAML is slow on it."""
+MAX_FRONT_MATTER_CHARS = 8 * 1024 * 1024
+"""Front matter beyond this is not parsed at all: even the few seconds it may take are not spent on it."""
+MAX_FRONT_MATTER_SECONDS = 5.0
+"""Reading front matter is given up after this long (its nesting checked, YAML's nodes made and built).
+
+libyaml reads a post with 150,000 tags (1.3 MB) in well under a second; this bounds what is hostile."""
 MAX_NESTING = 50
 """Front matter nested deeper than this is refused: libyaml's C code recurses and would crash."""
 
@@ -39,6 +47,7 @@ def split_front_matter(text: str) -> tuple[dict[str, object] | None, str]:
     Raises:
         Unreadable: the front matter is there but cannot be read (the reason says why).
     """
+    text = _lf_line_ends(text)
     opening = _FRONT_MATTER.match(text)
     if opening is None:
         if text.startswith("{"):
@@ -50,7 +59,9 @@ def split_front_matter(text: str) -> tuple[dict[str, object] | None, str]:
         raise Unreadable(f"front matter starts with '{delimiter}' but never ends")
     raw, body = text[opening.end() : closing.start()], text[closing.end() :]
     if len(raw) > MAX_FRONT_MATTER_CHARS:
-        raise Unreadable(f"front matter is too large ({len(raw):,} characters)")
+        raise Unreadable(
+            f"front matter is too large ({len(raw):,} characters; the limit is {MAX_FRONT_MATTER_CHARS:,})"
+        )
     try:
         data = _load_yaml(raw) if delimiter == "---" else _toml_handler().load(raw)
     except yaml.YAMLError as error:
@@ -67,11 +78,55 @@ def split_front_matter(text: str) -> tuple[dict[str, object] | None, str]:
     return data, body.lstrip("\r\n")
 
 
-class _FrontMatterLoader(frontmatter.default_handlers.SafeLoader):
-    """The safe YAML loader, but an impossible timestamp (Feb 30, hour 25, year 0) stays text.
+def _lf_line_ends(text: str) -> str:
+    """Text whose lines end in a lone CR (old Mac files) with LF line ends; any other text as it is.
 
-    The date then falls back to the file name with a warning, instead of the post being lost.
+    Told by the first CR alone (one memchr): a file with CRLF line ends is read as it is, and YAML and the
+    body's readers take a stray lone CR further on as a line end anyway.
     """
+    first = text.find("\r")
+    if first < 0 or text.startswith("\n", first + 1):
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _TooSlow(Unreadable):
+    """Reading the front matter took longer than MAX_FRONT_MATTER_SECONDS."""
+
+    def __init__(self) -> None:
+        super().__init__(f"front matter takes too long to read (more than {MAX_FRONT_MATTER_SECONDS:g} s)")
+
+
+_CHECK_EVERY = 4_096
+"""Nodes (or lines) between looks at the clock: a look costs more than making a node."""
+
+
+class _FrontMatterLoader(frontmatter.default_handlers.SafeLoader):
+    """The safe YAML loader, but an impossible timestamp (Feb 30, hour 25, year 0) stays text, and
+    reading stops at a deadline.
+
+    The date then falls back to the file name with a warning, instead of the post being lost. libyaml
+    makes the nodes in C, but asks `resolve` (Python) for each one's tag, and the nodes are built into
+    objects by `construct_object`: the two places where the clock can be looked at.
+    """
+
+    def __init__(self, stream: str, deadline: float) -> None:
+        super().__init__(stream)
+        self._deadline = deadline
+        self._steps = 0
+
+    def _step(self) -> None:
+        self._steps += 1
+        if self._steps % _CHECK_EVERY == 0 and time.monotonic() > self._deadline:
+            raise _TooSlow()
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        self._step()
+        return super().resolve(kind, value, implicit)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        self._step()
+        return super().construct_object(node, deep)
 
 
 def _timestamp_or_text(loader: _FrontMatterLoader, node: yaml.ScalarNode) -> object:
@@ -85,7 +140,9 @@ _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_
 
 
 def _load_yaml(raw: str) -> object:
-    """Parse YAML front matter safely: controls YAML refuses are dropped, deep nesting is refused."""
+    """Parse YAML front matter safely: controls YAML refuses are dropped, deep nesting is refused, and
+    reading is given up after MAX_FRONT_MATTER_SECONDS."""
+    deadline = time.monotonic() + MAX_FRONT_MATTER_SECONDS
     if _NOT_YAML.search(raw):
         # Whole escape sequences go, so a stray `ESC [2J` leaves no `[2J` behind.
         raw = _NOT_YAML.sub("", clean_text(raw))
@@ -95,9 +152,24 @@ def _load_yaml(raw: str) -> object:
     # krant's own reason, before any YAML library sees the text: libyaml's C code recurses (and would
     # crash), and releases refuse deep nesting each with their own wording (PyYAML 6.0.4: "exceeded
     # maximum nesting depth") or not at all.
-    if nesting_depth(raw) > MAX_NESTING:
+    if "\r" in raw:  # YAML ends a line at a lone CR too: so must the nesting count
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if not _cannot_nest_deeply(raw) and nesting_depth(raw, deadline) > MAX_NESTING:
         raise Unreadable(f"front matter is nested more than {MAX_NESTING} levels deep")
-    return frontmatter.YAMLHandler().load(raw, Loader=_FrontMatterLoader)
+    return frontmatter.YAMLHandler().load(raw, Loader=partial(_FrontMatterLoader, deadline=deadline))
+
+
+_SHALLOW = MAX_NESTING // 3
+_DEEP_LINE = re.compile(f"^(?: {{{_SHALLOW},}}|[ ]*(?:[-?:](?:[ \t]+|$)){{{_SHALLOW},}})", re.MULTILINE)
+
+
+def _cannot_nest_deeply(raw: str) -> bool:
+    """Whether text is sure to be within MAX_NESTING without counting line by line (two C scans).
+
+    Without brackets, a line is at most two levels for each indentation shallower than its own, and one
+    for each indicator it starts with (`nesting_depth`); few of both leave it within the limit.
+    """
+    return "[" not in raw and "{" not in raw and _DEEP_LINE.search(raw) is None
 
 
 _FLOW_OR_QUOTE = re.compile(r"""[\[\]{}"'#\\]""")
@@ -106,17 +178,22 @@ _TOKEN_START = frozenset(" \t:[{,-?")
 """A quote opens a quoted scalar only after one of these (or at the line's start): `don't` is text."""
 
 
-def nesting_depth(raw: str) -> int:
+def nesting_depth(raw: str, deadline: float = math.inf) -> int:
     """How deeply YAML text nests its collections, at most: a bound found without parsing it.
 
     Block levels are counted by indentation (two a step) and by indicators that open a level on one
     line (`- - x`); flow levels by brackets outside quotes and comments. Never less than what a YAML
     parser would see, so a text within the limit is always within it for the parser too.
+
+    Raises:
+        Unreadable: the deadline (a `time.monotonic()`) passed before the count was done.
     """
     deepest = flow = block = 0
     indents: list[int] = []
     quote: str | None = None
-    for line in raw.split("\n"):
+    for number, line in enumerate(raw.split("\n")):
+        if number % _CHECK_EVERY == 0 and number and time.monotonic() > deadline:
+            raise _TooSlow()
         stripped = line.lstrip(" ")
         if flow == 0 and quote is None:
             if not stripped.strip() or stripped.startswith("#"):
