@@ -316,7 +316,9 @@ def many_posts(folder: Path, count: int, word: str, start: int = 0) -> list[Path
 
 
 def kept_aside(database: Path) -> list[Path]:
-    return sorted(database.parent.glob(database.name + ".corrupt-*"))
+    return sorted(
+        path for path in database.parent.glob(database.name + ".corrupt-*") if "-wal" not in path.name
+    )
 
 
 def test_a_full_cache_disk_keeps_the_index_in_memory_and_writes_it_again_when_there_is_room(
