@@ -372,8 +372,11 @@ class PostIndex:
                 _log.warning("post index %s still cannot be written: %s", disk, error)
                 return
             _log.info("post index %s is written on disk again", disk)
+            keeper, self._keeper = self._keeper, None
             self._renew()
-            self.database, self._disk, self._keeper = disk, None, None
+            self.database, self._disk = disk, None
+            if keeper is not None:
+                self._forget(keeper)  # the copy in memory goes once the last thread leaves it
 
     def _rebuild_after(self, error: sqlite3.DatabaseError, generation: int) -> None:
         """An operation found the index damaged: keep it aside, start an empty one, and ask for a refill."""
