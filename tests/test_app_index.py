@@ -3,11 +3,15 @@ index is reported and rebuilt while the posts still show, and the index is close
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from collections.abc import Callable, Iterable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from textual.message import Message
+from textual.pilot import Pilot
 from ui_helpers import (
     NEWER_TITLE,
     OLDER_TITLE,
@@ -16,7 +20,9 @@ from ui_helpers import (
     fixed_clock,
     new_app,
     notifications,
+    record_notices,
     screen_text,
+    settled,
     until,
     until_shown,
     wait_loaded,
@@ -25,7 +31,7 @@ from ui_helpers import (
 
 from tui.core.index import PostIndex, index_path
 from tui.core.locations import Locations
-from tui.ui.app import make_app
+from tui.ui.app import KrantApp, make_app
 from tui.ui.messages import PostsLoaded
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
@@ -149,3 +155,57 @@ async def test_the_index_is_closed_when_krant_quits(tmp_path: Path) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
     assert closed.is_set()
+
+
+class RefillGate(PostIndex):
+    """An index whose refill after damage waits for the test: what search finds meanwhile is by title."""
+
+    def __init__(self, root: Path, database: Path) -> None:
+        super().__init__(root, database)
+        self.gate = threading.Event()
+
+    def refill(self, paths: Iterable[str], cancelled: Callable[[], bool] = lambda: False) -> int:
+        assert self.gate.wait(TIMEOUT)
+        return super().refill(paths, cancelled)
+
+
+async def search_for(pilot: Pilot[None], app: KrantApp, query: str) -> None:
+    await pilot.press("slash")
+    app.main.search_bar.value = ""
+    await pilot.press(*query)
+    assert await until(pilot, lambda: f"for '{query}'" in app.sub_title), app.sub_title
+
+
+async def test_an_index_damaged_mid_session_is_said_at_once_and_search_goes_on(tmp_path: Path) -> None:
+    folder = copy_seed(tmp_path)
+    for number in range(30):
+        write_post(
+            folder, f"2019-05-{number % 9 + 10}-kraan-{number}.html", f"Kraanbericht {number}",
+            f"2019-05-{number % 9 + 10} 10:{number:02d}:00", "haven", body="<p>Een havenkraan.</p>",
+        )  # fmt: skip
+    database = index_path(folder, Locations.under(tmp_path))
+    index = RefillGate(folder, database)
+    app = new_app(folder, tmp_path, index=index)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        notices = record_notices(app)
+        await wait_loaded(pilot, app)
+        await search_for(pilot, app, "havenkraan")
+        assert app.sub_title.startswith("30 results")
+        with closing(sqlite3.connect(database)) as db, db:  # a bad sector in the search data
+            db.execute("UPDATE search_data SET block = randomblob(length(block)) WHERE id > 10")
+
+        await search_for(pilot, app, "havenkrane")  # a search meets the damage
+        assert await until(pilot, lambda: any("being rebuilt" in notice for notice in notices)), notices
+        await until_shown(pilot, app, "being rebuilt")
+        await search_for(pilot, app, "kraanbericht")  # titles are searched meanwhile
+        assert await until(pilot, lambda: app.sub_title.startswith("30 results")), app.sub_title
+        await search_for(pilot, app, "havenkraan")
+        assert app.sub_title.startswith("0 results")  # the bodies are not indexed again yet
+
+        index.gate.set()
+        assert await until(pilot, lambda: app.sub_title.startswith("30 results")), app.sub_title
+        await settled(pilot, app)
+        assert len([notice for notice in notices if "post index" in notice]) == 1
+    [kept] = [path for path in database.parent.glob(database.name + ".corrupt-*") if "-wal" not in path.name]
+    with closing(PostIndex(folder, database)) as again:
+        assert len(again.search("havenkraan")) == 30

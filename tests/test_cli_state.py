@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from disks import read_only
 
 from tui.cli import main
 from tui.core.locations import Locations
@@ -138,3 +139,32 @@ def test_installed_command_counts_unread_posts(folder: Path, state_home: Path) -
     )
     assert len(result.stdout.splitlines()) == len(TITLES) - 1
     assert "Harvest comes early" not in result.stdout
+
+
+def test_unread_in_a_read_only_state_folder_leaves_out_the_read_posts(
+    folder: Path, state_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mark_read(folder, "Storm over the coast", "A new bridge opens")
+    with read_only(Locations.default().state_dir):
+        status, out, err = run_list(capsys, str(folder), "--unread")
+    assert status == 0 and err == ""
+    assert [line.rsplit("  ", 1)[-1] for line in out.splitlines()] == [
+        "Harvest comes early",
+        "Elections postponed",
+    ]
+
+
+def test_a_store_cut_short_still_counts_the_marks_it_holds(
+    folder: Path, state_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mark_read(folder, *TITLES)
+    with ReadMarks.open(folder, Locations.default().state_dir) as state:
+        state.mark([f"link:https://example.com/filler/{number}/" + "x" * 200 for number in range(2000)])
+    path = store_path(folder.resolve(), Locations.default().state_dir)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    status, out, err = run_list(capsys, str(folder), "--unread")
+    assert status == 0
+    assert out == ""  # the four posts were marked first: their rows are in the half that is left
+    assert "could not be read" in err and "marks were read from its intact part" in err
+    assert path.read_bytes() == data[: len(data) // 2]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from disks import fill as fill_disk
+from disks import small_disk
 
 from tui.core import index as index_module
-from tui.core.index import SCHEMA_VERSION, PostIndex, index_path, search_text
+from tui.core.index import SCHEMA_VERSION, PostIndex, index_path, read_entry, search_text
 from tui.core.library import Library
 from tui.core.locations import Locations
 from tui.core.post import Post, Problem
@@ -300,3 +303,117 @@ def test_an_index_full_of_stale_search_words_is_rebuilt(
 
     assert again.notice is not None and "rebuilt" in again.notice
     assert len(again) == 0 and again.search("versie") == []
+
+
+def many_posts(folder: Path, count: int, word: str, start: int = 0) -> list[Path]:
+    """`count` posts whose bodies (not titles) hold `word`, with enough text to fill index pages."""
+    filler = " ".join(f"woord{number}" for number in range(120))
+    return [
+        write_post(folder, f"2019-05-{number % 28 + 1:02d}-many-{number}.html", f"Bericht {number}",
+                   f"{filler} {word} {number}", number % 24, number)
+        for number in range(start, start + count)
+    ]  # fmt: skip
+
+
+def kept_aside(database: Path) -> list[Path]:
+    return sorted(
+        path for path in database.parent.glob(database.name + ".corrupt-*") if "-wal" not in path.name
+    )
+
+
+def test_a_full_cache_disk_keeps_the_index_in_memory_and_writes_it_again_when_there_is_room(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "DISK_RETRY_SECONDS", 0.0)  # tried on every batch
+    with small_disk(tmp_path / "cache", "4m") as disk:
+        database = disk / "index.sqlite3"
+        index = PostIndex(folder, database)
+        troubles: list[str | None] = []
+        index.on_trouble = lambda: troubles.append(index.notice)
+        for path in many_posts(folder, 40, "havenkraan"):
+            index.update_texts([read_entry(str(path), folder)])
+        ballast = fill_disk(disk)
+        later = many_posts(folder, 200, "sluisdeur", start=40)
+        for path in later:
+            index.update_texts([read_entry(str(path), folder)])
+
+        assert troubles == [index.notice]  # said once, when it happened
+        assert index.notice is not None and "kept in memory until there is room" in index.notice
+        assert kept_aside(database) == [] and database.exists()  # the good index stays where it is
+        assert len(index.search("havenkraan")) == 40  # what the file held, copied to memory
+        assert len(index.search("sluisdeur")) == 200  # and what came since, all of it
+
+        index.update_texts([read_entry(str(later[0]), folder)])  # still full: stays in memory
+        assert index.database is None and len(index.search("sluisdeur")) == 200
+        ballast.unlink()
+        index.update_texts([read_entry(str(later[1]), folder)])
+        assert index.database == database
+        index.close()
+
+        again = PostIndex(folder, database)
+        assert again.notice is None
+        assert len(again.search("sluisdeur")) == 200 and len(again.search("havenkraan")) == 40
+        again.close()
+
+
+def test_an_index_that_cannot_even_be_made_on_a_full_disk_lives_in_memory(
+    folder: Path, tmp_path: Path
+) -> None:
+    with small_disk(tmp_path / "cache", "100k") as disk:
+        fill_disk(disk)
+        database = disk / "krant" / "index.sqlite3"
+        index = PostIndex(folder, database)
+        assert index.notice is not None and "kept in memory" in index.notice
+        fill(index, folder)
+        assert [Path(hit.path).name for hit in index.search("brno")] == ["2019-05-15-praag.html"]
+        assert kept_aside(database) == []
+        index.close()
+
+
+def test_an_index_locked_by_another_window_is_waited_for_never_moved_aside(
+    folder: Path, locations: Locations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "BUSY_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(index_module, "LOCKED_WAIT_SECONDS", 0.1)
+    index = PostIndex.open(folder, locations)
+    fill(index, folder)
+    other = sqlite3.connect(index.database, isolation_level=None)  # another krant window, writing
+    other.execute("BEGIN IMMEDIATE")
+    extra = write_post(folder, "2019-05-17-extra.html", "Extra", "Een havenkraan.", 9, 9)
+    index.update_texts([read_entry(str(extra), folder)])  # skipped: the other window has it
+    index.remove([str(folder / "2019-05-15-irak.html")])
+    assert index.notice is None
+    assert kept_aside(index.database) == []
+    assert [Path(hit.path).name for hit in index.search("brno")] == ["2019-05-15-praag.html"]
+    other.execute("ROLLBACK")
+    other.close()
+    index.update_texts([read_entry(str(extra), folder)])
+    assert [Path(hit.path).name for hit in index.search("havenkraan")] == ["2019-05-17-extra.html"]
+    assert len(index) == 4
+    index.close()
+
+
+def damage_search_data(database: Path) -> None:
+    """Overwrite the index's search blocks (not its structure), as a bad disk sector would."""
+    with closing(sqlite3.connect(database)) as db, db:
+        db.execute("UPDATE search_data SET block = randomblob(length(block)) WHERE id > 10")
+
+
+def test_search_data_damaged_mid_session_is_said_at_once_and_the_index_refilled(
+    folder: Path, locations: Locations
+) -> None:
+    paths = many_posts(folder, 60, "havenkraan")
+    index = PostIndex.open(folder, locations)
+    index.update_texts(read_entry(str(path), folder) for path in paths)
+    assert len(index.search("havenkraan")) == 60
+    troubles: list[str | None] = []
+    index.on_trouble = lambda: troubles.append(index.notice)
+    damage_search_data(index.database)
+
+    assert index.search("havenkraan") == []
+    assert troubles == [index.notice] and "being rebuilt" in (index.notice or "")
+    assert len(kept_aside(index.database)) == 1
+    assert index.take_refill() and not index.take_refill()  # one owner refills it
+    assert index.refill(str(path) for path in paths) == 60
+    assert len(index.search("havenkraan")) == 60
+    index.close()

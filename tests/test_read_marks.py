@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from disks import fill, read_only, small_disk
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -464,3 +465,73 @@ def test_stored_read_keys_reports_a_damaged_store_and_leaves_it(folder: Path, st
     assert keys == frozenset()
     assert notice is not None and "could not be read" in notice
     assert store_path(folder, state_dir).read_bytes() == b"not a database at all" * 100
+
+
+def test_a_store_cut_to_half_keeps_the_marks_in_its_intact_pages(folder: Path, state_dir: Path) -> None:
+    keys = [f"link:https://example.com/{number}/" + "x" * 200 for number in range(2000)]
+    with ReadMarks.open(folder, state_dir) as state:
+        state.mark(keys)
+    path = store_path(folder, state_dir)
+    for leftover in state_dir.glob("*-wal"):
+        assert leftover.stat().st_size == 0  # the marks are in the store itself, the half that is cut
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with ReadMarks.open(folder, state_dir) as state:
+        recovered = state.read_keys()
+        assert state.notice is not None
+        assert f"with {len(recovered)} marks recovered" in state.notice
+    # About half the rows sit in the pages that are left; a few share a page with the lost half.
+    assert len(recovered) > 900
+    assert recovered <= set(keys)
+    assert recovered == set(keys[: len(recovered)])  # the first rows, in the first pages, every one of them
+    [kept] = corrupt_copies(state_dir)
+    assert kept.read_bytes() == data[: len(data) // 2]
+    with ReadMarks.open(folder, state_dir) as state:
+        assert state.notice is None
+        assert state.read_keys() == recovered
+
+
+def test_a_store_in_a_read_only_folder_shows_its_marks_and_keeps_new_ones_in_memory(
+    folder: Path, state_dir: Path
+) -> None:
+    with ReadMarks.open(folder, state_dir) as state:
+        state.mark(["link:old", "link:older"])
+    with read_only(state_dir):
+        assert stored_read_keys(folder, state_dir) == ({"link:old", "link:older"}, None)
+        with ReadMarks.open(folder, state_dir) as state:
+            assert state.notice is not None and "cannot be saved" in state.notice
+            assert state.read_keys() == {"link:old", "link:older"}
+            state.mark(["link:new"])
+            state.refresh()
+            assert state.read_keys() == {"link:old", "link:older", "link:new"}
+    assert corrupt_copies(state_dir) == []
+    with ReadMarks.open(folder, state_dir) as state:
+        assert state.notice is None
+        assert state.read_keys() == {"link:old", "link:older"}
+
+
+@pytest.mark.parametrize("store_before", [True, False], ids=["store", "no-store"])
+def test_a_state_disk_full_at_start_keeps_marks_in_memory_and_saves_them_when_there_is_room(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_before: bool
+) -> None:
+    monkeypatch.setattr(state_module, "RETRY_SECONDS", 0.0)
+    with small_disk(tmp_path / "disk") as disk:
+        state_dir = disk / "krant"
+        if store_before:
+            with ReadMarks.open(folder, state_dir) as state:
+                state.mark(["link:old"])
+        ballast = fill(disk)
+        with ReadMarks.open(folder, state_dir) as state:
+            assert state.notice is not None and "cannot be saved" in state.notice
+            notice = state.notice
+            state.mark(["link:new"])
+            state.refresh()  # still full: tried again, and the same notice stands
+            assert state.notice == notice
+            assert state.read_keys() == {"link:new"} | ({"link:old"} if store_before else set())
+            ballast.unlink()
+            state.refresh()
+            assert state.notice is None
+            assert saves_marks(state, folder, state_dir)
+        with ReadMarks.open(folder, state_dir) as state:
+            assert state.read_keys() == {"link:new"} | ({"link:old"} if store_before else set())
+        assert corrupt_copies(state_dir) == []

@@ -2,7 +2,8 @@
 
 The index is a cache (it lives in `Locations.cache_dir`, one file per folder): it lets a second start show
 the list without reading 100,000 files, and re-read only the files whose size or mtime changed. It can be
-deleted at any time. A corrupt, unreadable or outdated index is moved aside and rebuilt, with a notice.
+deleted at any time. A corrupt, unreadable or outdated index is moved aside and rebuilt, with a notice; one
+on a full disk or in a read-only cache is left alone, and the index lives in memory meanwhile.
 
 Search is an FTS5 table without content: it holds the words of each post's title and tag-free body, not the
 text (storing 100,000 bodies cost more than indexing them), so a hit's snippet is made from the file. Such
@@ -19,20 +20,24 @@ import json
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
 from datetime import UTC, datetime, timedelta, timezone
 from operator import itemgetter
 from pathlib import Path
+from typing import TypeVar
 
 from tui.core.body_text import plain_text
 from tui.core.locations import Locations, folder_slug
 from tui.core.post import Post, PostText, Problem
 from tui.core.reading import read_post_text
 from tui.core.search import SearchHit, fts_query, make_snippet, words_pattern
-from tui.core.store_files import keep_aside
+from tui.core.store_files import NEARLY_FULL_BYTES, cannot_write, is_locked, keep_aside
 
 SCHEMA_VERSION = 4
 """Bump when the tables or what is stored in them change: an index of another version is rebuilt."""
@@ -41,6 +46,17 @@ STALE_LIMIT = 20_000
 """An index holding the words of more changed or removed posts than this (and than live posts) is rebuilt."""
 MISSING = -1
 """Size and mtime stored for a file that could not be stat'ed: it never matches, so it is read again."""
+BUSY_TIMEOUT_SECONDS = 30.0
+"""How long a connection to the file waits for another's write (a worker's batch, another window)."""
+LOCKED_WAIT_SECONDS = 2.0
+"""How long an operation is tried again when the index is locked at once (no waiting was possible)."""
+LOCKED_PAUSE_SECONDS = 0.02
+DISK_RETRY_SECONDS = 30.0
+"""How often an index kept in memory for want of disk space tries to go back to its file."""
+REFILL_CHUNK = 500
+"""Files read and indexed at a time when an index emptied by damage is filled again."""
+
+_T = TypeVar("_T")
 
 _log = logging.getLogger(__name__)
 
@@ -83,7 +99,7 @@ _SEPARATOR = "\x1f"
 
 def connect(database: Path) -> sqlite3.Connection:
     """A connection to an index file, for any thread (or another process) that reads or writes it."""
-    connection = sqlite3.connect(database, timeout=30, check_same_thread=False)
+    connection = sqlite3.connect(database, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
     connection.execute("PRAGMA journal_mode = WAL")
     # A cache: after a crash it is rebuilt if found corrupt, so commits need not wait for the disk.
     connection.execute("PRAGMA synchronous = OFF")
@@ -122,19 +138,34 @@ class PostIndex:
 
     Usage: `PostIndex.open(root, locations)`; `stored_posts()` the known posts; `file_stamps()` to compare
     with the folder; `update_texts()`/`remove()` as files are read or vanish; `search()`; `close()`.
+
+    Trouble is told apart: a lock held by another window is waited out (or the operation skipped), a full
+    disk or read-only cache keeps the index in memory (a copy of what the file held) until the disk has
+    room again, and only damage moves the file aside. Damage found mid-session leaves an empty index that
+    `take_refill` asks the owner to fill again (`refill`) from the posts it shows.
     """
 
     def __init__(self, root: Path, database: Path | None) -> None:
         """Open (or create) the index at `database`; None keeps it in memory (nothing to persist)."""
         self.root = root
         self.database = database
+        """The index file, or None while the index lives in memory."""
         self.notice: str | None = None
         """Set when the index had to be rebuilt or cannot be kept; the UI shows it once."""
+        self.on_trouble: Callable[[], None] | None = None
+        """Called, in whichever thread met it, when `notice` changes mid-session (the UI posts a message)."""
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._memory_name = f"file:krant-index-{id(self)}?mode=memory&cache=shared"
+        self._switching = threading.RLock()
+        """Held while the index moves (to memory, back to disk, to a new file after damage)."""
+        self._generation = 0
+        """Bumped on every move: a thread's connection of an older generation is closed by that thread."""
         self._keeper: sqlite3.Connection | None = None
+        self._disk: Path | None = None
+        """The file a full or read-only disk made us leave, to be written again when it has room."""
+        self._disk_retry_at = 0.0
+        self._refill_wanted = False
         self._prepare()
 
     @classmethod
@@ -146,7 +177,10 @@ class PostIndex:
 
     def _connect(self) -> sqlite3.Connection:
         if self.database is None:
-            connection = sqlite3.connect(self._memory_name, uri=True, check_same_thread=False)
+            memory = f"file:krant-index-{id(self)}-{self._generation}?mode=memory&cache=shared"
+            connection = sqlite3.connect(memory, uri=True, check_same_thread=False)
+            # A shared cache locks tables: readers that take no read locks never stop a writer.
+            connection.execute("PRAGMA read_uncommitted = 1")
         else:
             connection = connect(self.database)
         with self._lock:
@@ -155,10 +189,29 @@ class PostIndex:
 
     @property
     def _db(self) -> sqlite3.Connection:
-        connection = getattr(self._local, "connection", None)
+        local = self._local
+        connection = getattr(local, "connection", None)
+        if connection is not None and local.generation != self._generation:
+            self._forget(connection)  # of an index that moved: this thread is done with it
+            connection = None
         if connection is None:
-            connection = self._local.connection = self._connect()
+            local.generation = self._generation
+            connection = local.connection = self._connect()
         return connection
+
+    def _forget(self, connection: sqlite3.Connection) -> None:
+        with self._lock:
+            if connection in self._connections:
+                self._connections.remove(connection)
+        connection.close()
+
+    def _renew(self) -> None:
+        """Start a new generation of connections: each thread drops its old one on its next use."""
+        self._generation += 1
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            self._local.connection = None
+            self._forget(connection)
 
     def _prepare(self) -> None:
         """Open the index, checking its version; rebuild it when it is corrupt, outdated or unreadable."""
@@ -184,14 +237,19 @@ class PostIndex:
                 return
             except (sqlite3.DatabaseError, OSError) as error:
                 _log.warning("post index %s is unusable: %s", self.database, error)
-                self._close_all()
+                if cannot_write(error, self.database) or is_locked(error):
+                    self._keep_in_memory(error, back_to_disk=not is_locked(error))
+                    return
                 try:
                     self._discard(corrupt=True)
                     self._create()
                     self.notice = f"The post index was unreadable ({error}); it is being rebuilt."
                     return
                 except (sqlite3.DatabaseError, OSError) as second:
-                    self._close_all()
+                    if cannot_write(second, self.database):
+                        self._keep_in_memory(second, back_to_disk=True)
+                        return
+                    self._renew()
                     self.notice = f"The post index cannot be kept ({second}); krant reads every file."
                     self.database = None
         self._keeper = self._connect()  # a shared in-memory database lives while one connection does
@@ -214,7 +272,7 @@ class PostIndex:
 
     def _discard(self, *, corrupt: bool) -> None:
         """Keep a corrupt index aside (for a bug report) or delete an outdated one; never the posts."""
-        self._close_all()
+        self._renew()
         assert self.database is not None
         if corrupt and self.database.exists():
             keep_aside(self.database)
@@ -238,26 +296,141 @@ class PostIndex:
         self._close_all()
         self._keeper = None
 
-    def _reset_after(self, error: sqlite3.DatabaseError) -> None:
-        """An operation found the index broken: start again with an empty one."""
-        _log.warning("post index %s failed: %s", self.database, error)
-        self._close_all()
-        if self.database is not None:
+    # Trouble ------------------------------------------------------------------------------
+
+    def _run(self, operation: Callable[[sqlite3.Connection], _T], default: _T, *, writes: bool = False) -> _T:
+        """Run an operation on this thread's connection, through whatever trouble the index meets.
+
+        A lock is waited out for up to `LOCKED_WAIT_SECONDS` (a connection to the file has waited
+        `BUSY_TIMEOUT_SECONDS` already), then the operation is skipped: `default`. A full or read-only
+        disk moves the index to memory, and the operation runs again there. Damage rebuilds the index.
+        """
+        if writes:
+            self._try_disk_again()
+        deadline = time.monotonic() + LOCKED_WAIT_SECONDS
+        moved = False
+        while True:
+            generation = self._generation
             try:
-                self._discard(corrupt=True)
-            except OSError:
-                self.database = None
-        self.notice = f"The post index failed ({error}); it is being rebuilt."
-        self._prepare()
+                return operation(self._db)
+            except sqlite3.DatabaseError as error:
+                if generation != self._generation and not moved:
+                    moved = True  # the index moved meanwhile (another thread met trouble): try it there
+                    continue
+                if is_locked(error):
+                    if time.monotonic() < deadline:
+                        time.sleep(LOCKED_PAUSE_SECONDS)
+                        continue
+                    _log.warning("post index %s stayed locked: %s; skipped", self.database, error)
+                    return default
+                if not moved and self.database is not None and cannot_write(error, self.database):
+                    moved = True
+                    with self._switching:
+                        if generation == self._generation:
+                            self._keep_in_memory(error, back_to_disk=True)
+                            self._tell()
+                    continue
+                self._rebuild_after(error, generation)
+                return default
+
+    def _keep_in_memory(self, error: BaseException, *, back_to_disk: bool) -> None:
+        """Go on in memory with a copy of what the file holds (it is left as it is, undamaged)."""
+        with self._switching:
+            disk = self.database
+            assert disk is not None
+            self._renew()
+            self.database = None
+            self._keeper = keeper = self._connect()
+            if not _copy_index(disk, keeper):
+                self._renew()  # a fresh, empty database in memory
+                self._keeper = self._connect()
+                self._create()
+            self._disk = disk if back_to_disk else None
+            self._disk_retry_at = time.monotonic() + DISK_RETRY_SECONDS
+            reason = "it is in use by another krant" if is_locked(error) else str(error)
+            self.notice = (
+                f"The post index cannot be written in {disk.parent} ({reason}); it is kept in memory"
+                + (" until there is room again." if back_to_disk else " for this session.")
+            )
+
+    def _try_disk_again(self) -> None:
+        """After a while in memory, write the index to its file again if its disk has room by now."""
+        if self._disk is None or time.monotonic() < self._disk_retry_at:
+            return
+        with self._switching:
+            disk = self._disk
+            if disk is None:
+                return
+            self._disk_retry_at = time.monotonic() + DISK_RETRY_SECONDS
+            try:
+                pages, page_size = (self._db.execute(f"PRAGMA {name}").fetchone()[0] for name in _SIZE)
+                if shutil.disk_usage(disk.parent).free < pages * page_size + NEARLY_FULL_BYTES:
+                    return
+                with closing(connect(disk)) as target:
+                    self._db.backup(target)
+            except (sqlite3.Error, OSError) as error:
+                _log.warning("post index %s still cannot be written: %s", disk, error)
+                return
+            _log.info("post index %s is written on disk again", disk)
+            keeper, self._keeper = self._keeper, None
+            self._renew()
+            self.database, self._disk = disk, None
+            if keeper is not None:
+                self._forget(keeper)  # the copy in memory goes once the last thread leaves it
+
+    def _rebuild_after(self, error: sqlite3.DatabaseError, generation: int) -> None:
+        """An operation found the index damaged: keep it aside, start an empty one, and ask for a refill."""
+        with self._switching:
+            if generation != self._generation:
+                return  # another thread met it first and moved on
+            _log.warning("post index %s failed: %s", self.database, error)
+            if self.database is not None:
+                try:
+                    self._discard(corrupt=True)
+                except OSError:
+                    self._renew()
+                    self.database = None
+            else:
+                self._renew()
+            self.notice = f"The post index failed ({error}); it is being rebuilt."
+            self._prepare()
+            self._refill_wanted = True
+        self._tell()
+
+    def _tell(self) -> None:
+        if self.on_trouble is not None:
+            self.on_trouble()
+
+    def take_refill(self) -> bool:
+        """Whether damage emptied the index mid-session and nobody is refilling it yet (then `refill` it)."""
+        with self._switching:
+            wanted, self._refill_wanted = self._refill_wanted, False
+            return wanted
+
+    def refill(self, paths: Iterable[str], cancelled: Callable[[], bool] = lambda: False) -> int:
+        """Read the files again and index them, a chunk at a time, so search finds more as it goes.
+
+        For an index emptied mid-session: `paths` are the posts (and problems) the UI holds. Slow (it
+        reads every file): run it in a thread. Returns how many files were indexed.
+        """
+        done = 0
+        chunk: list[Entry] = []
+        for path in paths:
+            if cancelled():
+                break
+            chunk.append(read_entry(path, self.root))
+            if len(chunk) >= REFILL_CHUNK:
+                self.update_texts(chunk)
+                done, chunk = done + len(chunk), []
+        if chunk and not cancelled():
+            self.update_texts(chunk)
+            done += len(chunk)
+        return done
 
     # Reading ------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        try:
-            return self._db.execute("SELECT count(*) FROM files").fetchone()[0]
-        except sqlite3.DatabaseError as error:
-            self._reset_after(error)
-            return 0
+        return self._run(lambda db: db.execute("SELECT count(*) FROM files").fetchone()[0], 0)
 
     def stored_posts(self, limit: int | None = None, skip: int = 0) -> list[Post | Problem]:
         """Indexed posts (newest first) and problems, built from the index without reading files.
@@ -265,19 +438,19 @@ class PostIndex:
         `limit` and `skip` take a slice of that order, so the newest can be shown before the rest is built.
         """
         rebuild = _RowReader(self.root)
-        results: list[Post | Problem] = []
-        try:
-            cursor = self._db.execute(
+
+        def read(db: sqlite3.Connection) -> list[Post | Problem]:
+            results: list[Post | Problem] = []
+            cursor = db.execute(
                 f"SELECT {_COLUMNS} FROM files ORDER BY stamp DESC, id LIMIT ? OFFSET ?",
                 (-1 if limit is None else limit, skip),
             )
             # A few rows at a time: all 100,000 rows at once held ~60 MB beside the posts made of them.
             while rows := cursor.fetchmany(2_000):
                 results.extend(map(rebuild, rows))
-        except sqlite3.DatabaseError as error:
-            self._reset_after(error)
-            return []
-        return results
+            return results
+
+        return self._run(read, [])
 
     def file_stamps(self) -> dict[str, tuple[int, float]]:
         """The size and mtime of every indexed file, to compare with what the folder holds now.
@@ -286,14 +459,13 @@ class PostIndex:
 
         Built row by row: a list of every row first would double what this holds at its peak.
         """
-        try:
-            return {
+        return self._run(
+            lambda db: {
                 os.fsdecode(file): (size, mtime)
-                for file, size, mtime in self._db.execute("SELECT file, size, mtime FROM files")
-            }
-        except sqlite3.DatabaseError as error:
-            self._reset_after(error)
-            return {}
+                for file, size, mtime in db.execute("SELECT file, size, mtime FROM files")
+            },
+            {},
+        )
 
     def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
         """Posts whose title or body holds every word of `text`, newest first, with a snippet each.
@@ -305,20 +477,23 @@ class PostIndex:
         query = fts_query(text)
         if query is None:
             return []
-        try:
-            # The rowid order is the date order, so FTS5 stops after `limit` live hits; the join drops
-            # the words of files that changed or left (see the module docstring).
-            rows = self._db.execute(
-                "SELECT f.file, f.title FROM search JOIN files AS f ON f.doc = search.rowid"
-                " WHERE search MATCH ? ORDER BY search.rowid DESC LIMIT ?",
-                (query, limit),
-            ).fetchall()
-        except sqlite3.OperationalError as error:  # a query FTS5 still refuses: no hits, not a crash
-            _log.warning("search %r failed: %s", query, error)
-            return []
-        except sqlite3.DatabaseError as error:
-            self._reset_after(error)
-            return []
+
+        def find(db: sqlite3.Connection) -> list[tuple[bytes, str | None]]:
+            try:
+                # The rowid order is the date order, so FTS5 stops after `limit` live hits; the join drops
+                # the words of files that changed or left (see the module docstring).
+                return db.execute(
+                    "SELECT f.file, f.title FROM search JOIN files AS f ON f.doc = search.rowid"
+                    " WHERE search MATCH ? ORDER BY search.rowid DESC LIMIT ?",
+                    (query, limit),
+                ).fetchall()
+            except sqlite3.OperationalError as error:
+                if is_locked(error) or cannot_write(error, self.database):
+                    raise
+                _log.warning("search %r failed: %s", query, error)  # a query FTS5 still refuses
+                return []
+
+        rows = self._run(find, [])
         pattern = words_pattern(text)
         hits = []
         prefix = os.path.join(self.root, "")
@@ -331,15 +506,15 @@ class PostIndex:
 
     def update_texts(self, entries: Iterable[Entry]) -> None:
         """Store files with their search text already made (`search_text`), in one transaction."""
-        try:
-            store_entries(self._db, self.root, entries)
-        except sqlite3.DatabaseError as error:
-            self._reset_after(error)
+        entries = list(entries)  # tried again in memory if the disk is full
+        self._run(lambda db: store_entries(db, self.root, entries), None, writes=True)
 
     def remove(self, paths: Iterable[str | os.PathLike[str]]) -> None:
         """Forget files that left the folder; a folder's path forgets everything below it."""
-        try:
-            with self._db as db:
+        paths = list(paths)
+
+        def forget(connection: sqlite3.Connection) -> None:
+            with connection as db:
                 stale = 0
                 for path in paths:
                     file = _file_name(self.root, path)
@@ -352,8 +527,24 @@ class PostIndex:
                     stale += sum(post for _doc, post in rows)
                 if stale:
                     db.execute("UPDATE stale SET docs = docs + ?", (stale,))
-        except sqlite3.DatabaseError as error:
-            self._reset_after(error)
+
+        self._run(forget, None, writes=True)
+
+
+_SIZE = ("page_count", "page_size")
+
+
+def _copy_index(disk: Path, target: sqlite3.Connection) -> bool:
+    """Copy an index file of this version into `target` (reading only); False if it cannot be read."""
+    try:
+        with closing(sqlite3.connect(f"{disk.absolute().as_uri()}?mode=ro", uri=True)) as source:
+            if source.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                return False
+            source.backup(target)
+    except sqlite3.Error as error:
+        _log.warning("post index %s could not be copied to memory: %s", disk, error)
+        return False
+    return True
 
 
 def _file_snippet(

@@ -3,8 +3,11 @@
 The store lives in krant's state directory (never in the posts folder) and is keyed by `Post.key`, so a
 renamed or moved post keeps its mark. Every change is one short transaction that touches only the posts it
 changes, so two krant windows on the same folder never lose each other's marks; `ReadMarks.refresh` picks
-up what the other window did. A damaged or unwritable store never stops krant: the bad file is kept aside,
-`ReadMarks.notice` says what happened, and marks go to a new store or, failing that, stay in memory.
+up what the other window did. A damaged or unwritable store never stops krant: the bad file is kept aside
+(with every mark still readable in its intact pages carried over), `ReadMarks.notice` says what happened,
+and marks go to a new store or, failing that, stay in memory. A store that cannot be written (a full disk,
+a read-only folder) is not damage: its marks are read, new ones are kept in memory, and the disk is tried
+again now and then, so they are saved once it has room.
 
 Usage from the UI (all methods are thread-safe and never raise for storage problems):
 
@@ -21,8 +24,12 @@ Usage from the UI (all methods are thread-safe and never raise for storage probl
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import struct
+import tempfile
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from contextlib import closing
 from pathlib import Path
@@ -35,6 +42,8 @@ SCHEMA_VERSION = 1
 """Stored in `PRAGMA user_version`; a store from a newer krant is read but never written."""
 BUSY_TIMEOUT_SECONDS = 1.0
 """How long a write waits for another window's transaction. Those take milliseconds; the UI must not hang."""
+RETRY_SECONDS = 30.0
+"""How often a store that could not be opened for writing (full disk, read-only folder) is tried again."""
 STORE_SUFFIX = ".read.sqlite3"
 _NOTICE_LIMIT = 300
 
@@ -68,8 +77,9 @@ def stored_read_keys(folder: Path, state_dir: Path) -> tuple[frozenset[str], str
     if not path.is_file():
         return frozenset(), None
     # mode=rw rather than ro: a read-only connection leaves the -wal and -shm files behind, a read-write
-    # one removes them when it is the last to close. Neither mode creates a missing store.
-    for mode in ("rw", "ro"):
+    # one removes them when it is the last to close. Neither mode creates a missing store. In a read-only
+    # folder neither can open a WAL store (its -shm cannot be made): an immutable open reads it as it is.
+    for mode in ("rw", "ro", _IMMUTABLE):
         try:
             with closing(_connect(path, mode)) as db:
                 _check_version(db)
@@ -81,9 +91,14 @@ def stored_read_keys(folder: Path, state_dir: Path) -> tuple[frozenset[str], str
         except (sqlite3.DatabaseError, _NewerStore) as error:
             problem = error
             break
-    return frozenset(), _notice(
-        f"Read state {path} could not be read ({_reason(problem)}); all posts are unread."
-    )
+    if isinstance(problem, _NewerStore):
+        return frozenset(), _notice(
+            f"Read state {path} could not be read ({_reason(problem)}); all posts are unread."
+        )
+    # Damaged: the marks in its intact pages still count (the file is left as it is).
+    salvaged = frozenset(_salvage(path))
+    rest = f"{len(salvaged):,} marks were read from its intact part" if salvaged else "all posts are unread"
+    return salvaged, _notice(f"Read state {path} could not be read ({_reason(problem)}); {rest}.")
 
 
 class ReadMarks:
@@ -109,6 +124,8 @@ class ReadMarks:
         self._data_version = 0
         self._lasting_notice: str | None = None
         self._notice: str | None = None
+        self._retry_at: float | None = None
+        """When marks are in memory because the store could not be written: when to try it again."""
 
     @classmethod
     def open(cls, folder: Path, state_dir: Path) -> ReadMarks:
@@ -119,16 +136,19 @@ class ReadMarks:
         """
         state = cls(store_path(folder, state_dir), folder)
         with state._lock:
-            try:
-                state_dir.mkdir(parents=True, exist_ok=True)
-            except (FileExistsError, NotADirectoryError):
-                state._go_to_memory("it is not a folder")
-                return state
-            except OSError as error:
-                state._go_to_memory(_reason(error))
-                return state
-            state._connect_store()
+            state._open_store()
         return state
+
+    def _open_store(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            self._go_to_memory("it is not a folder")
+            return
+        except OSError as error:  # a full disk or a read-only parent: there may be room or rights later
+            self._go_to_memory(_reason(error), retry=True)
+            return
+        self._connect_store()
 
     @classmethod
     def in_memory(cls, folder: Path) -> ReadMarks:
@@ -237,7 +257,7 @@ class ReadMarks:
 
     def _refresh_locked(self) -> bool:
         if self._db is None:
-            return False
+            return self._retry_store()
         if self._store_was_replaced():
             before = set(self._read)
             self._replace_store(None)
@@ -274,6 +294,16 @@ class ReadMarks:
             self._frozen = None
         return changed
 
+    def _retry_store(self) -> bool:
+        """Try again a store that could not be written before; True if marks changed (it held others)."""
+        if self._retry_at is None or time.monotonic() < self._retry_at:
+            return False
+        before, notice = set(self._read), self._notice
+        self._open_store()
+        if self._db is None and self._retry_at is not None:
+            self._lasting_notice = self._notice = notice  # still the same trouble: said once is enough
+        return before != self._read
+
     def _connect_store(self) -> None:
         """Open the store at `self.path` and load it; on damage move it aside and start a new one."""
         damage = ""
@@ -286,9 +316,11 @@ class ReadMarks:
                 self._read |= _salvage(self.path)
                 self._go_to_memory("it was written by a newer version of krant")
                 return
-            except sqlite3.OperationalError as error:
+            except (sqlite3.OperationalError, OSError) as error:
+                # Not damage (a full disk, a read-only folder, another window's long write): the store is
+                # read as it is, and written when it can be.
                 self._read |= _salvage(self.path)
-                self._go_to_memory(_reason(error))
+                self._go_to_memory(_reason(error), retry=True)
                 return
             except sqlite3.DatabaseError as error:
                 damage = _reason(error)
@@ -352,6 +384,9 @@ class ReadMarks:
             raise
         self._db, self._identity = db, identity
         self._seen_seq, self._data_version = seq, data_version
+        if self._retry_at is not None:  # back on disk after a while in memory: the notice is done
+            self._retry_at = None
+            self._lasting_notice = self._notice = None
         self._read |= {key for key, read in stored.items() if read}
         self._read -= {key for key, read in self._pending.items() if not read}
         self._frozen = None
@@ -382,8 +417,10 @@ class ReadMarks:
         except (sqlite3.DatabaseError, _NewerStore, OSError) as error:
             self._go_to_memory(_reason(error))
 
-    def _go_to_memory(self, reason: str) -> None:
+    def _go_to_memory(self, reason: str, *, retry: bool = False) -> None:
+        """Keep marks in memory from now on; with `retry` the store is tried again every `RETRY_SECONDS`."""
         self._db = None
+        self._retry_at = time.monotonic() + RETRY_SECONDS if retry else None
         self._lasting_notice = self._notice = _notice(
             f"Read marks cannot be saved in {self.path.parent} ({reason}); "
             "marks made now last only until krant closes."
@@ -436,17 +473,123 @@ def _write_marks(db: sqlite3.Connection, marks: Mapping[str, bool]) -> int:
     return seq
 
 
+_IMMUTABLE = "ro&immutable=1"
+"""A read-only open that takes no locks and needs no -shm file: reads a store in a read-only folder."""
+
+
 def _salvage(path: Path) -> set[str]:
-    """Whatever read marks can still be read from a damaged or foreign store (often none)."""
-    keys: set[str] = set()
+    """Every read mark that can still be read from a store, damaged, foreign or not writable.
+
+    A damaged store loses only the marks in its damaged pages: rows are read in rowid order, and past a
+    row that cannot be read the walk seeks on (`_rows_around_damage`). A file that SQLite will not open
+    at all (cut short: its header counts pages it lacks) is read from a copy made whole (`_repaired_copy`).
+    """
     if not path.is_file():
-        return keys
+        return set()
+    marks: dict[str, bool] = {}
+    for mode in ("ro", _IMMUTABLE):
+        try:
+            with closing(_connect(path, mode)) as db:
+                if _rows_around_damage(db, marks):
+                    return _read_of(marks)
+        except sqlite3.DatabaseError:
+            continue  # not opened this way; the next one may
     try:
-        with closing(_connect(path, "ro")) as db:
-            keys.update(_read_keys_in(db))
+        with tempfile.TemporaryDirectory(prefix="krant-salvage-") as folder:
+            copy = _repaired_copy(path, Path(folder))
+            if copy is not None:
+                with closing(_connect(copy, _IMMUTABLE)) as db:
+                    _rows_around_damage(db, marks)
+    except (OSError, sqlite3.DatabaseError):
+        pass  # nothing more can be read; what was read so far is kept
+    return _read_of(marks)
+
+
+def _read_of(marks: Mapping[str, bool]) -> set[str]:
+    return {key for key, read in marks.items() if read}
+
+
+_LAST_ROWID = (1 << 63) - 1
+
+
+def _rows_around_damage(db: sqlite3.Connection, marks: dict[str, bool]) -> bool:
+    """Add the readable rows of the store's `marks` table to `marks`; True when every row could be read.
+
+    Reading on past damage: a seek to a rowid whose page is lost fails, so the walk tries rowids ever
+    further on (1, 2, 4, … ahead) until one works, then looks back (halving) for the first that does, and
+    reads on from there. Some ~64 seeks per damaged stretch, however long, and to the end of the table.
+    """
+    try:
+        if not _has_marks_table(db):
+            return True
     except sqlite3.DatabaseError:
-        pass  # the rest is unreadable; what was read so far is kept
-    return keys
+        return False
+    start, whole = -_LAST_ROWID, True
+    while True:
+        try:
+            for rowid, key, read in db.execute(
+                "SELECT rowid, key, read FROM marks WHERE rowid >= ? ORDER BY rowid", (start,)
+            ):
+                marks.setdefault(_decode(key), bool(read))  # an earlier, fuller read knows better
+                start = rowid + 1
+            return whole
+        except sqlite3.DatabaseError:
+            whole = False
+        # `start` cannot be read: find the next rowid that can.
+        failed, step = start, 1
+        while True:
+            probe = min(failed + step, _LAST_ROWID)
+            if _seeks(db, probe):
+                break
+            if probe == _LAST_ROWID:
+                return False
+            failed, step = probe, step * 2
+        while probe - failed > 1:
+            middle = failed + (probe - failed) // 2
+            if _seeks(db, middle):
+                probe = middle
+            else:
+                failed = middle
+        start = probe
+
+
+def _seeks(db: sqlite3.Connection, rowid: int) -> bool:
+    """Whether the row at or after `rowid` can be read (or there is none)."""
+    try:
+        db.execute(
+            "SELECT rowid, key, read FROM marks WHERE rowid >= ? ORDER BY rowid LIMIT 1", (rowid,)
+        ).fetchall()
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+_HEADER = b"SQLite format 3\x00"
+
+
+def _repaired_copy(path: Path, folder: Path) -> Path | None:
+    """A copy of a store SQLite refuses to open, cut to whole pages and with a header that says so.
+
+    Its write-ahead log is not taken (the copy is marked as a store without one): it may be what is
+    damaged, and the rows in the main file are the ones to save.
+    """
+    copy = folder / path.name
+    shutil.copyfile(path, copy)
+    with copy.open("r+b") as handle:
+        header = bytearray(handle.read(100))
+        if len(header) < 100 or not header.startswith(_HEADER):
+            return None
+        page_size = struct.unpack(">H", header[16:18])[0]
+        page_size = 65536 if page_size == 1 else page_size
+        if page_size < 512 or page_size & (page_size - 1):
+            return None
+        pages = copy.stat().st_size // page_size
+        header[18] = header[19] = 1  # no write-ahead log
+        header[28:32] = struct.pack(">I", pages)
+        handle.seek(0)
+        handle.write(header)
+        handle.truncate(pages * page_size)
+    return copy
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:

@@ -1,12 +1,16 @@
 """krant's own files (read marks, the post index, settings): written atomically, kept aside when damaged.
 
 One way for every store, so a damaged file is always found under the same kind of name and an earlier
-copy is never overwritten by a later one.
+copy is never overwritten by a later one; and one answer to "is this damage?", so no store is moved aside
+because its disk is full or its folder read-only (`cannot_write`) or another window holds it (`is_locked`):
+those pass, and the file is still good.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +39,66 @@ def keep_aside(path: Path, *, when: datetime | None = None) -> Path:
         os.rename(_wal(path), _wal(kept))
     path.with_name(path.name + "-shm").unlink(missing_ok=True)
     return kept
+
+
+NEARLY_FULL_BYTES = 1 << 20
+"""A disk with less free space than this is full for SQLite's purposes: it reports some failed writes
+(the shared-memory file of a WAL store above all) as a plain I/O error rather than "disk is full"."""
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+_UNWRITABLE_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+_FULL_CODES = frozenset({sqlite3.SQLITE_FULL})
+_UNWRITABLE_CODES = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM})
+
+
+def is_full(error: BaseException, where: Path | None = None) -> bool:
+    """Whether an error means the disk (or the user's quota) is full: no damage, and it passes.
+
+    `where` is the store's path: a SQLite I/O error counts as full when its disk has (almost) no room left.
+    """
+    if isinstance(error, OSError):
+        return error.errno in _FULL_ERRNOS
+    if not isinstance(error, sqlite3.Error):
+        return False
+    code = _primary_code(error)
+    if code in _FULL_CODES or "database or disk is full" in str(error):
+        return True
+    return code == sqlite3.SQLITE_IOERR and where is not None and _nearly_full(where)
+
+
+def cannot_write(error: BaseException, where: Path | None = None) -> bool:
+    """Whether an error means the store cannot be written now (a full disk, a read-only folder or mount),
+    rather than that it is damaged: the file must then be left where it is."""
+    if is_full(error, where):
+        return True
+    if isinstance(error, OSError):
+        return error.errno in _UNWRITABLE_ERRNOS
+    return isinstance(error, sqlite3.Error) and _primary_code(error) in _UNWRITABLE_CODES
+
+
+def is_locked(error: BaseException) -> bool:
+    """Whether a SQLite error means another connection holds the store (another krant window, a worker's
+    write): no damage, and not a full disk either; it passes when that connection is done."""
+    if not isinstance(error, sqlite3.Error):
+        return False
+    code = _primary_code(error)
+    if code is None:
+        return "database is locked" in str(error) or "database table is locked" in str(error)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _primary_code(error: sqlite3.Error) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF  # extended codes keep the primary one in the low byte
+
+
+def _nearly_full(where: Path) -> bool:
+    for folder in (where, *where.parents):
+        try:
+            info = os.statvfs(folder)
+        except OSError:
+            continue
+        return info.f_bavail * info.f_frsize < NEARLY_FULL_BYTES
+    return False
 
 
 def write_atomically(path: Path, text: str) -> None:

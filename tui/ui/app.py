@@ -47,7 +47,7 @@ from tui.core.unread import UnreadCounts, find_unread, next_with_unread
 from tui.core.updates import FolderUpdates
 from tui.ui.commands import CategoryCommands
 from tui.ui.live_updates import Applied, LiveUpdates
-from tui.ui.messages import ArticleLoaded, FolderChanged, LoadFailed, PostsLoaded
+from tui.ui.messages import ArticleLoaded, FolderChanged, IndexChanged, LoadFailed, PostsLoaded
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.links import LinksScreen
@@ -142,6 +142,9 @@ class KrantApp(App[None]):
         self.library = Library(folder, include_unpublished)
         self.index = index
         """The folder's post index: the first screen on a warm start, and search; closed on quit."""
+        index.on_trouble = lambda: self.post_message(IndexChanged())  # from the thread that met it
+        self._refill_idle = threading.Event()
+        self._refill_idle.set()
         self.log_file = log_errors_to(locations.state_dir)
         """Where errors in krant's threads are written in detail (a notice says so when one happens)."""
         self.folder_updates = FolderUpdates(
@@ -226,7 +229,9 @@ class KrantApp(App[None]):
         gc.unfreeze()  # what `_keep_out_of_collections` set aside may be collected again
         self.folder_updates.stop()
         self.workers.cancel_group(self, "load")
+        self.workers.cancel_group(self, "index")
         self._loader_idle.wait(timeout=30)  # the loader writes to the index until its current batch is done
+        self._refill_idle.wait(timeout=30)  # and so does a refill of a damaged index
         self.main.search.close()
         self.index.close()
         self.read_marks.close()
@@ -414,6 +419,8 @@ class KrantApp(App[None]):
 
     @on(FolderChanged)
     def _folder_changed(self, message: FolderChanged) -> None:
+        if not self.screen_stack:  # quitting: the watcher's last messages come after the screens went
+            return
         applied = self.live.received(message.update, self.article_view.post)
         if applied is not None:
             self._show_applied(applied)
@@ -669,6 +676,27 @@ class KrantApp(App[None]):
         if notice and notice != self._index_notice_shown:
             self.notify(notice, title="Post index", severity="warning", markup=False, timeout=10)
         self._index_notice_shown = notice
+
+    @on(IndexChanged)
+    def _index_changed(self, message: IndexChanged) -> None:
+        """Trouble with the index mid-session: say so now, fill an emptied index again, search again."""
+        self._show_index_notice()
+        if self.index.take_refill():
+            newest_first = [post.path for post in self.library.posts]
+            self._refill_index([*newest_first, *(problem.path for problem in self.library.problems)])
+        self.main.search.library_changed()  # by title meanwhile (the index has a notice), bodies once back
+
+    @work(thread=True, exit_on_error=False, group="index", name="refill index")
+    def _refill_index(self, paths: list[str]) -> None:
+        """Index the library's posts again after damage emptied the index (reads every file: a thread)."""
+        worker = get_current_worker()
+        self._refill_idle.clear()
+        try:
+            self.index.refill(paths, lambda: worker.is_cancelled)
+        finally:
+            self._refill_idle.set()
+        if not worker.is_cancelled:
+            self.post_message(IndexChanged(refilled=True))
 
     # Read state ------------------------------------------------------------------------------
 

@@ -22,6 +22,13 @@ class PostsLoaded(Message):
 
 
 @dataclass
+class IndexChanged(Message):
+    """The post index met trouble mid-session (its notice changed), or was filled again after damage."""
+
+    refilled: bool = False
+
+
+@dataclass
 class LoadFailed(Message):
     """Reading the folder stopped with an error; the reason is shown to the user."""
 
