@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import tui
-from tui.core.article import readable_post
 from tui.core.library import ALL, Library
 from tui.core.locations import Locations
 from tui.core.post import Post, PostText, Problem
@@ -158,6 +157,8 @@ def article_text(result: PostText, width: int | None = None) -> str:
         lines.append(f"Link:       {post.link}")
     if post.image:
         lines.append(f"Image:      {post.image}")
+    from tui.core.article import readable_post  # the Markdown side: only `show` needs it
+
     rendered = readable_post(result)
     if width is None:
         body = rendered.text
