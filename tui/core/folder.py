@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from tui.core.post import Problem
 from tui.core.sanitize import clean_line
 
 POST_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt"})
@@ -89,8 +90,14 @@ def find_post_files(root: Path) -> Iterator[Path]:
         yield Path(entry.path)
 
 
-def find_post_entries(root: Path) -> Iterator[os.DirEntry[str]]:
-    """`find_post_files` as directory entries: no Path is built, and `entry.stat()` is one call."""
+def find_post_entries(
+    root: Path, unreadable: list[tuple[str, str]] | None = None
+) -> Iterator[os.DirEntry[str]]:
+    """`find_post_files` as directory entries: no Path is built, and `entry.stat()` is one call.
+
+    `unreadable` collects each folder below root that is there but may not be listed (no permission, an
+    I/O error), with the reason: its posts cannot be shown, and the user must be told (`unreadable_folder`).
+    """
     seen_dirs: set[tuple[int, int]] = set()
     jekyll = is_jekyll_root(os.fspath(root))
     # Each folder to look in, and whether its files may be posts (in a Jekyll root: below `_posts/`).
@@ -106,7 +113,9 @@ def find_post_entries(root: Path) -> Iterator[os.DirEntry[str]]:
         seen_dirs.add((info.st_dev, info.st_ino))
         try:
             scan = os.scandir(folder)
-        except OSError:
+        except OSError as error:
+            if unreadable is not None and not isinstance(error, (FileNotFoundError, NotADirectoryError)):
+                unreadable.append((folder, error.strerror or type(error).__name__))
             continue
         # Streamed in the folder's own order (callers sort what they need): a list of 100,000 entries
         # would hold ~25 MB while a big folder is listed.
@@ -131,6 +140,12 @@ def find_post_entries(root: Path) -> Iterator[os.DirEntry[str]]:
                         stack.append((entry.path, posts_here or name in POST_FOLDERS))
                 except OSError:
                     continue
+
+
+def unreadable_folder(folder: str, reason: str, root: Path) -> Problem:
+    """The problem of a folder that may not be listed, shown where its posts would be."""
+    reason = f"a folder krant may not read ({reason}); the posts in it are not shown"
+    return Problem(folder, relative_name(folder, root) or ".", reason)
 
 
 def relative_name(path: str | os.PathLike[str], root: Path) -> str:

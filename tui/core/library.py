@@ -11,7 +11,7 @@ from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 
-from tui.core.folder import find_post_files
+from tui.core.folder import find_post_entries, unreadable_folder
 from tui.core.post import Post, Problem
 from tui.core.reading import read_post
 
@@ -72,7 +72,9 @@ class Library:
     def read_folder(cls, root: Path, include_unpublished: bool = False) -> Library:
         """Read every post below root, in this thread (for the command line; the app loads in batches)."""
         library = cls(root, include_unpublished)
-        library.apply(read_post(path, root) for path in find_post_files(root))
+        unreadable: list[tuple[str, str]] = []
+        library.apply(read_post(Path(entry.path), root) for entry in find_post_entries(root, unreadable))
+        library.apply(unreadable_folder(folder, reason, root) for folder, reason in unreadable)
         return library
 
     # Reading ------------------------------------------------------------------------------

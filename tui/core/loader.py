@@ -26,7 +26,7 @@ from multiprocessing import resource_tracker
 from multiprocessing.synchronize import Lock
 from pathlib import Path
 
-from tui.core.folder import find_post_entries
+from tui.core.folder import find_post_entries, unreadable_folder
 from tui.core.index import Entry, PostIndex, connect, read_entry, store_entries
 from tui.core.post import Post, Problem
 from tui.core.reading import read_post
@@ -103,12 +103,15 @@ def load_batches(
             return
         names = []
         prefix = os.path.join(root, "")
-        for entry in find_post_entries(root):
+        unreadable: list[tuple[str, str]] = []
+        for entry in find_post_entries(root, unreadable):
             # Below the root, as text: building 100,000 Paths here would cost the UI's process seconds.
             names.append(entry.path[len(prefix) :])
             readers.counted(len(names))  # processes start while the rest of the folder is listed
+        folders = tuple(unreadable_folder(folder, reason, root) for folder, reason in unreadable)
+        if folders or not names:
+            yield LoadBatch(folders, 0, len(names))
         if not names:
-            yield LoadBatch((), 0, 0)
             return
         yield from _read_all(
             root, newest_first(names), 0, len(names), index, batch_size, first_batch, readers, new_files=True
@@ -132,7 +135,8 @@ def _warm(
     changed: list[str] = []
     total = 0
     prefix = os.path.join(root, "")
-    for entry in find_post_entries(root):
+    unreadable: list[tuple[str, str]] = []
+    for entry in find_post_entries(root, unreadable):
         # Compared as text below the root: building 100,000 Paths would cost more than the stat calls.
         name = entry.path[len(prefix) :]
         total += 1
@@ -146,13 +150,16 @@ def _warm(
         if now is None or known != now:
             changed.append(name)
             readers.counted(len(changed))
-    removed = tuple(prefix + name for name in stamps)
+    # A file in a folder that may not be listed now is not known to be gone: it stays as the index has it.
+    hidden = tuple(os.path.join(folder[len(prefix) :], "") for folder, _ in unreadable)
+    removed = tuple(prefix + name for name in stamps if not name.startswith(hidden))
     del stamps
     if removed:
         index.remove(removed)
     done = total - len(changed)
-    if removed or not changed:
-        yield LoadBatch((), done, total, removed)
+    folders = tuple(unreadable_folder(folder, reason, root) for folder, reason in unreadable)
+    if removed or folders or not changed:
+        yield LoadBatch(folders, done, total, removed)
     if changed:
         yield from _read_all(root, newest_first(changed), done, total, index, batch_size, 0, readers)
 
