@@ -135,7 +135,7 @@ def test_show_markdown_prints_the_header_then_the_markdown(
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == "Nederlandse trainingsmissie in Irak stilgelegd vanwege dreiging"
-    assert "Date:       2019-05-15 14:57 CEST" in lines
+    assert "Date:       Wed 15 May 2019 14:57 CEST" in lines  # as the reader's header says it
     assert "Categories: nieuws" in lines
     assert "Link:       https://nos.nl/l/2284764" in lines
     assert "## Militairen zijn veilig" in lines

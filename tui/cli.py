@@ -14,6 +14,7 @@ from pathlib import Path
 
 import tui
 from tui.core.article import readable_post
+from tui.core.date_format import full_date, sortable_date, use_locale_names
 from tui.core.library import ALL, Library
 from tui.core.locations import Locations
 from tui.core.post import Post, PostText, Problem
@@ -48,10 +49,6 @@ def shown(text: str) -> str:
     except UnicodeEncodeError:  # not from a file name; clean_line drops what cannot be printed
         pass
     return clean_line(text)
-
-
-def local_time(post: Post) -> str:
-    return post.date.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def post_record(post: Post, folder: Path, read: bool = False) -> dict[str, object]:
@@ -102,7 +99,7 @@ def command_list(arguments: argparse.Namespace) -> int:
         sys.stdout.write(json_text(records) + "\n")
         return 0
     for post in posts:
-        print(f"{local_time(post)}  {', '.join(post.categories)}  {post.title}")
+        print(f"{sortable_date(post.date)}  {', '.join(post.categories)}  {post.title}")
     return 0
 
 
@@ -152,7 +149,7 @@ def article_text(result: PostText, width: int | None = None) -> str:
     at `width` columns as the reader lays it out (or, with no width, the Markdown it is drawn from)."""
     post = result.post
     lines = [post.title, "=" * min(len(post.title), 80), ""]
-    lines.append(f"Date:       {post.date.astimezone().strftime('%Y-%m-%d %H:%M %Z')}")
+    lines.append(f"Date:       {full_date(post.date)} {post.date.astimezone():%Z}")
     lines.append(f"Categories: {', '.join(post.categories)}")
     if post.link:
         lines.append(f"Link:       {post.link}")
@@ -224,6 +221,7 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    use_locale_names()
     arguments_list = list(sys.argv[1:] if argv is None else argv)
     command = arguments_list[0] if arguments_list and arguments_list[0] in SUBCOMMANDS else None
     parser = _parser_for(command)

@@ -14,11 +14,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.core.article import Article
+from tui.core.date_format import full_date
 from tui.core.document import Document
 from tui.core.post import Post
 from tui.ui.widgets.article_body import ArticleBody
-
-DATE_FORMAT = "%a %d %b %Y %H:%M"
 
 
 def describe_age(moment: datetime, now: datetime) -> str:
@@ -177,8 +176,7 @@ class ArticleView(VerticalScroll):
 
     def _show_header(self, post: Post) -> None:
         self.query_one("#article-title", Static).update(Text(post.title))
-        local = post.date.astimezone()
-        facts = Text(f"{local.strftime(DATE_FORMAT)} ({describe_age(post.date, self._clock())})")
+        facts = Text(f"{full_date(post.date)} ({describe_age(post.date, self._clock())})")
         if post.draft:
             facts.append(" · draft")
         if post.authors:
