@@ -7,14 +7,23 @@ from pathlib import Path
 
 import pytest
 from ui_helpers import (
+    NEWER_TITLE,
+    OLDER_TITLE,
+    FakeDesktop,
     amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
+    copy_seed,
     new_app,
+    record_notices,
+    screen_strips,
     screen_text,
+    until,
     until_shown,
     wait_article,
     wait_loaded,
     write_post,
 )
+
+from tui.ui.screens.links import LinksScreen
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
@@ -58,3 +67,120 @@ async def test_the_article_header_gives_the_whole_date(tmp_path: Path):
         await pilot.press("G", "enter")
         await wait_article(pilot, app, "Oud nieuws")
         await until_shown(pilot, app, "Tue 19 May 2015 20:01 (3 years ago)")
+
+
+# Keys and honest feedback ------------------------------------------------------------------------
+
+SAMPLER = Path(__file__).resolve().parent / "markdown_sampler.md"
+
+
+async def test_g_and_G_go_to_the_top_and_end_of_an_article(tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "2019-05-15-sampler.md").write_text(SAMPLER.read_text(encoding="utf-8"), encoding="utf-8")
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        view = app.article_view
+        top = screen_text(app)
+        await pilot.press("G")
+        assert await until(pilot, lambda: view.is_vertical_scroll_end and view.scroll_y > 0)
+        assert screen_text(app) != top
+        await pilot.press("g")
+        assert await until(pilot, lambda: view.scroll_y == 0)
+        await until_shown(pilot, app, view.post.title)
+
+
+async def test_o_says_when_no_browser_could_be_started_and_suggests_y(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path, desktop=FakeDesktop(browser=False))
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        notices = record_notices(app)
+        await pilot.press("j", "o")
+        await until_shown(pilot, app, "Could not open https://nos.nl/l/2284764 in a browser")
+        assert notices == [
+            "Could not open https://nos.nl/l/2284764 in a browser: no graphical session was found. "
+            "Press y to copy the link instead."
+        ]
+        assert not any(notice.startswith("Opening") for notice in notices)
+
+
+async def test_o_says_which_program_opened_the_link(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        notices = record_notices(app)
+        await pilot.press("j", "o")
+        assert await until(pilot, lambda: bool(notices))
+        assert notices == ["Opened https://nos.nl/l/2284764 in the browser (with xdg-open)."]
+        await until_shown(pilot, app, "Opened https://nos.nl/l/2284764")
+        assert app.desktop.opened == ["https://nos.nl/l/2284764"]
+
+
+async def test_y_says_truthfully_that_only_the_terminal_was_asked_to_copy(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path, desktop=FakeDesktop(clipboard=False))
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        notices = record_notices(app)
+        await pilot.press("j", "y")
+        assert await until(pilot, lambda: bool(notices))
+        assert notices == [
+            "Sent https://nos.nl/l/2284764 to the terminal's clipboard (OSC 52), which tmux and some "
+            "terminals ignore; no clipboard tool (wl-copy, xclip, xsel, pbcopy) was found."
+        ]
+        assert app.clipboard == "https://nos.nl/l/2284764"
+
+
+async def test_l_lists_the_link_and_image_of_the_header_too(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("j", "enter")
+        await wait_article(pilot, app, OLDER_TITLE)
+        await pilot.press("L")
+        text = await until_shown(pilot, app, "Links in this article")
+        assert isinstance(app.screen, LinksScreen)
+        assert "The article's link  https://nos.nl/l/2284764" in text
+        assert "The article's image  https://nos.nl/data/image/2019/05/15/550098/1008x567.jpg" in text
+        await pilot.press("enter")
+        assert await until(pilot, lambda: app.desktop.opened == ["https://nos.nl/l/2284764"])
+
+
+def edge_of(app, row_text: str, column: int):
+    """The character and style drawn at `column` of the first screen line holding `row_text`."""
+    for strip in screen_strips(app):
+        line = "".join(segment.text for segment in strip)
+        if row_text in line:
+            x = 0
+            for segment in strip:
+                if x + len(segment.text) > column:
+                    return line[column], segment.style
+                x += len(segment.text)
+    raise AssertionError(f"{row_text!r} is not on screen")
+
+
+async def test_the_focused_pane_is_marked(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_loaded(pilot, app)
+        column = app.main.article_view.region.x
+        unfocused = edge_of(app, "Choose an article", column)
+        await pilot.press("enter")
+        await wait_article(pilot, app, NEWER_TITLE)
+        assert await until(pilot, lambda: app.focused is app.main.article_view)
+        assert await until(pilot, lambda: edge_of(app, "Category: buitenland", column) != unfocused)
+        await pilot.press("escape")
+        assert await until(pilot, lambda: edge_of(app, "Category: buitenland", column) == unfocused)
+
+
+async def test_wrapping_round_says_so_in_a_sentence(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("j")
+        notices = record_notices(app)
+        await pilot.press("n")
+        assert await until(pilot, lambda: bool(notices))
+        assert notices == ["No unread posts below this one in the list; went on from the top."]

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("j / k, ↓ / ↑", "Move down / up (in an article: scroll)"),
-    ("g / G, Home / End", "First / last"),
+    ("g / G, Home / End", "First / last (in an article: its top / end)"),
     ("PgUp / PgDn", "A page up / down"),
     ("Tab / Shift+Tab", "Next / previous pane"),
     ("Enter / l", "Open the article (in the sidebar: go to the list)"),
@@ -24,9 +24,9 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("u", "Undo the last A"),
     ("U", "Show only unread articles, or all again"),
     ("[ / ]", "Previous / next category"),
-    ("o", "Open the article's link in the browser"),
-    ("y", "Copy the article's link"),
-    ("L", "The article's links, to open one in the browser"),
+    ("o", "Open the article's link in the browser (says so when no browser can be started)"),
+    ("y", "Copy the article's link (through the terminal, and wl-copy, xclip, xsel or pbcopy when there)"),
+    ("L", "The article's links (its own address and image first), to open one in the browser"),
     ("/", "Search titles and text (Esc: back)"),
     ("Ctrl+P", "Command palette: go to category, open, copy, theme"),
     ("?", "Help: every key"),

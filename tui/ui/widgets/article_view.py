@@ -53,6 +53,8 @@ class ArticleView(VerticalScroll):
         Binding("j", "scroll_down", "Scroll down", show=False, id="article.down"),
         Binding("k", "scroll_up", "Scroll up", show=False, id="article.up"),
         Binding("space", "page_down", "Page down", show=False, id="article.page-down"),
+        Binding("g", "scroll_home", "Top", show=False, id="article.top"),
+        Binding("G", "scroll_end", "End", show=False, id="article.end"),
     ]
 
     class EndReached(Message):
