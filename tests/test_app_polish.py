@@ -13,6 +13,7 @@ from ui_helpers import (
     amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
     copy_seed,
     new_app,
+    open_palette,
     record_notices,
     screen_strips,
     screen_text,
@@ -184,3 +185,55 @@ async def test_wrapping_round_says_so_in_a_sentence(tmp_path: Path):
         await pilot.press("n")
         assert await until(pilot, lambda: bool(notices))
         assert notices == ["No unread posts below this one in the list; went on from the top."]
+
+
+# Screens -----------------------------------------------------------------------------------------
+
+
+async def test_a_long_link_in_the_header_is_shortened_never_broken(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await wait_article(pilot, app, NEWER_TITLE)
+        lines = [line.split("▏")[-1].strip() for line in screen_text(app).splitlines()]
+        (link,) = [line for line in lines if line.startswith("Link: ")]
+        assert link.startswith("Link: http://feeds.nos.nl/~r/") and link.endswith("…"), link
+        assert "6" not in lines and "…/MgZNuWpkq7Y/228482" not in lines
+        await pilot.press("y")  # the whole address is what is copied
+        assert await until(pilot, lambda: app.desktop.copied == [app.article_view.post.link])
+
+
+async def test_help_scrolls_says_how_to_close_and_starts_with_the_keys_people_need(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("question_mark")
+        text = await until_shown(pilot, app, "krant keys", "Esc closes")
+        for key in ("Enter / l", "Esc / h", "n / p", "?", "q"):
+            assert f"│ {key} " in text, key  # above the fold
+        scroll = app.screen.query_one("VerticalScroll")
+        assert scroll.max_scroll_y > 0  # more keys than fit 80×24
+        await pilot.press("j")
+        assert await until(pilot, lambda: scroll.scroll_y == 1)
+        await pilot.press("G")
+        assert await until(pilot, lambda: scroll.scroll_y == scroll.max_scroll_y)
+        await until_shown(pilot, app, "Ctrl+P")
+        await pilot.press("k")
+        assert await until(pilot, lambda: scroll.scroll_y == scroll.max_scroll_y - 1)
+        await pilot.press("escape")
+        assert await until(pilot, lambda: app.screen is app.main)
+
+
+async def test_the_command_palette_keeps_only_what_works_here(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await open_palette(pilot, app)
+        text = await until_shown(pilot, app, "Theme", "Help", "Search", "Quit")
+        for gone in ("Keys", "Maximize", "Minimize", "Screenshot"):
+            assert gone not in text, gone
+        await pilot.press(*"help", "enter")
+        await until_shown(pilot, app, "krant keys")
+        await pilot.press("escape")  # every panel the palette opens closes with Esc
+        assert await until(pilot, lambda: app.screen is app.main)

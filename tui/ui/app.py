@@ -82,6 +82,10 @@ ARRIVALS_NOTICE_DELAY = 1.5
 """Seconds over which arrivals are gathered into one notice ("3 new posts in buitenland")."""
 
 
+TEXTUAL_COMMANDS_KEPT = frozenset({"Theme", "Quit"})
+"""Textual's system commands that stay in the command palette."""
+
+
 def local_now() -> datetime:
     return datetime.now().astimezone()
 
@@ -896,7 +900,11 @@ class KrantApp(App[None]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Of Textual's own, only what works and helps here: its Keys panel does not close with Esc,
+        # Maximize and Screenshot do nothing a reader needs.
+        for command in super().get_system_commands(screen):
+            if command.title in TEXTUAL_COMMANDS_KEPT:
+                yield command
         yield SystemCommand(
             "Open in browser", "Open the article's link in the browser", self.action_open_link
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -187,11 +188,14 @@ class ArticleView(VerticalScroll):
         facts.append(", ".join(post.categories))
         if post.tags and post.tags != post.categories:
             facts.append("\n" + ("Tags: " if len(post.tags) > 1 else "Tag: ") + ", ".join(post.tags))
-        if post.link:
-            facts.append("\nLink: " + post.link)
-        if post.image:
-            facts.append("\nImage: " + post.image)
-        self.query_one("#article-facts", Static).update(facts)
+        # An address is never wrapped (a lone `6` on a line of its own): a long one ends in `…` at the
+        # pane's width, at every width; `o`, `y` and `L` use the whole address.
+        addresses = [
+            Text(f"{label}: {address}", no_wrap=True, overflow="ellipsis")
+            for label, address in (("Link", post.link), ("Image", post.image))
+            if address
+        ]
+        self.query_one("#article-facts", Static).update(Group(facts, *addresses))
         description = self.query_one("#article-description", Static)
         description.update(Text(post.description or ""))
         description.display = bool(post.description)
