@@ -237,3 +237,17 @@ async def test_the_command_palette_keeps_only_what_works_here(tmp_path: Path):
         await until_shown(pilot, app, "krant keys")
         await pilot.press("escape")  # every panel the palette opens closes with Esc
         assert await until(pilot, lambda: app.screen is app.main)
+
+
+async def test_search_snippets_end_at_a_whole_word(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *"syrie")
+        await until_shown(pilot, app, "2 results for 'syrie'")
+        rows = [line for line in screen_text(app).splitlines() if "Syrië" in line]
+        assert len(rows) == 2
+        for row in rows:
+            snippet = row.split("▕")[1].split("▏")[0].rstrip()
+            assert snippet.endswith("…") and snippet[-2].isalpha(), snippet
+            assert snippet.endswith(("Ghika is…", "mobiliseerde…")), snippet

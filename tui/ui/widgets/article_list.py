@@ -222,4 +222,23 @@ class ArticleList(CursorList):
             segments += [Segment(snippet[position:begin], plain), Segment(snippet[begin:end], match)]
             position = end
         segments.append(Segment(snippet[position:], plain))
+        return _cut_at_word(segments, room)
+
+
+def _cut_at_word(segments: list[Segment], room: int) -> list[Segment]:
+    """The segments within `room` cells, ending at a whole word and `…` when the text goes on."""
+    if sum(segment.cell_length for segment in segments) <= room:
         return segments
+    text = "".join(segment.text for segment in segments)
+    cut = set_cell_size(text, room - 1)
+    space = cut.rfind(" ")
+    if space > len(cut) // 2:  # a word cut in its middle goes; a very long one is cut where it must be
+        cut = cut[:space]
+    kept, left = [], len(cut)
+    for segment in segments:
+        if left <= 0:
+            break
+        kept.append(Segment(segment.text[:left], segment.style))
+        left -= len(segment.text)
+    kept.append(Segment("…", segments[0].style))
+    return kept
