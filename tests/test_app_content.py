@@ -145,8 +145,7 @@ async def test_o_opens_only_web_links(tmp_path: Path):
         folder, "2020-01-01-b.html", "Script", "2020-01-01 12:00:00 +0100", "x", link="javascript:alert(1)"
     )
     app = new_app(folder, tmp_path)
-    opened: list[str] = []
-    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    opened = app.desktop.opened  # what the fake browser was asked to open
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await wait_loaded(pilot, app)
         notices = record_notices(app)
@@ -169,15 +168,20 @@ async def test_y_copies_the_link_and_says_so(tmp_path: Path):
         await wait_loaded(pilot, app)
         await pilot.press("j", "enter")
         await wait_article(pilot, app, OLDER_TITLE)
+        notices = record_notices(app)
         await pilot.press("y")
+        assert await until(pilot, lambda: bool(notices))
+        assert notices == [
+            "Copied https://nos.nl/l/2284764 to the clipboard (with xclip, and through the terminal)."
+        ]
         await until_shown(pilot, app, "Copied https://nos.nl/l/2284764")
-        assert app.clipboard == "https://nos.nl/l/2284764"
+        assert app.clipboard == "https://nos.nl/l/2284764"  # through the terminal (OSC 52)
+        assert app.desktop.copied == ["https://nos.nl/l/2284764"]  # and the clipboard tool
 
 
 async def test_links_in_the_body_open_only_when_they_are_web_links(tmp_path: Path):
     app = new_app(copy_seed(tmp_path), tmp_path)
-    opened: list[str] = []
-    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    opened = app.desktop.opened  # what the fake browser was asked to open
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("enter")
@@ -192,8 +196,7 @@ async def test_links_in_the_body_open_only_when_they_are_web_links(tmp_path: Pat
 
 async def test_the_reader_draws_lists_quotes_tables_and_code_and_rewraps_when_resized(tmp_path: Path):
     app = sampler_app(tmp_path)
-    opened: list[str] = []
-    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    opened = app.desktop.opened  # what the fake browser was asked to open
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("enter")
@@ -340,8 +343,7 @@ async def test_deeply_nested_quotes_leave_room_for_the_text(tmp_path: Path):
 
 async def test_l_lists_the_articles_links_and_enter_opens_the_chosen_one(tmp_path: Path):
     app = sampler_app(tmp_path)
-    opened: list[str] = []
-    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    opened = app.desktop.opened  # what the fake browser was asked to open
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("L")
@@ -370,7 +372,10 @@ async def test_l_lists_the_articles_links_and_enter_opens_the_chosen_one(tmp_pat
 
 
 async def test_l_says_so_when_an_article_has_no_links(tmp_path: Path):
-    app = new_app(copy_seed(tmp_path), tmp_path)
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    write_post(folder, "2019-05-15-kaal.html", "Kaal", "2019-05-15 10:00:00 +0200", "x")  # no link, no image
+    app = new_app(folder, tmp_path)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await open_first(pilot, app)
         await pilot.press("L")

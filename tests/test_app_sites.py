@@ -51,15 +51,14 @@ async def test_the_header_names_the_site_and_only_its_posts_are_listed(tmp_path:
 @pytest.mark.parametrize("row", [1, 2], ids=["by its address", "by its file"])
 async def test_a_link_to_another_post_of_the_folder_opens_it_in_krant(tmp_path: Path, row: int) -> None:
     app = new_app(jekyll_site(tmp_path), tmp_path)
-    opened: list[str] = []
-    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    opened = app.desktop.opened  # what the fake browser was asked to open
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("enter")
         await wait_article(pilot, app, "Nieuw")
         await pilot.press("L")
         await until_shown(pilot, app, "Links in this article", "https://blog.example/2024/oud/")
-        await pilot.press(*["j"] * (row - 1), "enter")
+        await pilot.press(*["j"] * row, "enter")  # below the post's own link
         await wait_article(pilot, app, "Oud bericht")
         assert opened == []  # krant opened it itself, not the browser
         await until_shown(pilot, app, "Het vorige bericht.")
@@ -67,15 +66,14 @@ async def test_a_link_to_another_post_of_the_folder_opens_it_in_krant(tmp_path: 
 
 async def test_a_link_elsewhere_still_goes_to_the_browser(tmp_path: Path) -> None:
     app = new_app(jekyll_site(tmp_path), tmp_path)
-    opened: list[str] = []
-    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    opened = app.desktop.opened  # what the fake browser was asked to open
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("enter")
         await wait_article(pilot, app, "Nieuw")
         await pilot.press("L")
         await until_shown(pilot, app, "Links in this article")
-        await pilot.press("j", "j", "enter")
+        await pilot.press("j", "j", "j", "enter")  # below the post's own link
         assert await until(pilot, lambda: opened == ["https://elders.example/x"]), opened
 
 

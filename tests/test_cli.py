@@ -18,7 +18,7 @@ from tui.cli import main
 
 SECOND = "2019-05-15-nederlandse-trainingsmissie-in-irak-stilgelegd.html"
 FIRST_LINE = "2019-05-15 22:01  buitenland  Scepsis bij bondgenoten VS over dreiging in Irak"
-SECOND_LINE = "2019-05-15 14:57  nieuws  Nederlandse trainingsmissie in Irak stilgelegd vanwege dreiging"
+SECOND_LINE = "2019-05-15 14:57  nieuws      Nederlandse trainingsmissie in Irak stilgelegd vanwege dreiging"
 ESC = "\x1b"
 
 
@@ -63,7 +63,8 @@ def test_list_defaults_to_the_posts_folder_here(capsys, monkeypatch, local_zone:
 
 
 def test_list_by_category(capsys, seed_folder: Path, local_zone: str) -> None:
-    assert run(capsys, "list", str(seed_folder), "--category", "nieuws")[1].splitlines() == [SECOND_LINE]
+    only = run(capsys, "list", str(seed_folder), "--category", "nieuws")[1].splitlines()
+    assert only == [SECOND_LINE.replace("nieuws      ", "nieuws  ")]  # as wide as the categories listed
     assert run(capsys, "list", str(seed_folder), "-c", "sport")[1] == ""
 
 
@@ -135,7 +136,7 @@ def test_show_markdown_prints_the_header_then_the_markdown(
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == "Nederlandse trainingsmissie in Irak stilgelegd vanwege dreiging"
-    assert "Date:       2019-05-15 14:57 CEST" in lines
+    assert "Date:       Wed 15 May 2019 14:57 CEST" in lines  # as the reader's header says it
     assert "Categories: nieuws" in lines
     assert "Link:       https://nos.nl/l/2284764" in lines
     assert "## Militairen zijn veilig" in lines
@@ -229,7 +230,44 @@ def test_a_folder_that_does_not_exist(capsys, tmp_path: Path) -> None:
 
 def test_a_file_where_a_folder_is_expected(capsys, write_post) -> None:
     path = write_post("a.md", "---\ntitle: x\n---\n")
-    assert run(capsys, "list", str(path)) == (2, "", f"krant: not a folder: {path}\n")
+    assert run(capsys, "list", str(path)) == (
+        2,
+        "",
+        f"krant: not a folder: {path} (to read a post, try: krant show {path})\n",
+    )
+    other = path.with_name("notes.pdf")
+    other.write_bytes(b"%PDF")
+    assert run(capsys, "list", str(other)) == (2, "", f"krant: not a folder: {other}\n")
+
+
+def test_opening_a_post_file_suggests_krant_show(capsys, write_post) -> None:
+    path = write_post("my post.md", "---\ntitle: x\n---\n")
+    code, out, err = run(capsys, str(path))
+    assert (code, out) == (2, "")
+    assert err == f"krant: not a folder: {path} (to read a post, try: krant show '{path}')\n"
+
+
+def test_list_help_explains_its_columns_and_options(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["list", "--help"])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0
+    assert "A terminal news reader" not in out  # not the main description again
+    for said in ("three aligned", "columns", "local date and time", "categories", "title", "--unread",
+                 "--category C", "--json", "--all"):
+        assert said in out, said
+
+
+def test_list_columns_are_aligned_titles_last(capsys, write_post, posts_folder: Path) -> None:
+    write_post("a.md", "---\ntitle: Kort\ndate: 2020-01-02\ncategory: x\n---\nBody\n")
+    write_post("b.md", "---\ntitle: Lang\ndate: 2020-01-01\ncategories: [binnenland, sport]\n---\nBody\n")
+    write_post("c.md", "---\ntitle: Breed\ndate: 2019-12-31\ncategory: 新闻\n---\nBody\n")
+    lines = run(capsys, "list", str(posts_folder))[1].splitlines()
+    assert lines == [
+        "2020-01-02 00:00  x                  Kort",
+        "2020-01-01 00:00  binnenland, sport  Lang",
+        "2019-12-31 00:00  新闻               Breed",
+    ]
 
 
 def test_a_folder_without_permission(capsys, posts_folder: Path, monkeypatch) -> None:

@@ -278,8 +278,7 @@ async def test_o_refuses_every_link_that_is_not_http(tmp_path: Path) -> None:
             encoding="utf-8",
         )
     app = new_app(folder, tmp_path)
-    opened: list[str] = []
-    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    opened = app.desktop.opened  # what the fake browser was asked to open
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_loaded(pilot, app)
         notices = record_notices(app)
@@ -317,8 +316,7 @@ async def test_links_clicked_inside_an_article_open_only_when_they_are_web_links
         encoding="utf-8",
     )
     app = new_app(folder, tmp_path)
-    opened: list[str] = []
-    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    opened = app.desktop.opened  # what the fake browser was asked to open
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_loaded(pilot, app)
         notices = record_notices(app)

@@ -118,7 +118,7 @@ def test_the_core_holds_what_the_house_says_it_does() -> None:
     wanted = {
         "post", "folder", "file_bytes", "front_matter", "reading", "dates", "encoding", "sanitize",
         "body_text", "document", "article", "library", "read_marks", "unread", "index", "search",
-        "watcher", "updates", "arrivals", "loader", "locations", "settings", "store_files",
+        "date_format", "watcher", "updates", "arrivals", "loader", "locations", "settings", "store_files",
     }  # fmt: skip
     assert {f"{CORE}.{name}" for name in wanted} <= set(CORE_MODULES)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+from datetime import datetime
 
 import pytest
 from rich.style import Style
@@ -114,7 +115,7 @@ async def test_blended_component_colours_are_what_textual_draws_for_the_same_rul
 
         def compose(self) -> ComposeResult:
             yield Static("muted", id="muted")
-            yield ArticleList(id="list")
+            yield ArticleList(datetime.now, id="list")
 
     app = Muted()
     async with app.run_test() as pilot:

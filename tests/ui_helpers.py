@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey  # private: the only one tests use, and only here
 
+from tui.core.desktop import Outcome
 from tui.core.locations import Locations
 from tui.core.post import Post, identity_key
 from tui.ui.app import KrantApp, make_app
@@ -58,8 +59,31 @@ def copy_seed(tmp_path: Path) -> Path:
     return folder
 
 
-def new_app(folder: Path, base: Path, **options: object) -> KrantApp:
-    """The app on a folder, with its own files under `base`, a fixed clock and the watcher off."""
+class FakeDesktop:
+    """A browser and a clipboard tool that only note what they were given (no test starts a browser)."""
+
+    def __init__(self, *, browser: bool = True, clipboard: bool = True) -> None:
+        self.browser, self.clipboard = browser, clipboard
+        self.opened: list[str] = []
+        self.copied: list[str] = []
+
+    def open_url(self, url: str) -> Outcome:
+        if not self.browser:
+            return Outcome(False, None, "no graphical session was found")
+        self.opened.append(url)
+        return Outcome(True, "xdg-open")
+
+    def copy(self, text: str) -> Outcome:
+        if not self.clipboard:
+            return Outcome(False, None, "no clipboard tool (wl-copy, xclip, xsel, pbcopy) was found")
+        self.copied.append(text)
+        return Outcome(True, "xclip")
+
+
+def new_app(folder: Path, base: Path, **options: Any) -> KrantApp:
+    """The app on a folder, with its own files under `base`, a fixed clock, the watcher off, and a
+    `FakeDesktop` (unless given `desktop`)."""
+    options.setdefault("desktop", FakeDesktop())
     return make_app(folder, locations=Locations.under(base), clock=fixed_clock, watch=False, **options)
 
 

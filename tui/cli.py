@@ -7,12 +7,14 @@ import base64
 import json
 import os
 import re
+import shlex
 import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import tui
+from tui.core.date_format import cells, full_date, sortable_date, use_locale_names
 from tui.core.library import ALL, Library
 from tui.core.locations import Locations
 from tui.core.post import Post, PostText, Problem
@@ -22,6 +24,10 @@ from tui.core.sanitize import clean_line
 
 DEFAULT_FOLDER = Path("posts")
 SUBCOMMANDS = ("list", "show", "check")
+POST_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
+"""What a post file is named like: given where a folder is expected, `krant show` is suggested."""
+CATEGORY_COLUMN_CAP = 30
+"""`krant list` pads the categories to the widest up to this many cells; wider ones push their title on."""
 
 
 class UsageError(Exception):
@@ -34,7 +40,9 @@ def folder_argument(text: str | None) -> Path:
     if not folder.exists():
         raise UsageError(f"no such folder: {folder}")
     if not folder.is_dir():
-        raise UsageError(f"not a folder: {folder}")
+        post_like = folder.suffix.lower() in POST_SUFFIXES
+        hint = f" (to read a post, try: krant show {shlex.quote(str(folder))})" if post_like else ""
+        raise UsageError(f"not a folder: {folder}{hint}")
     if not os.access(folder, os.R_OK | os.X_OK):
         raise UsageError(f"cannot read folder {folder}: permission denied")
     return folder.resolve()
@@ -47,10 +55,6 @@ def shown(text: str) -> str:
     except UnicodeEncodeError:  # not from a file name; clean_line drops what cannot be printed
         pass
     return clean_line(text)
-
-
-def local_time(post: Post) -> str:
-    return post.date.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def post_record(post: Post, folder: Path, read: bool = False) -> dict[str, object]:
@@ -100,9 +104,20 @@ def command_list(arguments: argparse.Namespace) -> int:
         records = [post_record(post, folder, post.key in read_keys) for post in posts]
         sys.stdout.write(json_text(records) + "\n")
         return 0
-    for post in posts:
-        print(f"{local_time(post)}  {', '.join(post.categories)}  {post.title}")
+    for line in list_lines(posts):
+        print(line)
     return 0
+
+
+def list_lines(posts: Sequence[Post]) -> list[str]:
+    """One line a post, in columns as `ls -l` aligns them: date, categories, then the title (last, so
+    it may hold anything)."""
+    categories = [", ".join(post.categories) for post in posts]
+    width = min(max((cells(text) for text in categories), default=0), CATEGORY_COLUMN_CAP)
+    return [
+        f"{sortable_date(post.date)}  {text}{' ' * (width - cells(text))}  {post.title}"
+        for post, text in zip(posts, categories, strict=True)
+    ]
 
 
 _NOT_ASCII = re.compile(r"[^\x20-\x7e\n]")
@@ -151,7 +166,7 @@ def article_text(result: PostText, width: int | None = None) -> str:
     at `width` columns as the reader lays it out (or, with no width, the Markdown it is drawn from)."""
     post = result.post
     lines = [post.title, "=" * min(len(post.title), 80), ""]
-    lines.append(f"Date:       {post.date.astimezone().strftime('%Y-%m-%d %H:%M %Z')}")
+    lines.append(f"Date:       {full_date(post.date)} {post.date.astimezone():%Z}")
     lines.append(f"Categories: {', '.join(post.categories)}")
     if post.link:
         lines.append(f"Link:       {post.link}")
@@ -197,11 +212,27 @@ class _Version(argparse.Action):
         parser.exit(message=f"krant {tui.__version__}\n")
 
 
+DESCRIPTIONS = {
+    None: "A terminal news reader for a folder of Jekyll-style posts.",
+    "list": (
+        "List the posts of a folder, newest first, one line each, in three aligned columns: the local "
+        "date and time (2019-05-15 22:01, so lines sort as text), the categories, and the title (last, "
+        "so it may hold anything). `krant list --unread | wc -l` counts the unread posts."
+    ),
+    "show": "Print each post as the reader lays it out: title, date, categories, link, then the text.",
+    "check": "Print every problem and warning of a folder's posts as `file: reason`; exit 1 if any problems.",
+}
+EPILOGS = {
+    None: "Scripting: krant list [PATH], krant show FILE…, krant check [PATH]. Each has its own --help.",
+    "list": "--json gives every field of each post (its exact path, read or not) instead of the columns.",
+}
+
+
 def _parser_for(command: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="krant" if command is None else f"krant {command}",
-        description="A terminal news reader for a folder of Jekyll-style posts.",
-        epilog="Scripting: krant list [PATH], krant show FILE…, krant check [PATH].",
+        description=DESCRIPTIONS[command],
+        epilog=EPILOGS.get(command),
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     if command == "show":
@@ -216,15 +247,18 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
     parser.add_argument("path", nargs="?", help="the posts folder (default: ./posts)")
     parser.add_argument("--all", action="store_true", help="include posts with `published: false`")
     if command == "list":
-        parser.add_argument("--category", "-c", help="only posts in this category")
-        parser.add_argument("--json", action="store_true", help="every field, as JSON")
-        parser.add_argument("--unread", action="store_true", help="only posts not yet read in krant")
+        parser.add_argument("--category", "-c", metavar="C", help="only posts in the category C")
+        parser.add_argument("--json", action="store_true", help="every field of each post, as JSON")
+        parser.add_argument(
+            "--unread", action="store_true", help="only posts not yet read (opened or marked) in krant"
+        )
     elif command is None:
         parser.add_argument("--poll", action="store_true", help="watch the folder by polling")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    use_locale_names()
     arguments_list = list(sys.argv[1:] if argv is None else argv)
     command = arguments_list[0] if arguments_list and arguments_list[0] in SUBCOMMANDS else None
     parser = _parser_for(command)

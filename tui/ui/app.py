@@ -30,6 +30,7 @@ from tui.core.arrivals import arrival_notice
 from tui.core.article import Article, read_article
 from tui.core.body_text import is_safe_link
 from tui.core.body_text import warm_up as warm_up_body_text
+from tui.core.desktop import Desktop
 from tui.core.document import Link, document_links
 from tui.core.document import warm_up as warm_up_document
 from tui.core.error_log import log_errors_to
@@ -47,7 +48,15 @@ from tui.core.unread import UnreadCounts, find_unread, next_with_unread
 from tui.core.updates import FolderUpdates
 from tui.ui.commands import CategoryCommands
 from tui.ui.live_updates import Applied, LiveUpdates
-from tui.ui.messages import ArticleLoaded, FolderChanged, IndexChanged, LoadFailed, PostsLoaded
+from tui.ui.messages import (
+    ArticleLoaded,
+    BrowserDone,
+    ClipboardDone,
+    FolderChanged,
+    IndexChanged,
+    LoadFailed,
+    PostsLoaded,
+)
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.links import LinksScreen
@@ -72,6 +81,10 @@ APPLY_PER_TURN = 4_000
 """Loaded posts applied to the library in one turn of the UI's loop at most (a few tens of ms)."""
 ARRIVALS_NOTICE_DELAY = 1.5
 """Seconds over which arrivals are gathered into one notice ("3 new posts in buitenland")."""
+
+
+TEXTUAL_COMMANDS_KEPT = frozenset({"Theme", "Quit"})
+"""Textual's system commands that stay in the command palette."""
 
 
 def local_now() -> datetime:
@@ -128,11 +141,14 @@ class KrantApp(App[None]):
         clock: Callable[[], datetime],
         read_marks: ReadMarks,
         index: PostIndex,
+        desktop: Desktop,
         include_unpublished: bool = False,
         watch: bool = True,
         poll: bool = False,
     ) -> None:
         super().__init__()
+        self.desktop = desktop
+        """The browser `o` opens and the clipboard tool `y` copies with."""
         prepare_workers()  # before Textual replaces sys.stderr (see there)
         self.folder = folder
         self.locations = locations
@@ -609,8 +625,10 @@ class KrantApp(App[None]):
                 target = self.next_index(articles.posts, -1 if step > 0 else len(articles.posts), step)
                 if target is not None:
                     where = "the results" if searching else "the list" if kind is EntryKind.ALL else name
-                    ends = ("bottom", "top") if step > 0 else ("top", "bottom")
-                    self.notify(f"At the {ends[0]}: on from the {ends[1]} of {where}.", markup=False)
+                    way, end = ("below", "top") if step > 0 else ("above", "bottom")
+                    self.notify(
+                        f"No unread posts {way} this one in {where}; went on from the {end}.", markup=False
+                    )
             if target is not None:
                 self._go_to_row(target, open_it=current is not None)
                 return
@@ -795,8 +813,7 @@ class KrantApp(App[None]):
     def open_web_link(self, url: str) -> None:
         """Open a link in the browser when it is a web link (http or https); otherwise say why not."""
         if is_safe_link(url):
-            self.open_url(url)
-            self.notify(f"Opening {url}", markup=False)
+            self._open_in_browser(url)
         else:
             self.notify(
                 f"Not opened: only http and https links open from krant ({url}).",
@@ -804,16 +821,33 @@ class KrantApp(App[None]):
                 markup=False,
             )
 
+    @work(thread=True, exit_on_error=False, group="desktop", name="open in the browser")
+    def _open_in_browser(self, url: str) -> None:
+        self.post_message(BrowserDone(url, self.desktop.open_url(url)))
+
+    @on(BrowserDone)
+    def _browser_done(self, message: BrowserDone) -> None:
+        outcome = message.outcome
+        if outcome.done:
+            self.notify(f"Opened {message.url} in the browser (with {outcome.program}).", markup=False)
+            return
+        self.notify(
+            f"Could not open {message.url} in a browser: {outcome.reason}. Press y to copy the link instead.",
+            severity="warning",
+            markup=False,
+            timeout=10,
+        )
+
     @on(ArticleBody.LinkClicked)
     def _link_clicked(self, message: ArticleBody.LinkClicked) -> None:
         self.follow_link(message.href)
 
     def follow_link(self, href: str) -> None:
         """A link of the open article: to another post of the folder it opens that post in krant, else
-        the browser (web links only)."""
+        (its own address too) the browser (web links only)."""
         url = self._resolved(href)
         post = self._post_at(href, url)
-        if post is not None:
+        if post is not None and post.path != getattr(self.article_view.post, "path", None):
             self.open_post(post)
         else:
             self.open_web_link(url)
@@ -844,7 +878,13 @@ class KrantApp(App[None]):
         if view.post is None or not view.loaded:
             self.notify("Open an article first: L lists its links.", markup=False)
             return
-        links = [Link(link.text, self._resolved(link.href)) for link in document_links(view.document)]
+        post = view.post
+        header = [Link("The article's link", post.link)] if post.link else []
+        if post.image:
+            header.append(Link("The article's image", post.image))
+        links = header + [
+            Link(link.text, self._resolved(link.href)) for link in document_links(view.document)
+        ]
         if not links:
             self.notify("This article has no links.", markup=False)
             return
@@ -859,15 +899,41 @@ class KrantApp(App[None]):
         if post is None or not post.link:
             self.notify("This article has no link.", markup=False)
             return
-        self.copy_to_clipboard(post.link)
-        self.notify(f"Copied {post.link}", markup=False)
+        self.copy_to_clipboard(post.link)  # through the terminal (OSC 52), which may ignore it
+        self._copy_with_tool(post.link)
+
+    @work(thread=True, exit_on_error=False, group="desktop", name="copy with the clipboard tool")
+    def _copy_with_tool(self, text: str) -> None:
+        self.post_message(ClipboardDone(text, self.desktop.copy(text)))
+
+    @on(ClipboardDone)
+    def _clipboard_done(self, message: ClipboardDone) -> None:
+        outcome = message.outcome
+        if outcome.done:
+            self.notify(
+                f"Copied {message.text} to the clipboard (with {outcome.program}, and through the terminal).",
+                markup=False,
+            )
+            return
+        tool = f"{outcome.program} did not copy it: {outcome.reason}" if outcome.program else outcome.reason
+        self.notify(
+            f"Sent {message.text} to the terminal's clipboard (OSC 52), which tmux and some terminals "
+            f"ignore; {tool}.",
+            severity="warning",
+            markup=False,
+            timeout=10,
+        )
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Of Textual's own, only what works and helps here: its Keys panel does not close with Esc,
+        # Maximize and Screenshot do nothing a reader needs.
+        for command in super().get_system_commands(screen):
+            if command.title in TEXTUAL_COMMANDS_KEPT:
+                yield command
         yield SystemCommand(
             "Open in browser", "Open the article's link in the browser", self.action_open_link
         )
@@ -900,6 +966,7 @@ def make_app(
     poll: bool = False,
     read_marks: ReadMarks | None = None,
     index: PostIndex | None = None,
+    desktop: Desktop | None = None,
 ) -> KrantApp:
     """Build the app with its parts: tests pass a tmp folder, tmp locations and a fixed clock.
 
@@ -914,6 +981,7 @@ def make_app(
         clock=clock or local_now,
         read_marks=read_marks or ReadMarks.open(folder, locations.state_dir),
         index=index if index is not None else PostIndex.open(folder, locations),
+        desktop=desktop or Desktop(),
         include_unpublished=include_unpublished,
         watch=watch,
         poll=poll,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from tui.core.article import Article
+from tui.core.desktop import Outcome
 from tui.core.loader import LoadBatch
 from tui.core.search import SearchHit
 from tui.core.updates import FolderUpdate
@@ -60,3 +61,19 @@ class SearchFinished(Message):
     query: str
     hits: tuple[SearchHit, ...]
     """Matching files, newest first by the index, then title-only matches of posts not indexed yet."""
+
+
+@dataclass
+class BrowserDone(Message):
+    """The browser was asked (in a thread) to open a web address; whether it did."""
+
+    url: str
+    outcome: Outcome
+
+
+@dataclass
+class ClipboardDone(Message):
+    """The system's clipboard tool was asked (in a thread) to copy a text; whether it did."""
+
+    text: str
+    outcome: Outcome

@@ -84,7 +84,7 @@ class MainScreen(Screen[None]):
             yield Sidebar(id="sidebar")
             with Vertical(id="list-pane"):
                 yield SearchBar(id="search")
-                yield ArticleList(id="articles")
+                yield ArticleList(self._clock, id="articles")
                 yield ProblemList(id="problems")
             yield ArticleView(self._clock, id="article")
         yield KeyFooter()

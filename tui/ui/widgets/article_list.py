@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 
+from tui.core.date_format import DateNames, list_date
 from tui.core.post import Post
 from tui.ui.widgets.cursor_list import CursorList
 
@@ -17,12 +19,8 @@ DRAFT_MARK = "draft · "
 """Before the title of a draft (shown with `--all` only)."""
 NEW_MARKER = "✚"
 """Marks a post that arrived while krant runs, until it is seen (unread posts have "●")."""
-COLUMNS: tuple[tuple[int, str, int], ...] = (
-    (90, "%Y-%m-%d %H:%M", 12),
-    (60, "%y-%m-%d %H:%M", 10),
-    (0, "%m-%d %H:%M", 8),
-)
-"""(narrowest list width, date format, category width): narrower lists give up detail for the title."""
+CATEGORY_COLUMNS: tuple[tuple[int, int], ...] = ((90, 12), (60, 10), (0, 8))
+"""(narrowest list width, category width): narrower lists give the title the room."""
 
 
 def fit(text: str, cells: int) -> str:
@@ -57,8 +55,17 @@ class ArticleList(CursorList):
     }
     """
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._clock = clock
+        """What "today" is for the date column (`14:03` today, `Tue 14:03` this week)."""
         self._posts: Sequence[Post] = ()
         self._snippets: Sequence[str] | None = None
         self._highlights: Sequence[Sequence[tuple[int, int]]] | None = None
@@ -169,10 +176,10 @@ class ArticleList(CursorList):
         category_style = style
         if index != self.cursor:
             category_style = self.component_style("article-list--category", style)
-        date_format, category_width = next((form, cells) for least, form, cells in COLUMNS if width >= least)
+        category_width = next(cells for least, cells in CATEGORY_COLUMNS if width >= least)
         segments = [
             Segment(self._marker(post, unread), style),
-            Segment(post.date.astimezone().strftime(date_format), date_style),
+            Segment(list_date(post.date, self._clock(), DateNames.from_locale()), date_style),
             Segment("  ", style),
             Segment(fit(", ".join(post.categories), category_width), category_style),
             Segment("  ", style),
@@ -215,4 +222,23 @@ class ArticleList(CursorList):
             segments += [Segment(snippet[position:begin], plain), Segment(snippet[begin:end], match)]
             position = end
         segments.append(Segment(snippet[position:], plain))
+        return _cut_at_word(segments, room)
+
+
+def _cut_at_word(segments: list[Segment], room: int) -> list[Segment]:
+    """The segments within `room` cells, ending at a whole word and `…` when the text goes on."""
+    if sum(segment.cell_length for segment in segments) <= room:
         return segments
+    text = "".join(segment.text for segment in segments)
+    cut = set_cell_size(text, room - 1)
+    space = cut.rfind(" ")
+    if space > len(cut) // 2:  # a word cut in its middle goes; a very long one is cut where it must be
+        cut = cut[:space]
+    kept, left = [], len(cut)
+    for segment in segments:
+        if left <= 0:
+            break
+        kept.append(Segment(segment.text[:left], segment.style))
+        left -= len(segment.text)
+    kept.append(Segment("…", segments[0].style))
+    return kept

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +15,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.core.article import Article
+from tui.core.date_format import full_date
 from tui.core.document import Document
 from tui.core.post import Post
 from tui.ui.widgets.article_body import ArticleBody
-
-DATE_FORMAT = "%a %d %b %Y %H:%M"
 
 
 def describe_age(moment: datetime, now: datetime) -> str:
@@ -54,6 +54,8 @@ class ArticleView(VerticalScroll):
         Binding("j", "scroll_down", "Scroll down", show=False, id="article.down"),
         Binding("k", "scroll_up", "Scroll up", show=False, id="article.up"),
         Binding("space", "page_down", "Page down", show=False, id="article.page-down"),
+        Binding("g", "scroll_home", "Top", show=False, id="article.top"),
+        Binding("G", "scroll_end", "End", show=False, id="article.end"),
     ]
 
     class EndReached(Message):
@@ -177,8 +179,7 @@ class ArticleView(VerticalScroll):
 
     def _show_header(self, post: Post) -> None:
         self.query_one("#article-title", Static).update(Text(post.title))
-        local = post.date.astimezone()
-        facts = Text(f"{local.strftime(DATE_FORMAT)} ({describe_age(post.date, self._clock())})")
+        facts = Text(f"{full_date(post.date)} ({describe_age(post.date, self._clock())})")
         if post.draft:
             facts.append(" · draft")
         if post.authors:
@@ -187,11 +188,14 @@ class ArticleView(VerticalScroll):
         facts.append(", ".join(post.categories))
         if post.tags and post.tags != post.categories:
             facts.append("\n" + ("Tags: " if len(post.tags) > 1 else "Tag: ") + ", ".join(post.tags))
-        if post.link:
-            facts.append("\nLink: " + post.link)
-        if post.image:
-            facts.append("\nImage: " + post.image)
-        self.query_one("#article-facts", Static).update(facts)
+        # An address is never wrapped (a lone `6` on a line of its own): a long one ends in `…` at the
+        # pane's width, at every width; `o`, `y` and `L` use the whole address.
+        addresses = [
+            Text(f"{label}: {address}", no_wrap=True, overflow="ellipsis")
+            for label, address in (("Link", post.link), ("Image", post.image))
+            if address
+        ]
+        self.query_one("#article-facts", Static).update(Group(facts, *addresses))
         description = self.query_one("#article-description", Static)
         description.update(Text(post.description or ""))
         description.display = bool(post.description)
