@@ -2,7 +2,8 @@
 
 It loads the folder the way the app does (load_batches with the index, each batch applied to a Library)
 and reports, in seconds since the interpreter started: imports done, first batch in the library,
-everything loaded and indexed; then search and open-a-post timings and the peak RSS.
+everything loaded and indexed; then search (newest first and ranked) and open-a-post timings, the index's
+size on disk and the peak RSS.
 """
 
 from __future__ import annotations
@@ -24,8 +25,17 @@ from tui.core.loader import load_batches  # noqa: E402
 from tui.core.locations import Locations  # noqa: E402
 from tui.core.post import PostText  # noqa: E402
 from tui.core.reading import read_post_text  # noqa: E402
+from tui.core.search import Order  # noqa: E402
 
-QUERIES = ("syrie", "minister kabinet", "tsjechie", "bondgenoten irak", "coord", "rechter politie verkeer")
+QUERIES = (
+    "syrie",
+    "minister kabinet",
+    "tsjechie",
+    "bondgenoten irak",
+    "coord",
+    "rechter politie verkeer",
+    '"de minister"',
+)
 
 
 def since_start() -> float:
@@ -67,6 +77,12 @@ def main() -> None:
     )
     report["search_ms"] = statistics.median(median_ms(lambda q=q: index.search(q)) for q in QUERIES)
     report["search_worst_ms"] = max(median_ms(lambda q=q: index.search(q)) for q in QUERIES)
+    ranked = [median_ms(lambda q=q: index.search(q, order=Order.RELEVANCE)) for q in QUERIES]
+    report["ranked_ms"], report["ranked_worst_ms"] = statistics.median(ranked), max(ranked)
+    database = index.database
+    if database is not None:
+        index.close()  # the write-ahead log is folded back into the file
+        report["index_mb"] = database.stat().st_size / 1e6
     report["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     index.close()
     print(json.dumps(report))

@@ -340,6 +340,9 @@ def main() -> None:
                         millis(warm["open_ms"]),
                         millis(warm["search_ms"]),
                         millis(warm["search_worst_ms"]),
+                        millis(warm["ranked_ms"]),
+                        millis(warm["ranked_worst_ms"]),
+                        "—" if warm.get("index_mb") is None else f"{warm['index_mb']:.1f} MB",
                         megabytes(max(cold["peak_rss_mb"], warm["peak_rss_mb"])),
                     ],
                 )
@@ -359,8 +362,11 @@ def main() -> None:
         "core: warm, first batch in Library",
         "core: warm, folder checked",
         "core: open a post (read + render)",
-        "core: search, median of 6 queries",
+        "core: search, median of 7 queries",
         "core: search, slowest query",
+        "core: ranked search, median of 7 queries",
+        "core: ranked search, slowest query",
+        "core: index file on disk",
         "core: peak RSS (main process)",
     ]
     print(f"\nfloor: python -c 'import textual.app' = {floor:.2f} s (every app figure includes it)")

@@ -77,10 +77,10 @@ async def test_typing_a_query_lists_the_posts_with_the_match_in_context(tmp_path
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         await search_for(pilot, app, "syrie")
-        assert app.sub_title == "2 results for 'syrie'"
+        assert app.sub_title == "2 results for 'syrie', newest first"
         assert isinstance(app.focused, SearchBar)
         # The snippet: the body's words around the match, accents as written.
-        await until_shown(pilot, app, "2 results for 'syrie'", "Syrië")
+        await until_shown(pilot, app, "2 results for 'syrie', newest first", "Syrië")
         titles = [post.title for post in app.main.article_list.posts]
         assert titles == [SYRIE_TITLE, OLDER_TITLE]  # newest first
         for row in list_rows(app):
@@ -114,7 +114,7 @@ async def test_enter_opens_a_result_on_its_own_screen_when_narrow(tmp_path: Path
         await pilot.press("escape")
         assert await until(pilot, lambda: app.reader is None), app.screen
         assert app.main.search.active  # back in the results first
-        assert app.sub_title == "2 results for 'syrie'"
+        assert app.sub_title == "2 results for 'syrie', newest first"
 
 
 async def test_escape_returns_to_the_category_and_the_cursor(tmp_path: Path) -> None:
@@ -165,7 +165,7 @@ async def test_a_query_without_matches_says_so(tmp_path: Path) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         await search_for(pilot, app, "xyzzy")
-        assert app.sub_title == "0 results for 'xyzzy'"
+        assert app.sub_title == "0 results for 'xyzzy', newest first"
         await until_shown(pilot, app, "Nothing found for 'xyzzy'.")
         assert app.main.article_list.row_count == 0
 
@@ -205,9 +205,9 @@ async def test_stale_results_are_dropped_for_the_latest_query(tmp_path: Path) ->
         await wait_loaded(pilot, app)
         app.main.search_bar.debounce = 0.001  # every key searches: old searches end after newer ones start
         await pilot.press("slash", *"xyzzy", *["backspace"] * 5, *"ghika")
-        assert await until(pilot, lambda: app.sub_title == "1 result for 'ghika'")
+        assert await until(pilot, lambda: app.sub_title == "1 result for 'ghika', newest first")
         await settled(pilot, app)  # every older search has ended too, and what it posted is handled
-        assert app.sub_title == "1 result for 'ghika'"
+        assert app.sub_title == "1 result for 'ghika', newest first"
         assert [post.title for post in app.main.article_list.posts] == [SYRIE_TITLE]
 
 
@@ -264,14 +264,14 @@ async def test_posts_not_indexed_yet_are_found_by_title_while_loading(tmp_path: 
         app.update_library([post])
         app.main.set_loading(True)
         await search_for(pilot, app, "syrie")
-        assert app.sub_title == "3 results for 'syrie' · still indexing"
+        assert app.sub_title == "3 results for 'syrie', newest first · still indexing"
         assert [each.title for each in app.main.article_list.posts][0] == title
         await search_for(pilot, app, "kwakz")
         assert [each.title for each in app.main.article_list.posts] == [title]
         await until_shown(pilot, app, "Kwakzalver")
         app.main.set_loading(False)
         await search_for(pilot, app, "kwakz")
-        assert app.sub_title == "0 results for 'kwakz'"  # once loaded, the index alone answers
+        assert app.sub_title == "0 results for 'kwakz', newest first"  # once loaded, the index alone answers
 
 
 async def test_results_while_loading_are_the_newest_of_index_and_titles_together(
@@ -290,7 +290,7 @@ async def test_results_while_loading_are_the_newest_of_index_and_titles_together
         app.update_library(unindexed)
         app.main.set_loading(True)
         await search_for(pilot, app, "syrie")
-        assert app.sub_title == "the newest 3 results for 'syrie' · still indexing"
+        assert app.sub_title == "the first 3 results for 'syrie', newest first · still indexing"
         assert [post.title for post in app.main.article_list.posts] == [
             "Syrië op de 17e",
             "Syrië op de 16e",
@@ -306,10 +306,11 @@ async def test_a_post_written_while_krant_runs_is_found(tmp_path: Path) -> None:
         watching = lambda: any(thread.name.startswith("krant-watch") for thread in threading.enumerate())  # noqa: E731
         assert await until(pilot, watching)
         await search_for(pilot, app, "kwartel")
-        assert app.sub_title == "0 results for 'kwartel'"
+        assert app.sub_title == "0 results for 'kwartel', newest first"
         write_post(folder, "2019-05-16-kwartel.html", "Vogels", "2019-05-16 08:00:00", "natuur",
                    body="<p>Een kwartel in de tuin.</p>")  # fmt: skip
-        assert await until(pilot, lambda: app.sub_title == "1 result for 'kwartel'")  # searched again
+        searched_again = "1 result for 'kwartel', newest first"
+        assert await until(pilot, lambda: app.sub_title == searched_again)
         await until_shown(pilot, app, "kwartel", "Vogels")
 
 
@@ -336,3 +337,26 @@ async def test_a_slash_typed_in_the_search_box_is_part_of_the_query(tmp_path: Pa
         await wait_loaded(pilot, app)
         await pilot.press("slash", "a", "slash", "b")
         assert app.main.search_bar.value == "a/b"
+
+
+async def test_ctrl_o_switches_between_best_first_and_newest_first(tmp_path: Path) -> None:
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    write_post(folder, "2019-05-10-oud.html", "Kraan in de haven", "2019-05-10 08:00:00", "haven",
+               body="<p>Een kraan, nog een kraan en de grootste kraan van de haven.</p>")  # fmt: skip
+    write_post(folder, "2019-05-14-nieuw.html", "Weerbericht", "2019-05-14 08:00:00", "weer",
+               body="<p>Regen. Bij de haven stond een kraan.</p>")  # fmt: skip
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        await search_for(pilot, app, "kraan")
+        await until_shown(pilot, app, "2 results for 'kraan', newest first")
+        assert [post.title for post in app.main.article_list.posts] == ["Weerbericht", "Kraan in de haven"]
+        await pilot.press("ctrl+o")  # in the search box
+        await until_shown(pilot, app, "2 results for 'kraan', best first")
+        best = [post.title for post in app.main.article_list.posts]
+        assert best == ["Kraan in de haven", "Weerbericht"]  # in the title, and more often
+        await to_results(pilot, app)
+        await pilot.press("ctrl+o")  # and in the results
+        await until_shown(pilot, app, "2 results for 'kraan', newest first")
+        assert [post.title for post in app.main.article_list.posts] == ["Weerbericht", "Kraan in de haven"]

@@ -60,8 +60,11 @@ def test_every_benchmark_script_runs_in_a_test() -> None:
 def test_the_benchmark_prints_its_table_for_a_small_folder() -> None:
     printed = _script("run.py", "--sizes", "300", "--no-app")
     assert "| core: cold, everything read + indexed" in printed
-    row = next(line for line in printed.splitlines() if "core: search, median" in line)
-    assert row.rstrip(" |").endswith("ms"), row  # a figure, not "—"
+    for label in ("core: search, median", "core: ranked search, median"):
+        row = next(line for line in printed.splitlines() if label in line)
+        assert row.rstrip(" |").endswith("ms"), row  # a figure, not "—"
+    row = next(line for line in printed.splitlines() if "core: index file on disk" in line)
+    assert row.rstrip(" |").endswith("MB"), row
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")

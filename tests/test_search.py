@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tui.core.index import PostIndex, search_text
 from tui.core.post import PostText
 from tui.core.reading import read_post_text
-from tui.core.search import fts_query, make_snippet, query_terms, words_pattern
+from tui.core.search import Order, fts_query, make_snippet, query_terms, words_pattern
 
 POST = """---
 title: "{title}"
@@ -144,3 +144,108 @@ def test_a_word_matches_whole_and_only_the_last_as_a_prefix() -> None:
 def test_search_finds_posts_by_path(index: PostIndex) -> None:
     hits = index.search("zonder")
     assert hits and all(os.path.isfile(hit.path) for hit in hits)
+
+
+def indexed(folder: Path, posts: list[tuple[str, str, str]]) -> PostIndex:
+    """An index in memory of posts given as (date, title, body)."""
+    index = PostIndex(folder, None)
+    results, bodies = [], {}
+    for number, (date, title, body) in enumerate(posts):
+        path = folder / f"{date}-post-{number}.md"
+        path.write_text(f'---\ntitle: "{title}"\ndate: {date} 10:00:00 +0000\n---\n\n{body}\n', "utf-8")
+        read = read_post_text(path, folder)
+        assert isinstance(read, PostText)
+        results.append(read.post)
+        bodies[path] = read.body
+    store(index, results, bodies)
+    return index
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory) -> PostIndex:
+    return indexed(
+        tmp_path_factory.mktemp("versions"),
+        [
+            ("2020-01-01", "Release notes", "Version 1.5.1 fixes the parser. Covid-19 closed the office."),
+            ("2020-02-01", "Other notes", "Version 1.5.10 and 2.1 came out; 1 step, 5 steps, 1 more."),
+            ("2020-03-01", "Office news", "The office reopened after COVID 19. The covid wave and 19 more."),
+            ("2020-04-01", "Tax notes", "New York taxes rose. York is new to this."),
+        ],
+    )
+
+
+def test_a_dotted_version_matches_as_written(versions: PostIndex) -> None:
+    assert names(versions.search("1.5.1")) == ["2020-01-01-post-0.md"]  # not 1.5.10, nor 1 … 5 … 1
+    assert names(versions.search("1.5.10")) == ["2020-02-01-post-1.md"]
+    assert fts_query("1.5.1") == '"1 5 1"'
+
+
+def test_a_hyphenated_word_matches_its_parts_together(versions: PostIndex) -> None:
+    assert names(versions.search("covid-19")) == ["2020-03-01-post-2.md", "2020-01-01-post-0.md"]
+    assert names(versions.search("covid 19")) == ["2020-03-01-post-2.md", "2020-01-01-post-0.md"]
+    assert fts_query("covid-19 wave") == '"covid 19" "wave"*'
+
+
+def test_a_quoted_phrase_matches_its_words_together_in_order(versions: PostIndex) -> None:
+    assert names(versions.search('"new york"')) == ["2020-04-01-post-3.md"]
+    assert versions.search('"york new"') == []
+    assert versions.search('"office reopened" parser') == []
+    assert names(versions.search('"new yo')) == ["2020-04-01-post-3.md"]  # an open quote is still typed
+    assert fts_query('"new york" "') == '"new york"'
+
+
+def test_a_phrase_is_highlighted_whole(versions: PostIndex) -> None:
+    [hit] = versions.search('"new york"')
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == ["New York"]
+    [hit] = versions.search("1.5.1")
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == ["1.5.1"]
+
+
+@pytest.fixture(scope="module")
+def ranked(tmp_path_factory: pytest.TempPathFactory) -> PostIndex:
+    filler = "Nothing to see here. " * 20
+    return indexed(
+        tmp_path_factory.mktemp("ranked"),
+        [
+            ("2018-01-01", "Harbour cranes", "An old post about harbour cranes. " + filler),
+            ("2019-01-01", "Weather", "Rain. " + filler + "A crane was seen once."),
+            ("2020-01-01", "Weather again", "Rain. " + filler + "A crane was seen once."),
+            ("2020-06-01", "Cranes and cranes", "Cranes, cranes, cranes: a crane for every harbour."),
+            ("2021-01-01", "Markets", filler),
+        ],
+    )
+
+
+def test_relevance_puts_the_best_match_first_and_a_title_above_a_body(ranked: PostIndex) -> None:
+    hits = names(ranked.search("crane", order=Order.RELEVANCE))
+    assert hits[0] == "2020-06-01-post-3.md"  # in the title and all over the body
+    assert hits.index("2018-01-01-post-0.md") < hits.index("2020-01-01-post-2.md")  # title beats newer
+
+
+def test_relevance_favours_the_newer_of_two_equal_matches(ranked: PostIndex) -> None:
+    hits = names(ranked.search("seen once", order=Order.RELEVANCE))
+    assert hits == ["2020-01-01-post-2.md", "2019-01-01-post-1.md"]
+    hits = names(ranked.search("crane seen", order=Order.RELEVANCE))
+    assert hits == ["2020-01-01-post-2.md", "2019-01-01-post-1.md"]
+
+
+def test_newest_first_ignores_relevance(ranked: PostIndex) -> None:
+    assert names(ranked.search("crane", order=Order.NEWEST)) == [
+        "2020-06-01-post-3.md",
+        "2020-01-01-post-2.md",
+        "2019-01-01-post-1.md",
+        "2018-01-01-post-0.md",
+    ]
+    assert names(ranked.search("crane")) == names(ranked.search("crane", order=Order.NEWEST))
+
+
+def test_a_title_typed_as_it_is_comes_first(ranked: PostIndex) -> None:
+    assert names(ranked.search("weather", order=Order.RELEVANCE))[0] == "2019-01-01-post-1.md"
+    assert names(ranked.search("Weather again", order=Order.RELEVANCE))[0] == "2020-01-01-post-2.md"
+
+
+def test_both_orders_hold_the_same_hits(ranked: PostIndex) -> None:
+    for query in ("crane", "rain", "nothing", '"to see"'):
+        assert sorted(names(ranked.search(query, order=Order.RELEVANCE))) == sorted(
+            names(ranked.search(query, order=Order.NEWEST))
+        )

@@ -26,7 +26,7 @@ async def search_syrie(pilot: Pilot[None]) -> None:
     await wait_loaded(pilot, app)
     await pilot.press("slash", *"syrie")
     assert await until(pilot, lambda: "results for 'syrie'" in app.sub_title), app.sub_title
-    assert app.sub_title == "2 results for 'syrie'"
+    assert app.sub_title == "2 results for 'syrie', newest first"
     await pilot.press("enter")
     assert await until(pilot, lambda: app.focused is app.main.article_list), app.focused
     await pilot.pause()  # and drawn

@@ -36,12 +36,16 @@ from tui.core.body_text import plain_text
 from tui.core.locations import Locations, folder_slug
 from tui.core.post import Post, PostText, Problem
 from tui.core.reading import read_post_text
-from tui.core.search import SearchHit, fts_query, make_snippet, words_pattern
+from tui.core.search import Order, SearchHit, fts_query, make_snippet, title_words, words_pattern
 from tui.core.store_files import NEARLY_FULL_BYTES, cannot_write, is_locked, keep_aside
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump when the tables or what is stored in them change: an index of another version is rebuilt."""
 SEARCH_LIMIT = 200
+TITLE_WEIGHT = 4.0
+"""How much more a word in the title (or tags) counts than one in the body, in bm25."""
+RECENCY_DAYS = 365.0
+"""A post this much older than the newest one counts 3/4 as much (half as much when very old)."""
 STALE_LIMIT = 20_000
 """An index holding the words of more changed or removed posts than this (and than live posts) is rebuilt."""
 MISSING = -1
@@ -80,9 +84,9 @@ CREATE TABLE files (
 CREATE INDEX files_newest ON files (stamp DESC);
 CREATE TABLE stale (docs INTEGER NOT NULL);  -- search rows whose file changed or left since
 INSERT INTO stale VALUES (0);
+-- Word positions (detail = full) for phrases, and word counts per column (columnsize) for bm25.
 CREATE VIRTUAL TABLE search USING fts5 (
-    title, body, content = '', detail = none, columnsize = 0,
-    tokenize = "unicode61 remove_diacritics 2"
+    title, body, content = '', tokenize = "unicode61 remove_diacritics 2"
 );
 -- Merge segments 8 at a time rather than 4: inserting 100,000 posts does ~20% less work, queries no more.
 INSERT INTO search (search, rank) VALUES ('automerge', 8);
@@ -467,11 +471,14 @@ class PostIndex:
             {},
         )
 
-    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
-        """Posts whose title or body holds every word of `text`, newest first, with a snippet each.
+    def search(self, text: str, limit: int = SEARCH_LIMIT, order: Order = Order.NEWEST) -> list[SearchHit]:
+        """Posts whose title or body holds every part of `text`, best or newest first, with a snippet each.
 
-        Case and accents are ignored (`syrie` finds `Syrië`); the last word matches as a prefix.
+        Case and accents are ignored (`syrie` finds `Syrië`); the last word matches as a prefix, and quoted
+        or joined words (`"new york"`, `1.5.1`) as a phrase (see `query_parts`).
         Any text is safe: words are quoted, so FTS5 syntax in it is searched for, not obeyed.
+        `Order.RELEVANCE` ranks by bm25 (a title word counts `TITLE_WEIGHT` times a body word), scaled down
+        for posts older than the index's newest (see `RECENCY_DAYS`); equal scores go newest first.
         Snippets come from the files (the index keeps no text): a file changed since shows its new text.
         """
         query = fts_query(text)
@@ -480,12 +487,27 @@ class PostIndex:
 
         def find(db: sqlite3.Connection) -> list[tuple[bytes, str | None]]:
             try:
-                # The rowid order is the date order, so FTS5 stops after `limit` live hits; the join drops
-                # the words of files that changed or left (see the module docstring).
+                if order is Order.NEWEST:
+                    # The rowid order is the date order, so FTS5 stops after `limit` live hits; the join
+                    # drops the words of files that changed or left (see the module docstring).
+                    return db.execute(
+                        "SELECT f.file, f.title FROM search JOIN files AS f ON f.doc = search.rowid"
+                        " WHERE search MATCH ? ORDER BY search.rowid DESC LIMIT ?",
+                        (query, limit),
+                    ).fetchall()
+                # Posts whose title holds all of the query come first (a title typed as it is finds its
+                # post above the longer posts that mention every word of it), then by bm25: negative,
+                # lower is better, an older post's scaled towards zero. The rowid holds the date (see
+                # _doc_id), so the files table is only read for the rows kept.
                 return db.execute(
-                    "SELECT f.file, f.title FROM search JOIN files AS f ON f.doc = search.rowid"
-                    " WHERE search MATCH ? ORDER BY search.rowid DESC LIMIT ?",
-                    (query, limit),
+                    "SELECT f.file, f.title FROM ("
+                    "  SELECT rowid AS doc, bm25(search, ?, 1.0) * (0.5 + 0.5 / (1.0 + max(0,"
+                    "    (SELECT max(stamp) FROM files) - (rowid >> 20)) / ?)) AS score"
+                    "  FROM search WHERE search MATCH ?"
+                    ") AS hit JOIN files AS f ON f.doc = hit.doc"
+                    " ORDER BY hit.doc IN (SELECT rowid FROM search WHERE search MATCH ?) DESC,"
+                    " hit.score, hit.doc DESC LIMIT ?",
+                    (TITLE_WEIGHT, RECENCY_DAYS * 86_400, query, f"title : ({query})", limit),
                 ).fetchall()
             except sqlite3.OperationalError as error:
                 if is_locked(error) or cannot_write(error, self.database):
@@ -494,6 +516,9 @@ class PostIndex:
                 return []
 
         rows = self._run(find, [])
+        if order is Order.RELEVANCE:  # a title exactly as typed first: the post the user named
+            typed = title_words(text)
+            rows.sort(key=lambda row: title_words(row[1] or "") != typed)
         pattern = words_pattern(text)
         hits = []
         prefix = os.path.join(self.root, "")

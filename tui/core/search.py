@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from tui.core.sanitize import clean_line, clean_text
 
@@ -37,24 +38,71 @@ class SearchHit:
     """(start, end) character offsets in `snippet` of the matched words, for the UI to style."""
 
 
+class Order(StrEnum):
+    """How hits are ordered: best match first (BM25, recent posts favoured) or newest first."""
+
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One thing every hit must hold: a word, or words that must occur together in this order."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+    """Whether the last word also matches longer words (the word still being typed)."""
+
+
 def query_terms(text: str) -> list[str]:
     """The words of a typed query, as the index's tokenizer would split them."""
     return _WORD.findall(text)[:MAX_TERMS]
 
 
-def fts_query(text: str, *, prefix_last: bool = True) -> str | None:
-    """An FTS5 MATCH expression that finds posts holding every word of `text`, or None if it has none.
+def query_parts(text: str, *, prefix_last: bool = True) -> list[Part]:
+    """What a typed query asks for: its words, quoted phrases and words written together, in order.
 
-    Every word is quoted, so user input is never read as FTS5 syntax (`AND`, `"`, `*`, `(`, `col:`).
+    Words written without a space between them (`1.5.1`, `covid-19`, `bier:gebrouwen`) and the words
+    between double quotes are a phrase: they must occur next to each other, in this order, with anything
+    but a word between them (so `covid-19` also finds `COVID 19`, and `1.5.1` never `1.5.10`). With
+    `prefix_last`, a last plain word, or the last word of a quote not yet closed, matches as a prefix.
+    """
+    parts: list[Part] = []
+    budget = MAX_TERMS
+    for quoted, closed, chunk in _CHUNK.findall(text):
+        words = tuple(_WORD.findall(quoted or chunk)[:budget])
+        if not words:
+            continue
+        budget -= len(words)
+        parts.append(Part(words, prefix=not closed and (not chunk or len(words) == 1)))
+        if budget <= 0:
+            break
+    if parts:
+        parts[:-1] = [replace(part, prefix=False) for part in parts[:-1]]
+        parts[-1] = replace(parts[-1], prefix=prefix_last and parts[-1].prefix)
+    return parts
+
+
+# A quote (its text, and the closing quote if there is one), or a run of anything but spaces and quotes.
+_CHUNK = re.compile(r'"([^"]*)(")?|([^\s"]+)')
+
+
+def fts_query(text: str, *, prefix_last: bool = True) -> str | None:
+    """An FTS5 MATCH expression that finds posts holding every part of `text`, or None if it has none.
+
+    Every word is quoted, so user input is never read as FTS5 syntax (`AND`, `"`, `*`, `(`, `col:`):
+    a phrase is its words in one quoted string, which FTS5 matches as adjacent words.
     The last word matches as a prefix while the user is still typing it (`syr` finds `Syrië`).
     """
-    terms = query_terms(text)
-    if not terms:
+    parts = query_parts(text, prefix_last=prefix_last)
+    if not parts:
         return None
-    quoted = [f'"{term}"' for term in terms]
-    if prefix_last:
-        quoted[-1] += "*"
-    return " ".join(quoted)
+    return " ".join(f'"{" ".join(part.words)}"' + ("*" if part.prefix else "") for part in parts)
+
+
+def title_words(text: str) -> list[str]:
+    """A title's (or a query's) words as the index compares them, to tell a title typed exactly."""
+    return [fold(word) for word in _WORD.findall(text)]
 
 
 def fold(text: str) -> str:
@@ -130,14 +178,19 @@ def _folded_word(term: str) -> str:
 
 
 def words_pattern(text: str) -> re.Pattern[str] | None:
-    """A regex for the query's words in text (the last as a prefix), to place and highlight matches."""
-    terms = [fold(term) for term in query_terms(text)]
-    if not terms:
+    """A regex for the query's words and phrases in text (the last word as a prefix while typed).
+
+    It places and highlights matches in a snippet: a phrase's words match with any non-word between them.
+    """
+    parts = query_parts(text)
+    if not parts:
         return None
-    *whole, last = terms
-    words = [f"{_folded_word(term)}(?![^\\W_])" for term in whole]
-    words.append(f"{_folded_word(last)}[^\\W_]*")
-    return re.compile(f"(?<![^\\W_])(?:{'|'.join(words)})", re.IGNORECASE)
+    alternatives = []
+    for part in parts:
+        words = [_folded_word(fold(word)) for word in part.words]
+        tail = "[^\\W_]*" if part.prefix else "(?![^\\W_])"
+        alternatives.append("[\\W_]+".join(words) + tail)
+    return re.compile(f"(?<![^\\W_])(?:{'|'.join(alternatives)})", re.IGNORECASE)
 
 
 def make_snippet(

@@ -105,6 +105,8 @@ class KrantApp(App[None]):
         # A priority binding: the app handles `/` before forwarding the keys queued after it, so a query
         # typed (or pasted) straight after `/` lands in the search box rather than on the list.
         Binding("slash", "search", "Search", key_display="/", priority=True, id="app.search"),
+        # A control key, so that it works in the search box too.
+        Binding("ctrl+o", "search_order", "Best/newest first", show=False, id="app.search-order"),
         Binding("n", "next_article", "Next unread", id="app.next"),
         Binding("p", "previous_article", "Previous unread", id="app.previous"),
         Binding("o", "open_link", "Browser", id="app.open-link"),
@@ -676,6 +678,11 @@ class KrantApp(App[None]):
             self._start_reading(articles.posts[index])
 
     # Search ----------------------------------------------------------------------------------
+
+    def action_search_order(self) -> None:
+        """Ctrl+O while searching: results best first, or newest first."""
+        if self.main.search.active:
+            self.main.search.toggle_order()
 
     def action_search(self) -> None:
         """`/`: the search box above the list (from an article on its own screen too)."""

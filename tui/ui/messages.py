@@ -9,7 +9,7 @@ from textual.message import Message
 from tui.core.article import Article
 from tui.core.desktop import Outcome
 from tui.core.loader import LoadBatch
-from tui.core.search import SearchHit
+from tui.core.search import Order, SearchHit
 from tui.core.updates import FolderUpdate
 
 
@@ -60,7 +60,8 @@ class SearchFinished(Message):
     request: int
     query: str
     hits: tuple[SearchHit, ...]
-    """Matching files, newest first by the index, then title-only matches of posts not indexed yet."""
+    """Matching files in `order` by the index, then title-only matches of posts not indexed yet."""
+    order: Order = Order.NEWEST
 
 
 @dataclass

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from tui.core.index import SEARCH_LIMIT, PostIndex
 from tui.core.library import ALL, Library
 from tui.core.post import Post
-from tui.core.search import SearchHit, title_hits
+from tui.core.search import Order, SearchHit, title_hits
 from tui.ui.messages import SearchFinished
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ class SearchMode:
         self._library = library
         self._index = index
         self._shown_query: str | None = None
+        self._shown_order = Order.NEWEST
         self._count = 0
         self._capped = False
         self._request = 0
@@ -56,6 +57,8 @@ class SearchMode:
         self._refresh_timer: Timer | None = None
         self._lock = threading.Lock()
         self._closed = False
+        self.order = Order.NEWEST
+        """How results are ordered: newest first, or best first (`toggle_order`)."""
 
     @property
     def active(self) -> bool:
@@ -119,7 +122,7 @@ class SearchMode:
         # found by title: the thread gets the library's list of posts, which later changes do not alter.
         titles = self._library.view(ALL) if pane.content.loading or self._index.notice else None
         pane.run_worker(
-            partial(self._find, self._request, query, titles),
+            partial(self._find, self._request, query, titles, self.order),
             thread=True,
             exclusive=True,
             exit_on_error=False,
@@ -127,19 +130,27 @@ class SearchMode:
             name="search",
         )
 
-    def _find(self, request: int, query: str, titles: Sequence[Post] | None) -> None:
+    def toggle_order(self) -> None:
+        """Switch between best-first and newest-first results, and search again in the new order."""
+        self.order = Order.NEWEST if self.order is Order.RELEVANCE else Order.RELEVANCE
+        query = self._pane.content.search
+        if self.active and query is not None:
+            self.search(query)
+        self._status_changed()
+
+    def _find(self, request: int, query: str, titles: Sequence[Post] | None, order: Order) -> None:
         """In a worker thread: search the index (and titles), and post what was found."""
         worker = get_current_worker()
         with self._lock:
             if self._closed:
                 return
-            hits = self._index.search(query)
-        if titles is not None:
+            hits = self._index.search(query, order=order)
+        if titles is not None:  # after the ranked hits: a title hit has no score to rank it by
             found = {hit.path for hit in hits}
             pairs = ((post.path, post.title) for post in titles if not worker.is_cancelled)
             hits += islice(title_hits(query, pairs, found), SEARCH_LIMIT)
         if not worker.is_cancelled:
-            self._pane.post_message(SearchFinished(request, query, tuple(hits)))
+            self._pane.post_message(SearchFinished(request, query, tuple(hits), order))
 
     def finished(self, message: SearchFinished) -> None:
         """Show a search's results, unless a newer search (or leaving) made them stale."""
@@ -150,13 +161,15 @@ class SearchMode:
             post = self._library.get(hit.path)
             if post is not None:  # unpublished (without --all), or a problem now
                 rows.append((post, hit))
-        rows.sort(key=lambda row: row[0].sort_key)
+        if message.order is Order.NEWEST:
+            rows.sort(key=lambda row: row[0].sort_key)
         # The index's newest hits and, while it is still filling, the newest title hits among the posts it
         # lacks: the newest of both together are the newest of all, and as many as either alone may be.
         self._capped = len(message.hits) >= SEARCH_LIMIT
         del rows[SEARCH_LIMIT:]
         same = message.query == self._shown_query
         self._shown_query = message.query
+        self._shown_order = message.order
         self._count = len(rows)
         loading = self._pane.content.loading
         self._pane.article_list.set_posts(
@@ -190,13 +203,14 @@ class SearchMode:
         self._pane.status_changed()
 
     def status(self) -> str:
-        """The header line while searching: `3 results for 'syrie'`, and whether indexing goes on."""
+        """The header while searching: `3 results for 'syrie', best first`, and whether indexing goes on."""
         indexing = " · still indexing" if self._pane.content.loading else ""
         if self._shown_query is None:
             return "Search" + indexing
-        count = f"the newest {self._count:,}" if self._capped else f"{self._count:,}"
+        count = f"the first {self._count:,}" if self._capped else f"{self._count:,}"
         noun = "result" if self._count == 1 else "results"
-        return f"{count} {noun} for '{self._shown_query}'{indexing}"
+        order = "newest first" if self._shown_order is Order.NEWEST else "best first"
+        return f"{count} {noun} for '{self._shown_query}', {order}{indexing}"
 
     def close(self) -> None:
         """No search touches the index after this returns (the app closes the index next)."""
