@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from real_sites import REALWORLD, needs_realworld
 from ui_helpers import (
     amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
     new_app,
@@ -77,8 +78,9 @@ async def test_a_link_elsewhere_still_goes_to_the_browser(tmp_path: Path) -> Non
         assert await until(pilot, lambda: opened == ["https://elders.example/x"]), opened
 
 
+@needs_realworld
 async def test_the_jekyll_docs_site_opens_with_its_title_and_its_102_posts(tmp_path: Path) -> None:
-    site = Path(__file__).resolve().parent.parent.parent / "shared" / "realworld" / "jekyll-docs-site"
+    site = REALWORLD / "jekyll-docs-site"
     app = new_app(site, tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)

@@ -17,6 +17,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
+from real_sites import REALWORLD
 from rich.emoji import Emoji
 
 from tui.core.body_text import readable_text, strip_tags
@@ -26,7 +27,6 @@ from tui.core.reading import read_post_text
 from tui.core.site import find_site
 from tui.ui.article_layout import plain_lines
 
-REALWORLD = Path("/work/shared/realworld")
 WIDTH = 100
 SITES = {"jekyll-docs-site": 102, "18f-posts": 509, "rust-blog": 750}
 """How many posts each site has: Jekyll's `_posts/`, and every `*.md` but Zola's `_index.md` elsewhere

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from real_sites import REALWORLD
 
 from tui.core.body_text import plain_text
 from tui.core.index import PostIndex
@@ -22,7 +23,6 @@ from tui.core.post import Post, PostText
 from tui.core.reading import read_post_text
 from tui.core.search import Order, fold, query_terms
 
-REALWORLD = Path("/work/shared/realworld")
 SITES = ("jekyll-docs-site/_posts", "18f-posts", "rust-blog")
 SEED = 17
 CHOSEN = 50

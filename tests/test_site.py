@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from real_sites import REALWORLD
 
 from tui.core.site import MAX_CONFIG_BYTES, Site, find_site, folder_name, post_key
 
-REALWORLD = Path("/work/shared/realworld")
 JEKYLL_DOCS = REALWORLD / "jekyll-docs-site"
 needs_realworld = pytest.mark.skipif(not JEKYLL_DOCS.is_dir(), reason="the real-world sites are not here")
 

@@ -7,14 +7,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from real_sites import REALWORLD, needs_realworld
 
 from tui.cli import main
 from tui.core.folder import find_post_files
 from tui.core.library import Library
 from tui.core.post import Post, Problem
 from tui.core.reading import read_post, site_of
-
-REALWORLD = Path(__file__).resolve().parent.parent.parent / "shared" / "realworld"
 
 
 def write(root: Path, name: str, text: str) -> Path:
@@ -143,6 +142,7 @@ def test_a_page_the_site_templates_fill_in_is_a_problem_not_a_post(tmp_path: Pat
 # The real sites ------------------------------------------------------------------------------------
 
 
+@needs_realworld
 def test_krant_list_on_the_jekyll_docs_site_lists_exactly_its_102_posts(capsys) -> None:
     assert main(["list", "--json", str(REALWORLD / "jekyll-docs-site")]) == 0
     records = json.loads(capsys.readouterr().out)
@@ -151,6 +151,7 @@ def test_krant_list_on_the_jekyll_docs_site_lists_exactly_its_102_posts(capsys) 
     assert all(record["link"].startswith("https://jekyllrb.com/news/") for record in records)
 
 
+@needs_realworld
 def test_the_real_sites_have_their_names_and_no_warnings_but_what_a_person_should_fix() -> None:
     jekyll = REALWORLD / "jekyll-docs-site"
     site = site_of(jekyll)

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from real_sites import REALWORLD
 
 from tui.core.site import Site, find_site
 from tui.core.site_markup import MIN_EXPANSION_BUDGET, clean_markup
 
-REALWORLD = Path("/work/shared/realworld")
 needs_realworld = pytest.mark.skipif(not REALWORLD.is_dir(), reason="the real-world sites are not here")
 
 SITE = Site(
