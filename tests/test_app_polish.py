@@ -251,3 +251,4 @@ async def test_search_snippets_end_at_a_whole_word(tmp_path: Path):
             snippet = row.split("▕")[1].split("▏")[0].rstrip()
             assert snippet.endswith("…") and snippet[-2].isalpha(), snippet
             assert snippet.endswith(("Ghika is…", "mobiliseerde…")), snippet
+

@@ -249,3 +249,11 @@ def test_both_orders_hold_the_same_hits(ranked: PostIndex) -> None:
         assert sorted(names(ranked.search(query, order=Order.RELEVANCE))) == sorted(
             names(ranked.search(query, order=Order.NEWEST))
         )
+
+
+def test_a_markdown_posts_snippet_shows_its_words_not_its_syntax(tmp_path: Path) -> None:
+    body = "## Nieuw\n\n* **Significant** gewijzigd: zie [v3.1.4](/news/v3/) voor `krant_list`."
+    index = indexed(tmp_path, [("2019-05-15", "Een uitgave", body)])
+    [hit] = index.search("gewijzigd")
+    assert hit.snippet == "Nieuw Significant gewijzigd: zie v3.1.4 voor krant_list."
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == ["gewijzigd"]

@@ -235,3 +235,25 @@ def plain_text(body: str, *, is_html: bool) -> str:
     else:
         text = html.unescape(_MARKDOWN_TAG.sub(" ", _COMMENT.sub(" ", _SCRIPT_OR_STYLE.sub(" ", body))))
     return repair_mojibake(text)
+
+
+_MARKDOWN_SYNTAX = (
+    (re.compile(r"^ {0,3}(?:```|~~~).*$", re.M), ""),  # fences
+    (re.compile(r"^ {0,3}\[[^\]\n]+\]:[^\n]*$", re.M), ""),  # link reference definitions
+    (re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S), " "),  # templates
+    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # links and images: their text
+    (re.compile(r"!?\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # reference links
+    (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote references
+    (re.compile(r"^ {0,3}(?:#{1,6}\s+|>\s?|(?:[-*+]|\d{1,9}[.)])\s+)+", re.M), ""),  # headings, quotes, items
+    (re.compile(r"\*\*|~~|`+|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)"), ""),  # emphasis, strikes, code
+    (re.compile(r"(?<!\w)__?(?=\S)|(?<=\S)__?(?!\w)"), ""),  # underscore emphasis, never snake_case
+)
+
+
+def markdown_words(text: str) -> str:
+    """Markdown's text without its syntax (links as their words, no `#`, `*`, backticks or list marks),
+    for a line shown out of its context such as a search result's snippet; not for the reader."""
+    for pattern, replacement in _MARKDOWN_SYNTAX:
+        text = pattern.sub(replacement, text)
+    return text
+

@@ -32,7 +32,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TypeVar
 
-from tui.core.body_text import plain_text
+from tui.core.body_text import markdown_words, plain_text
 from tui.core.locations import Locations, folder_slug
 from tui.core.post import Post, PostText, Problem
 from tui.core.reading import read_post_text
@@ -577,7 +577,11 @@ def _file_snippet(
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """A hit's words in context, from its file as it is now (or its title, if it cannot be read)."""
     read = read_post_text(path, root)
-    body = plain_text(read.body, is_html=read.post.is_html) if isinstance(read, PostText) else ""
+    body = ""
+    if isinstance(read, PostText):
+        body = plain_text(read.body, is_html=read.post.is_html)
+        if not read.post.is_html:
+            body = markdown_words(body)  # `[v3.1.4](/news…` and `* Signi` read as their words
     return make_snippet(body, title, pattern)
 
 
