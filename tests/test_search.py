@@ -257,3 +257,20 @@ def test_a_markdown_posts_snippet_shows_its_words_not_its_syntax(tmp_path: Path)
     [hit] = index.search("gewijzigd")
     assert hit.snippet == "Nieuw Significant gewijzigd: zie v3.1.4 voor krant_list."
     assert [hit.snippet[a:b] for a, b in hit.highlights] == ["gewijzigd"]
+
+
+def test_best_first_ranks_only_the_newest_candidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui.core.index
+
+    index = indexed(
+        tmp_path,
+        [
+            ("2019-01-01", "Oud", "kaas kaas kaas kaas kaas"),  # the best match, but the oldest
+            ("2020-01-01", "Midden", "kaas en brood"),
+            ("2021-01-01", "Nieuw", "brood, kaas, boter en nog veel meer"),
+        ],
+    )
+    assert index.search("kaas", order=Order.RELEVANCE)[0].path.endswith("2019-01-01-post-0.md")
+    monkeypatch.setattr(tui.core.index, "RANKED_CANDIDATES", 2)
+    ranked = names(index.search("kaas", order=Order.RELEVANCE))
+    assert sorted(ranked) == ["2020-01-01-post-1.md", "2021-01-01-post-2.md"]  # the oldest is past them
