@@ -252,3 +252,16 @@ async def test_search_snippets_end_at_a_whole_word(tmp_path: Path):
             assert snippet.endswith("…") and snippet[-2].isalpha(), snippet
             assert snippet.endswith(("Ghika is…", "mobiliseerde…")), snippet
 
+
+
+async def test_at_40_by_10_the_sidebar_folds_away_titles_get_the_room_and_b_brings_it_back(tmp_path: Path):
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = await until_shown(pilot, app, NEWER_TITLE[:12])
+        assert "buitenland" not in screen  # neither the sidebar nor a category column takes the room
+        await pilot.press("b")
+        await until_shown(pilot, app, "buitenland", "nieuws")
+        await pilot.press("b")
+        assert await until(pilot, lambda: "buitenland" not in screen_text(app)), screen_text(app)
+        await until_shown(pilot, app, NEWER_TITLE[:12])

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -30,6 +32,8 @@ from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.sidebar import EntryKind, Sidebar, SidebarEntry
 
 WIDE_COLUMNS = 120
+FOLD_SIDEBAR_COLUMNS = 60
+"""Narrower than this the sidebar folds away, so a title gets the room; `b` brings it back."""
 """From this width on, the article is shown beside the list instead of on a screen of its own."""
 
 
@@ -47,6 +51,10 @@ def sidebar_entries(library: Library, unread: UnreadCounts) -> list[SidebarEntry
 
 class MainScreen(Screen[None]):
     """Shows the library in the sidebar and the list pane, and the article beside them when wide."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b", "toggle_sidebar", "Sidebar", show=False, id="main.toggle-sidebar"),
+    ]
 
     focused = focused_without_repaint()
 
@@ -104,6 +112,20 @@ class MainScreen(Screen[None]):
     def _apply_width(self, width: int) -> None:
         self.set_class(width >= WIDE_COLUMNS, "-wide")
         self.set_class(width < WIDE_COLUMNS, "-narrow")
+        self.set_class(width < FOLD_SIDEBAR_COLUMNS, "-folded")
+        self._leave_a_hidden_sidebar()
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the sidebar when the terminal is too narrow for it and a title both."""
+        self.toggle_class("-sidebar-shown")
+        self._leave_a_hidden_sidebar()
+
+    def _leave_a_hidden_sidebar(self) -> None:
+        sidebar = self.query(Sidebar)
+        if sidebar and sidebar.first().has_focus and self.has_class("-folded") and not self.has_class(
+            "-sidebar-shown"
+        ):
+            self.article_list.focus()
 
     @property
     def wide(self) -> bool:

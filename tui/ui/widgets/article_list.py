@@ -19,7 +19,7 @@ DRAFT_MARK = "draft · "
 """Before the title of a draft (shown with `--all` only)."""
 NEW_MARKER = "✚"
 """Marks a post that arrived while krant runs, until it is seen (unread posts have "●")."""
-CATEGORY_COLUMNS: tuple[tuple[int, int], ...] = ((90, 12), (60, 10), (0, 8))
+CATEGORY_COLUMNS: tuple[tuple[int, int], ...] = ((90, 12), (60, 10), (40, 8), (0, 0))
 """(narrowest list width, category width): narrower lists give the title the room."""
 
 
@@ -181,9 +181,10 @@ class ArticleList(CursorList):
             Segment(self._marker(post, unread), style),
             Segment(list_date(post.date, self._clock(), DateNames.from_locale()), date_style),
             Segment("  ", style),
-            Segment(fit(", ".join(post.categories), category_width), category_style),
-            Segment("  ", style),
         ]
+        if category_width:  # a list narrower than 40 columns gives the title the category's room
+            categories = fit(", ".join(post.categories), category_width)
+            segments += [Segment(categories, category_style), Segment("  ", style)]
         if post.draft:
             segments.append(Segment(DRAFT_MARK, date_style))
         room = width - sum(segment.cell_length for segment in segments)
