@@ -265,3 +265,23 @@ async def test_at_40_by_10_the_sidebar_folds_away_titles_get_the_room_and_b_brin
         await pilot.press("b")
         assert await until(pilot, lambda: "buitenland" not in screen_text(app)), screen_text(app)
         await until_shown(pilot, app, NEWER_TITLE[:12])
+
+
+@pytest.mark.parametrize(
+    "sizes", [((80, 24), (160, 48)), ((160, 48), (80, 24))], ids=["widening", "narrowing"]
+)
+async def test_resizing_keeps_the_open_article_open_laid_out_for_the_new_width(tmp_path: Path, sizes):
+    (first, then) = sizes
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=first) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await wait_article(pilot, app)
+        assert (app.reader is not None) == (first[0] < 120)
+        await pilot.resize_terminal(*then)
+        wide = then[0] >= 120
+        assert await until(pilot, lambda: (app.reader is None) == wide and app.article_view.post is not None)
+        assert await until(pilot, lambda: app.focused is app.article_view)
+        screen = await until_shown(pilot, app, NEWER_TITLE[:30])
+        if wide:  # beside the list again, not a full-screen reader
+            assert "All" in screen and "buitenland" in screen

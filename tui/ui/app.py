@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -60,7 +60,7 @@ from tui.ui.messages import (
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.links import LinksScreen
-from tui.ui.screens.main import MainScreen
+from tui.ui.screens.main import WIDE_COLUMNS, MainScreen
 from tui.ui.screens.reader import ReaderScreen
 from tui.ui.textual_internals import sub_title_without_repaint
 from tui.ui.widgets.article_body import ArticleBody
@@ -517,6 +517,32 @@ class KrantApp(App[None]):
         """The article pane in use: the reader screen's, or the main screen's."""
         reader = self.reader
         return reader.article_view if reader is not None else self.main.article_view
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._fit_reading_to_width, event.size.width)
+
+    def _fit_reading_to_width(self, width: int) -> None:
+        """Keep the open article open when the terminal changes width: beside the list once it is wide
+        enough, on a screen of its own once it is not (a full-screen reader at 160 columns, or an
+        article dropped when narrowing, were what resizing did)."""
+        if width != self.size.width or not self.screen_stack:
+            return  # resized again meanwhile: the last resize decides
+        wide = width >= WIDE_COLUMNS
+        if wide and self.reader is not None and isinstance(self.screen_stack[-2], MainScreen):
+            post = self.reader.article_view.post
+            self.pop_screen()
+            if post is not None:
+                self.call_after_refresh(self._reopen, post)
+        elif not wide and self.reader is None and self.screen is self.main:
+            view = self.main.article_view
+            focused = self.focused
+            if view.post is not None and focused is not None and view in focused.ancestors_with_self:
+                self.main.fit_width(width)  # before the main screen's own resize comes: no pane beside
+                self.open_post(view.post)
+
+    def _reopen(self, post: Post) -> None:
+        self.main.fit_width(self.size.width)
+        self._start_reading(post, focus=True)
 
     def open_post(self, post: Post) -> None:
         """Show a post, read and converted in a thread: drawn whole when it comes (the header and

@@ -103,13 +103,14 @@ class MainScreen(Screen[None]):
         self.article_list.is_unread = self.unread.is_unread
         self.article_list.is_new = self._is_new
         self.article_list.focus()
-        self._apply_width(self.app.size.width)
+        self.fit_width(self.app.size.width)
         self.post_message(self.Ready())
 
     def on_resize(self, event: events.Resize) -> None:
-        self._apply_width(event.size.width)
+        self.fit_width(event.size.width)
 
-    def _apply_width(self, width: int) -> None:
+    def fit_width(self, width: int) -> None:
+        """Lay the screen out for a terminal this wide (its own resizes do; the app after a reader went)."""
         self.set_class(width >= WIDE_COLUMNS, "-wide")
         self.set_class(width < WIDE_COLUMNS, "-narrow")
         self.set_class(width < FOLD_SIDEBAR_COLUMNS, "-folded")
