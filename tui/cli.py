@@ -11,6 +11,7 @@ import shlex
 import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import tui
@@ -18,6 +19,7 @@ from tui.core.date_format import cells, full_date, sortable_date, use_locale_nam
 from tui.core.library import ALL, Library
 from tui.core.locations import Locations
 from tui.core.post import Post, PostText, Problem
+from tui.core.query import Query, QueryError, parse
 from tui.core.read_marks import stored_read_keys
 from tui.core.reading import read_post_text
 from tui.core.sanitize import clean_line
@@ -92,12 +94,16 @@ def post_record(post: Post, folder: Path, read: bool = False) -> dict[str, objec
 
 def command_list(arguments: argparse.Namespace) -> int:
     folder = folder_argument(arguments.path)
-    library = Library.read_folder(folder, arguments.all)
-    posts = library.view(arguments.category or ALL)
+    query = _query_argument(arguments.query)
     # Only reads the store: listing never creates state files, and with no store every post is unread.
     read_keys, notice = stored_read_keys(folder, Locations.default().state_dir)
     if notice:
         print(f"krant: warning: {notice}", file=sys.stderr)
+    if query is None:
+        library = Library.read_folder(folder, arguments.all)
+        posts = library.view(arguments.category or ALL)
+    else:
+        posts = _posts_found(folder, query, arguments.all, _StoredMarks(read_keys), arguments.category)
     if arguments.unread:
         posts = [post for post in posts if post.key not in read_keys]
     if arguments.json:
@@ -107,6 +113,57 @@ def command_list(arguments: argparse.Namespace) -> int:
     for line in list_lines(posts):
         print(line)
     return 0
+
+
+def _query_argument(text: str | None) -> Query | None:
+    """`--query` parsed (as `/` reads it), or a usage error that points at the mistake."""
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except QueryError as error:
+        raise UsageError(
+            f"--query: {error.message} (at character {error.start + 1}: {text[error.start : error.end]!r})"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredMarks:
+    """The marks `krant list` knows, for `is:`: what is read (nothing is new outside the reader)."""
+
+    read: frozenset[str]
+
+    def read_keys(self) -> frozenset[str]:
+        return self.read
+
+    def starred_keys(self) -> frozenset[str]:
+        return frozenset()
+
+    def new_keys(self) -> frozenset[str]:
+        return frozenset()
+
+
+def _posts_found(
+    folder: Path, query: Query, include_unpublished: bool, marks: _StoredMarks, category: str | None
+) -> list[Post]:
+    """The posts `query` finds, newest first: the folder read into an index in memory, searched as `/` does.
+
+    In memory, so listing neither writes the cache nor trusts an index that may be older than the folder.
+    """
+    from tui.core.folder import find_post_entries  # the index and search: only `--query` needs them
+    from tui.core.index import PostIndex, read_entry
+
+    index = PostIndex(folder, None)
+    try:
+        unreadable: list[tuple[str, str]] = []
+        entries = [read_entry(entry.path, folder) for entry in find_post_entries(folder, unreadable)]
+        index.update_texts(entries)
+        library = Library(folder, include_unpublished)
+        library.apply(result for result, _text in entries)
+        found = set(index.matching(query, marks=marks))
+    finally:
+        index.close()
+    return [post for post in library.view(category or ALL) if post.path in found]
 
 
 def list_lines(posts: Sequence[Post]) -> list[str]:
@@ -251,6 +308,12 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("--json", action="store_true", help="every field of each post, as JSON")
         parser.add_argument(
             "--unread", action="store_true", help="only posts not yet read (opened or marked) in krant"
+        )
+        parser.add_argument(
+            "--query",
+            "-q",
+            metavar="QUERY",
+            help="only posts QUERY finds, written as in the reader's / (e.g. 'is:unread cat:sport rust')",
         )
     elif command is None:
         parser.add_argument("--poll", action="store_true", help="watch the folder by polling")

@@ -35,11 +35,25 @@ from typing import TypeVar
 from tui.core.body_text import markdown_words, plain_text
 from tui.core.locations import Locations, folder_slug
 from tui.core.post import Post, PostText, Problem
+from tui.core.query import (
+    KEY_SQL,
+    NO_MARKS,
+    SEPARATOR,
+    STATE_FUNCTION,
+    MarkState,
+    Query,
+    QueryError,
+    Words,
+    compile_query,
+    local_day_start,
+    parse,
+    state_function,
+)
 from tui.core.reading import read_post_text
-from tui.core.search import Order, SearchHit, fts_query, make_snippet, title_words, words_pattern
+from tui.core.search import Order, SearchHit, fold, make_snippet, parts_pattern, query_parts, title_words
 from tui.core.store_files import NEARLY_FULL_BYTES, cannot_write, is_locked, keep_aside
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bump when the tables or what is stored in them change: an index of another version is rebuilt."""
 SEARCH_LIMIT = 200
 TITLE_WEIGHT = 4.0
@@ -82,7 +96,9 @@ CREATE TABLE files (
     title TEXT, categories TEXT, link TEXT, image TEXT, layout TEXT,
     published INTEGER, is_html INTEGER, warnings TEXT,
     key TEXT,                       -- NULL when it is 'link:' and the link
-    extra TEXT                      -- JSON of the fields most posts lack (tags, authors, …), or NULL
+    extra TEXT,                     -- JSON of the fields most posts lack (tags, authors, …), or NULL
+    fcategories TEXT NOT NULL DEFAULT '',  -- categories folded (case, accents), each between \x1f: cat:
+    ftags TEXT NOT NULL DEFAULT ''         -- tags the same way: tag:
 );
 CREATE INDEX files_newest ON files (stamp DESC);
 CREATE TABLE stale (docs INTEGER NOT NULL);  -- search rows whose file changed or left since
@@ -474,29 +490,82 @@ class PostIndex:
             {},
         )
 
-    def search(self, text: str, limit: int = SEARCH_LIMIT, order: Order = Order.NEWEST) -> list[SearchHit]:
-        """Posts whose title or body holds every part of `text`, best or newest first, with a snippet each.
+    def search(
+        self,
+        text: str | Query,
+        limit: int = SEARCH_LIMIT,
+        order: Order = Order.NEWEST,
+        *,
+        marks: MarkState = NO_MARKS,
+        now: float | None = None,
+    ) -> list[SearchHit]:
+        """Posts a query finds (see `tui.core.query`), best or newest first, with a snippet each.
 
         Case and accents are ignored (`syrie` finds `Syrië`); the last word matches as a prefix, and quoted
-        or joined words (`"new york"`, `1.5.1`) as a phrase (see `query_parts`).
-        Any text is safe: words are quoted, so FTS5 syntax in it is searched for, not obeyed.
+        or joined words (`"new york"`, `1.5.1`) as a phrase (see `query_parts`). Text that is not a valid
+        query (`a OR`, `(`) is searched as plain words, as it always was; `marks` answers `is:`, and `now`
+        (default: the time) `newer:` and `older:`.
+        Any text is safe: values are bound parameters and words are quoted, so no SQL or FTS5 syntax in
+        it is obeyed.
         `Order.RELEVANCE` ranks by bm25 (a title word counts `TITLE_WEIGHT` times a body word), scaled down
-        for posts older than the index's newest (see `RECENCY_DAYS`); equal scores go newest first.
-        Snippets come from the files (the index keeps no text): a file changed since shows its new text.
+        for posts older than the index's newest (see `RECENCY_DAYS`); equal scores go newest first. It needs
+        words every hit holds: a query of fields only (or `a OR b`) is newest first.
+        Snippets come from the files (the index keeps no text): a file changed since shows its new text;
+        a query without words has none (`SearchHit.snippet` is empty).
         """
-        query = fts_query(text)
-        if query is None:
+        query = _as_query(text)
+        rows = self._rows(query, order, limit, marks, now)
+        words = query.words
+        if order is Order.RELEVANCE and words:  # a title exactly as typed first: the post the user named
+            typed = [fold(word) for part in words for word in part.words]
+            rows.sort(key=lambda row: title_words(row[1] or "") != typed)
+        prefix = os.path.join(self.root, "")
+        if not words:
+            return [SearchHit(prefix + os.fsdecode(file), "") for file, _title in rows]
+        pattern = parts_pattern(words)
+        hits = []
+        for file, title in rows:
+            path = prefix + os.fsdecode(file)
+            hits.append(SearchHit(path, *_file_snippet(path, self.root, title or "", pattern)))
+        return hits
+
+    def matching(
+        self, text: str | Query, *, marks: MarkState = NO_MARKS, now: float | None = None
+    ) -> list[str]:
+        """The path of every post a query finds, newest first, without snippets (for lists, not hits)."""
+        prefix = os.path.join(self.root, "")
+        return [
+            prefix + os.fsdecode(file)
+            for file, _title in self._rows(_as_query(text), Order.NEWEST, -1, marks, now)
+        ]
+
+    def _rows(
+        self, query: Query, order: Order, limit: int, marks: MarkState, now: float | None
+    ) -> list[tuple[bytes, str | None]]:
+        """The `(file, title)` of the posts a query finds, in `order`, at most `limit` (-1: all)."""
+        if query.empty:
             return []
+        compiled = compile_query(query, time.time() if now is None else now, local_day_start)
+        match = compiled.match
 
         def find(db: sqlite3.Connection) -> list[tuple[bytes, str | None]]:
+            db.create_function(STATE_FUNCTION, 2, state_function(marks, compiled.states), deterministic=False)
+            where, values = compiled.where, compiled.parameters
             try:
+                if match is None:
+                    # The doc order is the date order: the newest matching rows are found first.
+                    return db.execute(
+                        f"SELECT f.file, f.title FROM files AS f WHERE f.reason IS NULL AND {where}"
+                        " ORDER BY f.doc DESC LIMIT ?",
+                        (*values, limit),
+                    ).fetchall()
                 if order is Order.NEWEST:
                     # The rowid order is the date order, so FTS5 stops after `limit` live hits; the join
                     # drops the words of files that changed or left (see the module docstring).
                     return db.execute(
                         "SELECT f.file, f.title FROM search JOIN files AS f ON f.doc = search.rowid"
-                        " WHERE search MATCH ? ORDER BY search.rowid DESC LIMIT ?",
-                        (query, limit),
+                        f" WHERE search MATCH ? AND {where} ORDER BY search.rowid DESC LIMIT ?",
+                        (match, *values, limit),
                     ).fetchall()
                 # Posts whose title holds all of the query come first (a title typed as it is finds its
                 # post above the longer posts that mention every word of it), then by bm25: negative,
@@ -507,7 +576,7 @@ class PostIndex:
                 # oldest of them is found without scoring anything.
                 oldest = db.execute(
                     "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                    (query, RANKED_CANDIDATES - 1),
+                    (match, RANKED_CANDIDATES - 1),
                 ).fetchone()
                 since = oldest[0] if oldest is not None else -(1 << 62)
                 return db.execute(
@@ -515,29 +584,70 @@ class PostIndex:
                     "  SELECT rowid AS doc, bm25(search, ?, 1.0) * (0.5 + 0.5 / (1.0 + max(0,"
                     "    (SELECT max(stamp) FROM files) - (rowid >> 20)) / ?)) AS score"
                     "  FROM search WHERE search MATCH ? AND rowid >= ?"
-                    ") AS hit JOIN files AS f ON f.doc = hit.doc"
+                    f") AS hit JOIN files AS f ON f.doc = hit.doc WHERE {where}"
                     " ORDER BY hit.doc IN"
                     "  (SELECT rowid FROM search WHERE search MATCH ? AND rowid >= ?) DESC,"
                     " hit.score, hit.doc DESC LIMIT ?",
-                    (TITLE_WEIGHT, RECENCY_DAYS * 86_400, query, since, f"title : ({query})", since, limit),
+                    (
+                        TITLE_WEIGHT,
+                        RECENCY_DAYS * 86_400,
+                        match,
+                        since,
+                        *values,
+                        f"title : ({match})",
+                        since,
+                        limit,
+                    ),
                 ).fetchall()
             except sqlite3.OperationalError as error:
                 if is_locked(error) or cannot_write(error, self.database):
                     raise
-                _log.warning("search %r failed: %s", query, error)  # a query FTS5 still refuses
+                _log.warning("search %r failed: %s", query.text, error)  # a query FTS5 still refuses
                 return []
 
-        rows = self._run(find, [])
-        if order is Order.RELEVANCE:  # a title exactly as typed first: the post the user named
-            typed = title_words(text)
-            rows.sort(key=lambda row: title_words(row[1] or "") != typed)
-        pattern = words_pattern(text)
-        hits = []
-        prefix = os.path.join(self.root, "")
-        for file, title in rows:
-            path = prefix + os.fsdecode(file)
-            hits.append(SearchHit(path, *_file_snippet(path, self.root, title or "", pattern)))
-        return hits
+        return self._run(find, [])
+
+    def count(
+        self,
+        text: str | Query,
+        *,
+        marks: MarkState = NO_MARKS,
+        now: float | None = None,
+        include_unpublished: bool = False,
+    ) -> tuple[int, int]:
+        """How many posts a query finds, and how many of those are unread (for a saved search's entry).
+
+        Unpublished posts and drafts count only with `include_unpublished`, as the library shows them.
+        """
+        query = _as_query(text)
+        compiled = compile_query(query, time.time() if now is None else now, local_day_start)
+        states = compiled.states | {"read"}
+        shown = "1" if include_unpublished else _PUBLISHED
+
+        def count(db: sqlite3.Connection) -> tuple[int, int]:
+            db.create_function(STATE_FUNCTION, 2, state_function(marks, states), deterministic=False)
+            source = "files AS f"
+            values: tuple[object, ...] = compiled.parameters
+            if compiled.match is not None:
+                source = "search JOIN files AS f ON f.doc = search.rowid"
+                values = (compiled.match, *values)
+            try:
+                total, unread = db.execute(
+                    f"SELECT count(*), total(NOT {STATE_FUNCTION}('read', {KEY_SQL})) FROM {source} WHERE"
+                    f" {'search MATCH ? AND ' if compiled.match else ''}f.reason IS NULL AND {shown}"
+                    f" AND {compiled.where}",
+                    values,
+                ).fetchone()
+            except sqlite3.OperationalError as error:
+                if is_locked(error) or cannot_write(error, self.database):
+                    raise
+                _log.warning("count %r failed: %s", query.text, error)
+                return 0, 0
+            return total, int(unread)
+
+        if query.empty:
+            return 0, 0
+        return self._run(count, (0, 0))
 
     # Changing -----------------------------------------------------------------------------
 
@@ -566,6 +676,21 @@ class PostIndex:
                     db.execute("UPDATE stale SET docs = docs + ?", (stale,))
 
         self._run(forget, None, writes=True)
+
+
+_PUBLISHED = "f.published AND (f.extra IS NULL OR json_extract(f.extra, '$.draft') IS NULL)"
+"""The posts a library shows without `--all` (`_extra` stores `draft` only when it is true)."""
+
+
+def _as_query(text: str | Query) -> Query:
+    """A query as given, or text parsed; text that is no valid query is its words, as search always was."""
+    if isinstance(text, Query):
+        return text
+    try:
+        return parse(text)
+    except QueryError:
+        parts = tuple(query_parts(text))
+        return Query(text, Words(parts) if parts else None)
 
 
 _SIZE = ("page_count", "page_size")
@@ -639,7 +764,10 @@ def store_entries(
                 # Tags are searched with the title: a post is found by what it is about.
                 title = " ".join((result.title, *result.tags)) if result.tags else result.title
                 texts.append((rows[-1][1], title, text or ""))
-        db.executemany(f"INSERT INTO files (id, doc, {_COLUMNS}) VALUES ({', '.join('?' * 20)})", rows)
+        db.executemany(
+            f"INSERT INTO files (id, doc, {_COLUMNS}, fcategories, ftags) VALUES ({', '.join('?' * 22)})",
+            rows,
+        )
         # In rowid order: FTS5 writes its pending words out whenever a rowid is lower than the last
         # one, and a newest-first batch would then cost a flush per post.
         texts.sort(key=itemgetter(0))
@@ -656,7 +784,7 @@ def _file_name(root: Path, path: str | os.PathLike[str]) -> bytes:
 
 
 def _row(number: int, file: bytes, result: Post | Problem) -> tuple:
-    """The `files` row of a result (id, doc, then _COLUMNS); what can be derived is left NULL."""
+    """The `files` row of a result (id, doc, _COLUMNS, fcategories, ftags); what can be derived is NULL."""
     relpath = None if _decoded(file) == result.relpath else result.relpath
     if isinstance(result, Problem):
         try:
@@ -665,7 +793,21 @@ def _row(number: int, file: bytes, result: Post | Problem) -> tuple:
         except OSError:
             size, mtime = MISSING, MISSING
         empty = (None,) * 10
-        return (number, _doc_id(0, number), file, size, mtime, 0, None, None, relpath, result.reason, *empty)
+        return (
+            number,
+            _doc_id(0, number),
+            file,
+            size,
+            mtime,
+            0,
+            None,
+            None,
+            relpath,
+            result.reason,
+            *empty,
+            "",
+            "",
+        )
     when = result.date
     stamp = result.timestamp
     delta = when.utcoffset()
@@ -693,7 +835,16 @@ def _row(number: int, file: bytes, result: Post | Problem) -> tuple:
         json.dumps(result.warnings, ensure_ascii=False) if result.warnings else None,
         None if link and result.key == "link:" + link else result.key,
         _extra(result),
+        _folded_names(result.categories),
+        _folded_names(result.tags),
     )
+
+
+def _folded_names(names: Sequence[str]) -> str:
+    """Names as `cat:` and `tag:` look them up: folded, each between separators (`\x1fsport\x1f`)."""
+    if not names:
+        return ""
+    return SEPARATOR + SEPARATOR.join(fold(name.strip()) for name in names) + SEPARATOR
 
 
 class _RowReader:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -94,7 +94,11 @@ def fts_query(text: str, *, prefix_last: bool = True) -> str | None:
     a phrase is its words in one quoted string, which FTS5 matches as adjacent words.
     The last word matches as a prefix while the user is still typing it (`syr` finds `Syrië`).
     """
-    parts = query_parts(text, prefix_last=prefix_last)
+    return parts_fts(query_parts(text, prefix_last=prefix_last))
+
+
+def parts_fts(parts: Sequence[Part]) -> str | None:
+    """The FTS5 MATCH expression for parts that must all be found, or None if there are none."""
     if not parts:
         return None
     return " ".join(f'"{" ".join(part.words)}"' + ("*" if part.prefix else "") for part in parts)
@@ -182,7 +186,11 @@ def words_pattern(text: str) -> re.Pattern[str] | None:
 
     It places and highlights matches in a snippet: a phrase's words match with any non-word between them.
     """
-    parts = query_parts(text)
+    return parts_pattern(query_parts(text))
+
+
+def parts_pattern(parts: Sequence[Part]) -> re.Pattern[str] | None:
+    """`words_pattern` for parts already split out of a query (see `tui.core.query`)."""
     if not parts:
         return None
     alternatives = []

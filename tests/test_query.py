@@ -1,0 +1,238 @@
+"""The filter language: every field and operator finds what it says, and every mistake says what and where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.core.index import PostIndex, read_entry
+from tui.core.query import AGE_UNITS, QueryError, Since, Until, parse
+
+POSTS = {
+    # name: (date, front matter lines, body)
+    "rust-1": (
+        "2019-05-01",
+        "category: releases\ntags: [rust, lang]\ntitle: Rust 1.0 released",
+        "A new language.",
+    ),
+    "sport": ("2019-05-10", "category: sport\ntitle: Sport nieuws", "De voetbal uitslag van gisteren."),
+    "cafe": ("2019-05-20", "category: Économie\ntags: [Koffie]\ntitle: Café opent", "Koffie en taart."),
+    "rust-go": (
+        "2019-06-01",
+        "categories: [releases, opinion]\ntitle: Rust and Go",
+        "Comparing rust with go.",
+    ),
+    "ad": ("2019-06-15", "category: ads\ntags: [sponsored]\ntitle: Buy this", "The rust cleaner you need."),
+    "hidden": ("2019-06-16", "category: sport\ntitle: Hidden draft\npublished: false", "Voetbal geheim."),
+    "recent": (
+        "2024-01-01",
+        "category: news\ntitle: Recent post\nlink: https://example.org/recent",
+        "Nieuws.",
+    ),
+}
+NOW = datetime(2019, 6, 20, 12, tzinfo=UTC).timestamp()
+
+
+@dataclass(frozen=True)
+class Marks:
+    """A stand-in for ReadMarks (and the app's new posts): the three key sets `is:` asks about."""
+
+    read: frozenset[str] = frozenset()
+    starred: frozenset[str] = frozenset()
+    new: frozenset[str] = frozenset()
+
+    def read_keys(self) -> frozenset[str]:
+        return self.read
+
+    def starred_keys(self) -> frozenset[str]:
+        return self.starred
+
+    def new_keys(self) -> frozenset[str]:
+        return self.new
+
+
+def write_posts(folder: Path) -> None:
+    for name, (day, fields, body) in POSTS.items():
+        text = f"---\n{fields}\ndate: {day} 12:00:00 +0000\n---\n\n{body}\n"
+        (folder / f"{day}-{name}.md").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("posts")
+    write_posts(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def index(folder: Path) -> PostIndex:
+    index = PostIndex(folder, None)
+    index.update_texts(read_entry(str(path), folder) for path in sorted(folder.iterdir()))
+    return index
+
+
+def key(name: str) -> str:
+    """The key of a post of POSTS (all but `recent` have no link: their key is of their file)."""
+    return "link:https://example.org/recent" if name == "recent" else ""
+
+
+def found(index: PostIndex, text: str, marks: Marks | None = None) -> list[str]:
+    hits = index.search(text, marks=marks or Marks(), now=NOW)
+    return [Path(hit.path).stem.split("-", 3)[3] for hit in hits]
+
+
+def keys_of(index: PostIndex, *names: str) -> frozenset[str]:
+    """The `Post.key` of posts of POSTS, as the index stores them."""
+    entries = [read_entry(str(path), index.root) for path in sorted(index.root.iterdir())]
+    by_name = {Path(post.path).stem.split("-", 3)[3]: post.key for post, _text in entries}
+    return frozenset(by_name[name] for name in names)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("rust", ["ad", "rust-go", "rust-1"]),  # every word, newest first, as before
+        ("rust go", ["rust-go"]),
+        ('"rust cleaner"', ["ad"]),
+        ('"cleaner rust"', []),
+        ("title:rust", ["rust-go", "rust-1"]),  # not the ad, whose rust is in its body
+        ('title:"rust and"', ["rust-go"]),
+        ("cat:releases", ["rust-go", "rust-1"]),
+        ("category:RELEASES", ["rust-go", "rust-1"]),  # case is ignored
+        ("cat:economie", ["cafe"]),  # and accents
+        ('cat:"Économie"', ["cafe"]),
+        ("cat:release", []),  # a whole name, not a part of one
+        ("tag:rust", ["rust-1"]),
+        ("tag:KOFFIE", ["cafe"]),
+        ("-cat:releases", ["recent", "hidden", "ad", "cafe", "sport"]),
+        ("rust -tag:sponsored", ["rust-go", "rust-1"]),
+        ("-rust", ["recent", "hidden", "cafe", "sport"]),
+        ('-"rust cleaner" rust', ["rust-go", "rust-1"]),
+        ("after:2019-06-01", ["recent", "hidden", "ad", "rust-go"]),
+        ("before:2019-05-20", ["sport", "rust-1"]),
+        ("after:2019-05-10 before:2019-06-01", ["cafe", "sport"]),
+        ("newer:7d", ["recent", "hidden", "ad"]),  # `recent` is in the future of NOW
+        ("older:3w", ["cafe", "sport", "rust-1"]),
+        ("older:1y", []),
+        ("newer:2m -newer:1m", ["cafe", "sport", "rust-1"]),
+        ("cat:sport OR tag:koffie", ["hidden", "cafe", "sport"]),
+        ("(cat:sport OR cat:ads) -tag:sponsored", ["hidden", "sport"]),
+        ("-(cat:sport OR cat:releases) before:2020-01-01", ["ad", "cafe"]),
+        ("rust (cat:ads OR tag:lang)", ["ad", "rust-1"]),
+        ("voetbal OR koffie", ["hidden", "cafe", "sport"]),
+        ("((rust))", ["ad", "rust-go", "rust-1"]),
+        ("rus", ["ad", "rust-go", "rust-1"]),  # the last word is still being typed
+        ("cat:ads rus", ["ad"]),
+        ("rus cat:ads", []),  # a word followed by more is whole
+        ("bier:gebrouwen", []),  # a name far from every field is a word, as it always was
+    ],
+)
+def test_every_field_and_operator_finds_what_it_says(
+    index: PostIndex, query: str, expected: list[str]
+) -> None:
+    assert found(index, query) == expected
+
+
+def test_is_asks_the_marks(index: PostIndex) -> None:
+    marks = Marks(
+        read=keys_of(index, "rust-1", "sport"),
+        starred=keys_of(index, "cafe", "recent"),
+        new=keys_of(index, "ad"),
+    )
+    assert found(index, "is:read", marks) == ["sport", "rust-1"]
+    assert found(index, "is:unread", marks) == ["recent", "hidden", "ad", "rust-go", "cafe"]
+    assert found(index, "is:starred", marks) == ["recent", "cafe"]
+    assert found(index, "is:new", marks) == ["ad"]
+    assert found(index, "is:unread is:starred", marks) == ["recent", "cafe"]
+    assert found(index, "-is:starred rust", marks) == ["ad", "rust-go", "rust-1"]
+    assert found(index, "IS:Read", marks) == ["sport", "rust-1"]  # field names and states: any case
+
+
+def test_a_query_of_fields_only_lists_newest_first_without_snippets(index: PostIndex) -> None:
+    hits = index.search("cat:releases", now=NOW)
+    assert [hit.snippet for hit in hits] == ["", ""]
+    with_words = index.search("cat:releases rust", now=NOW)
+    assert "rust" in with_words[0].snippet.lower() and with_words[0].highlights
+
+
+def test_fields_narrow_a_ranked_search(index: PostIndex) -> None:
+    from tui.core.search import Order
+
+    ranked = index.search("rust -cat:ads", order=Order.RELEVANCE, now=NOW)
+    assert sorted(Path(hit.path).name for hit in ranked) == ["2019-05-01-rust-1.md", "2019-06-01-rust-go.md"]
+
+
+def test_counts_give_total_and_unread_of_the_posts_a_library_shows(index: PostIndex) -> None:
+    marks = Marks(read=keys_of(index, "sport"))
+    assert index.count("cat:sport", marks=marks) == (1, 0)  # the unpublished post is not shown
+    assert index.count("cat:sport", marks=marks, include_unpublished=True) == (2, 1)
+    assert index.count("rust", marks=marks) == (3, 3)
+    assert index.count("is:unread", marks=marks, now=NOW) == (5, 5)
+    assert index.count("", marks=marks) == (0, 0)
+
+
+def test_ages_take_every_unit() -> None:
+    for unit, seconds in AGE_UNITS.items():
+        assert parse(f"newer:3{unit}").root == Since(age=3 * seconds)
+        assert parse(f"older:3{unit.upper()}").root == Until(age=3 * seconds)
+    assert set(AGE_UNITS) == set("hdwmy")
+
+
+@pytest.mark.parametrize(
+    ("query", "message", "where"),
+    [
+        ("rust catgory:sport", "unknown field 'catgory:' — did you mean category:?", "catgory:"),
+        ("tags:rust", "unknown field 'tags:' — did you mean tag:?", "tags:"),
+        ("a ) b", "')' without '('", ")"),
+        ("(a OR b", "'(' without ')'", "("),
+        ("x ()", "nothing between '(' and ')'", "()"),
+        ("OR a", "OR needs a term before it", "OR"),
+        ("a OR", "OR needs a term after it", "OR"),
+        ("(a OR) b", "OR needs a term after it", "OR"),
+        ("a -", None, None),  # a lone minus is punctuation, as before: no mistake
+        ("a -)", "')' without '('", ")"),
+        ("is:unred", "is: takes unread, read, starred or new", "is:unred"),
+        ("after:2019-13-01", "after: needs a date like 2019-05-01", "after:2019-13-01"),
+        ("before:yesterday", "before: needs a date like 2019-05-01", "before:yesterday"),
+        ("newer:7x", "newer: needs an age like 7d (h, d, w, m or y)", "newer:7x"),
+        ("older:", "older: needs an age like 7d (h, d, w, m or y)", "older:"),
+        ("cat: x", "cat: needs a name, like cat:sport", "cat:"),
+        ("tag:", "tag: needs a name, like tag:rust", "tag:"),
+        ("title:*", "title: needs a word, like title:rust", "title:*"),
+        (" ".join(f"w{n}" for n in range(17)), "too many words (at most 16)", "w16"),
+    ],
+)
+def test_a_mistake_says_what_is_wrong_and_where(query: str, message: str | None, where: str | None) -> None:
+    if message is None:
+        parse(query)
+        return
+    with pytest.raises(QueryError) as raised:
+        parse(query)
+    error = raised.value
+    assert error.message == message
+    assert query[error.start : error.end] == where
+
+
+def test_a_mistaken_query_given_as_text_is_searched_as_words(index: PostIndex) -> None:
+    assert found(index, "(rust") == ["ad", "rust-go", "rust-1"]  # search() never fails on what is typed
+
+
+SYNTAX = st.sampled_from([*"ab ()\"-:*'é", "cat:", "is:", " OR ", "title:", "after:", "newer:1d"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SYNTAX, max_size=10).map("".join))
+def test_any_text_parses_or_says_where_it_is_wrong_and_never_reaches_sql(index: PostIndex, text: str) -> None:
+    try:
+        query = parse(text)
+    except QueryError as error:
+        assert 0 <= error.start < error.end <= max(len(text), error.start + 1)
+        assert error.message
+        return
+    index.search(query, now=NOW)  # never raises: every value is bound, every word quoted
+    index.count(query, now=NOW)

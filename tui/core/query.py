@@ -1,0 +1,508 @@
+"""The filter language of `/`, saved searches, rules and `krant list --query`: text to a tree to SQL.
+
+A query is words (each must be found), `"a phrase"`, fields (`cat:sport`, `tag:rust`, `is:unread`,
+`after:2019-05-01`, `newer:7d`, `title:word`, …), `-` before any term to negate it, `OR` between terms
+and parentheses. `parse` turns it into a tree of frozen dataclasses, or raises `QueryError` saying what is
+wrong and where (so the search box can point at it). `compile_query` turns the tree into SQL over the
+index's `files` table (and its FTS5 `search` table for words); every value the user typed is a bound
+parameter, and words reach FTS5 only quoted (`tui.core.search.parts_fts`).
+
+Words keep the meaning they have always had in search (`tui.core.search.query_parts`): joined words
+(`1.5.1`, `covid-19`) and quoted ones are phrases, and the query's last plain word matches as a prefix
+(the word still being typed). An unknown `name:` that is far from every field is a word too
+(`bier:gebrouwen`, `10:30`, `https://…`), so what could always be searched still can.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+from tui.core.search import MAX_TERMS, Part, fold, parts_fts, query_parts
+
+FIELDS = {
+    "category": "category",
+    "cat": "category",
+    "tag": "tag",
+    "is": "is",
+    "after": "after",
+    "before": "before",
+    "newer": "newer",
+    "older": "older",
+    "title": "title",
+}
+"""Every field name (and alias) a query may use, with the field it stands for."""
+STATES = ("unread", "read", "starred", "new")
+"""What `is:` takes."""
+AGE_UNITS = {"h": 3_600, "d": 86_400, "w": 7 * 86_400, "m": 30 * 86_400, "y": 365 * 86_400}
+"""`newer:`/`older:` units in seconds: hours, days, weeks, months (30 days) and years (365 days)."""
+SEPARATOR = "\x1f"
+"""Between the folded names of the index's `fcategories` and `ftags` columns (and around them)."""
+
+
+class QueryError(ValueError):
+    """A mistake in a query: what is wrong, and the characters `[start, end)` of the text it is about."""
+
+    def __init__(self, message: str, start: int, end: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.start = start
+        self.end = max(end, start + 1)
+
+
+# The tree ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Words that must all be found (a phrase is one `Part`), in the title (and tags) only if `title`."""
+
+    parts: tuple[Part, ...]
+    title: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    name: str
+    """Folded (`tui.core.search.fold`): case and accents do not count."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+    """Folded, as `Category.name`."""
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    state: str
+    """One of `STATES`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Since:
+    """Posts dated at or after a moment: `after:` a day (its start, local time) or `newer:` an age."""
+
+    day: date | None = None
+    age: int | None = None
+    """Seconds before now."""
+
+
+@dataclass(frozen=True, slots=True)
+class Until:
+    """Posts dated before a moment: `before:` a day (its start, local time) or `older:` an age."""
+
+    day: date | None = None
+    age: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    term: Node
+
+
+@dataclass(frozen=True, slots=True)
+class All:
+    """Every term holds (terms written one after another)."""
+
+    terms: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Any:
+    """At least one term holds (`a OR b`)."""
+
+    terms: tuple[Node, ...]
+
+
+Node = Words | Category | Tag | State | Since | Until | Not | All | Any
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: its text, and its tree (None when it asks for nothing, as an empty box)."""
+
+    text: str
+    root: Node | None
+
+    @property
+    def words(self) -> tuple[Part, ...]:
+        """The words every hit holds (not negated, not in an OR): for snippets and ranking."""
+        return tuple(part for node in _conjuncts(self.root) if isinstance(node, Words) for part in node.parts)
+
+    @property
+    def has_words(self) -> bool:
+        """Whether hits are found by words, so they have snippets and can be ranked best first."""
+        return bool(self.words)
+
+    @property
+    def empty(self) -> bool:
+        return self.root is None
+
+
+# Tokens ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str
+    """"(", ")", "OR", "-", "word" or "field"."""
+    start: int
+    end: int
+    text: str = ""
+    """A word's text (quotes included, to tell a phrase), a field's value."""
+    name: str = ""
+    """A field's name as typed."""
+    quoted: bool = False
+
+
+_FIELD = re.compile(r"([A-Za-z]+):")
+_STOP = ' \t\n\r\f\v()"'
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char.isspace():
+            i += 1
+        elif char in "()":
+            tokens.append(_Token(char, i, i + 1))
+            i += 1
+        elif (
+            char == "-"
+            and i + 1 < n
+            and not text[i + 1].isspace()
+            and text[i + 1] != ")"
+            and _at_start(text, i)
+        ):
+            tokens.append(_Token("-", i, i + 1))
+            i += 1
+        elif char == '"':
+            end = _quote_end(text, i)
+            tokens.append(_Token("word", i, end, text[i:end], quoted=True))
+            i = end
+        else:
+            start = i
+            while i < n and text[i] not in _STOP:
+                i += 1
+            chunk = text[start:i]
+            field = _FIELD.match(chunk)
+            if chunk == "OR":
+                tokens.append(_Token("OR", start, i))
+            elif field is not None and _is_field(field[1], start):
+                value = chunk[field.end() :]
+                quoted = False
+                if not value and i < n and text[i] == '"':
+                    end = _quote_end(text, i)
+                    value, quoted, i = text[i:end], True, end
+                tokens.append(_Token("field", start, i, value, name=field[1], quoted=quoted))
+            else:
+                tokens.append(_Token("word", start, i, chunk))
+    return tokens
+
+
+def _at_start(text: str, i: int) -> bool:
+    """Whether a `-` begins a term (after a space, a parenthesis or another `-`), not `covid-19`'s."""
+    return i == 0 or text[i - 1].isspace() or text[i - 1] in "(-"
+
+
+def _quote_end(text: str, start: int) -> int:
+    """The index after the quote that closes the one at `start` (the text's end if none does)."""
+    close = text.find('"', start + 1)
+    return len(text) if close == -1 else close + 1
+
+
+def _is_field(name: str, start: int) -> bool:
+    """Whether `name:` is a field; a near miss of one (`catgory:`) is a mistake worth saying."""
+    if name.lower() in FIELDS:
+        return True
+    close = difflib.get_close_matches(name.lower(), FIELDS, n=1, cutoff=0.75)
+    if close:
+        raise QueryError(f"unknown field '{name}:' — did you mean {close[0]}:?", start, start + len(name) + 1)
+    return False
+
+
+# Parsing -----------------------------------------------------------------------------------------
+
+
+def parse(text: str, *, prefix_last: bool = True) -> Query:
+    """The query `text` asks for; raises `QueryError` when it cannot be read.
+
+    With `prefix_last`, a last plain word (or the last word of a quote not closed yet) matches longer
+    words too, as search has always done while a word is being typed.
+    """
+    return Query(text, _Parser(text, _tokens(text), prefix_last).parse())
+
+
+@dataclass
+class _Parser:
+    text: str
+    tokens: list[_Token]
+    prefix_last: bool
+    at: int = 0
+    words: int = field(default=0)
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def parse(self) -> Node | None:
+        node = self.any_of()
+        token = self.peek()
+        if token is not None:  # only a ')' stops `any_of` before the end
+            raise QueryError("')' without '('", token.start, token.end)
+        return node
+
+    def any_of(self) -> Node | None:
+        """Terms joined by OR."""
+        first = self.peek()
+        if first is not None and first.kind == "OR":
+            raise QueryError("OR needs a term before it", first.start, first.end)
+        terms = [self.all_of()]
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.at += 1
+            following = self.peek()
+            if following is None or following.kind in (")", "OR"):
+                raise QueryError("OR needs a term after it", token.start, token.end)
+            terms.append(self.all_of())
+        kept = [term for term in terms if term is not None]
+        if len(kept) < len(terms):
+            return _joined(All, kept)  # `a OR *`: a side with no words asks nothing of the other
+        return _joined(Any, kept)
+
+    def all_of(self) -> Node | None:
+        """Terms written one after another."""
+        terms: list[Node] = []
+        while (token := self.peek()) is not None and token.kind not in ("OR", ")"):
+            term = self.unary()
+            if term is not None:
+                terms.append(term)
+        return _joined(All, terms)
+
+    def unary(self) -> Node | None:
+        token = self.tokens[self.at]
+        if token.kind != "-":
+            return self.primary()
+        self.at += 1
+        following = self.peek()
+        if following is None or following.kind in (")", "OR"):
+            raise QueryError("'-' needs a term after it", token.start, token.end)
+        term = self.unary()
+        return Not(term) if term is not None else None
+
+    def primary(self) -> Node | None:
+        token = self.tokens[self.at]
+        self.at += 1
+        if token.kind == "(":
+            inner = self.any_of()
+            close = self.peek()
+            if close is None:
+                raise QueryError("'(' without ')'", token.start, token.end)
+            self.at += 1
+            if inner is None:
+                raise QueryError("nothing between '(' and ')'", token.start, close.end)
+            return inner
+        if token.kind == "word":
+            return self.words_of(token.text, token, title=False)
+        return self.field(token)
+
+    def words_of(self, text: str, token: _Token, *, title: bool) -> Words | None:
+        last = self.at == len(self.tokens) and not self.text[token.end :].strip()
+        parts = tuple(query_parts(text, prefix_last=self.prefix_last and last))
+        if not parts:
+            return None  # punctuation alone (`*`, `-`) asks for nothing, as it always has
+        self.words += sum(len(part.words) for part in parts)
+        if self.words > MAX_TERMS:
+            raise QueryError(f"too many words (at most {MAX_TERMS})", token.start, token.end)
+        return Words(parts, title)
+
+    def field(self, token: _Token) -> Node | None:
+        name = FIELDS[token.name.lower()]
+        value = token.text.strip('"') if token.quoted else token.text
+        where = (token.start, token.end)
+        if name == "title":
+            if not query_parts(value):
+                raise QueryError("title: needs a word, like title:rust", *where)
+            return self.words_of(token.text, token, title=True)
+        if name in ("category", "tag"):
+            if not value.strip():
+                example = "cat:sport" if name == "category" else "tag:rust"
+                raise QueryError(f"{token.name}: needs a name, like {example}", *where)
+            return (Category if name == "category" else Tag)(fold(value.strip()))
+        if name == "is":
+            state = value.lower()
+            if state not in STATES:
+                raise QueryError("is: takes unread, read, starred or new", *where)
+            return State(state)
+        if name in ("after", "before"):
+            day = _day(value)
+            if day is None:
+                raise QueryError(f"{name}: needs a date like 2019-05-01", *where)
+            return Since(day=day) if name == "after" else Until(day=day)
+        age = _age(value)
+        if age is None:
+            raise QueryError(f"{name}: needs an age like 7d (h, d, w, m or y)", *where)
+        return Since(age=age) if name == "newer" else Until(age=age)
+
+
+def _joined(kind: type[All] | type[Any], terms: list[Node]) -> Node | None:
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else kind(tuple(terms))
+
+
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_AGE = re.compile(r"(\d{1,6})([hdwmy])", re.IGNORECASE)
+
+
+def _day(value: str) -> date | None:
+    match = _DAY.fullmatch(value)
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def _age(value: str) -> int | None:
+    match = _AGE.fullmatch(value)
+    return None if match is None else int(match[1]) * AGE_UNITS[match[2].lower()]
+
+
+def _conjuncts(node: Node | None) -> tuple[Node, ...]:
+    """The terms every hit must satisfy: the root's, when it is an `All`, else the root alone."""
+    if node is None:
+        return ()
+    return node.terms if isinstance(node, All) else (node,)
+
+
+# SQL ---------------------------------------------------------------------------------------------
+
+
+class MarkState(Protocol):
+    """Which posts are read, starred and new, by `Post.key`: `is:` looks keys up in these sets."""
+
+    def read_keys(self) -> frozenset[str]: ...
+
+    def starred_keys(self) -> frozenset[str]: ...
+
+    def new_keys(self) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NoMarks:
+    """A `MarkState` for where no marks are known: nothing read, starred or new."""
+
+    def read_keys(self) -> frozenset[str]:
+        return frozenset()
+
+    def starred_keys(self) -> frozenset[str]:
+        return frozenset()
+
+    def new_keys(self) -> frozenset[str]:
+        return frozenset()
+
+
+NO_MARKS = NoMarks()
+
+KEY_SQL = "coalesce(f.key, 'link:' || f.link, '')"
+"""A `files` row's `Post.key` (the index leaves it NULL when it is 'link:' and the link)."""
+STATE_FUNCTION = "krant_state"
+"""The SQL function `is:` calls: `krant_state(state, key)`, registered per connection (see `functions`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A query as SQL over `files AS f`: `match` (if any) drives it through FTS5, `where` filters rows."""
+
+    match: str | None
+    """An FTS5 expression every hit satisfies (the query's plain words), or None."""
+    where: str
+    """A condition on `f` (with the FTS5 subqueries for words elsewhere in the query)."""
+    parameters: tuple[object, ...]
+    states: frozenset[str]
+    """The `is:` states the condition asks about."""
+
+
+def compile_query(query: Query, now: float, local_day: Callable[[date], float]) -> Compiled:
+    """SQL for the posts `query` finds, as of `now` (a timestamp; `newer:`, `older:`).
+
+    `local_day` gives a day's start as a timestamp (`after:`, `before:`). Words every hit holds go into
+    `match`, so FTS5 finds them in date order; the rest becomes `where`.
+    """
+    compiler = _Compiler(now, local_day)
+    driving: list[str] = []
+    rest: list[str] = []
+    for node in _conjuncts(query.root):
+        if isinstance(node, Words):
+            driving.append(_fts(node))
+        else:
+            rest.append(compiler.sql(node))
+    where = " AND ".join(rest) or "1"
+    return Compiled(
+        " AND ".join(driving) or None, where, tuple(compiler.parameters), frozenset(compiler.states)
+    )
+
+
+def _fts(words: Words) -> str:
+    """The FTS5 expression for a `Words` (its words quoted: nothing typed is FTS5 syntax)."""
+    expression = parts_fts(words.parts)
+    assert expression is not None  # a Words always has parts
+    return f"title : ({expression})" if words.title else expression
+
+
+class _Compiler:
+    def __init__(self, now: float, local_day: Callable[[date], float]) -> None:
+        self.now = now
+        self.local_day = local_day
+        self.parameters: list[object] = []
+        self.states: set[str] = set()
+
+    def sql(self, node: Node) -> str:
+        parameters = self.parameters
+        if isinstance(node, Words):
+            parameters.append(_fts(node))
+            return "f.doc IN (SELECT rowid FROM search WHERE search MATCH ?)"
+        if isinstance(node, Category | Tag):
+            parameters.append(SEPARATOR + node.name + SEPARATOR)
+            column = "f.fcategories" if isinstance(node, Category) else "f.ftags"
+            return f"instr({column}, ?) > 0"
+        if isinstance(node, State):
+            stored = "read" if node.state == "unread" else node.state
+            self.states.add(stored)
+            parameters.append(stored)
+            test = f"{STATE_FUNCTION}(?, {KEY_SQL})"
+            return f"NOT {test}" if node.state == "unread" else test
+        if isinstance(node, Since | Until):
+            moment = self.local_day(node.day) if node.day is not None else self.now - (node.age or 0)
+            parameters.append(moment)
+            return "f.stamp >= ?" if isinstance(node, Since) else "f.stamp < ?"
+        if isinstance(node, Not):
+            return f"NOT ifnull({self.sql(node.term)}, 0)"
+        joiner = " AND " if isinstance(node, All) else " OR "
+        return "(" + joiner.join(self.sql(term) for term in node.terms) + ")"
+
+
+def local_day_start(day: date) -> float:
+    """The timestamp at which a day starts in the local time zone."""
+    return datetime(day.year, day.month, day.day).astimezone().timestamp()
+
+
+def state_function(marks: MarkState, states: Sequence[str] | frozenset[str]) -> Callable[[str, str], bool]:
+    """The `krant_state(state, key)` SQL function for a query that asks about `states`."""
+    sets = {
+        "read": marks.read_keys() if "read" in states else frozenset(),
+        "starred": marks.starred_keys() if "starred" in states else frozenset(),
+        "new": marks.new_keys() if "new" in states else frozenset(),
+    }
+
+    def in_state(state: str, key: str) -> bool:
+        return key in sets[state]
+
+    return in_state
