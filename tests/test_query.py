@@ -76,11 +76,6 @@ def index(folder: Path) -> PostIndex:
     return index
 
 
-def key(name: str) -> str:
-    """The key of a post of POSTS (all but `recent` have no link: their key is of their file)."""
-    return "link:https://example.org/recent" if name == "recent" else ""
-
-
 def found(index: PostIndex, text: str, marks: Marks | None = None) -> list[str]:
     hits = index.search(text, marks=marks or Marks(), now=NOW)
     return [Path(hit.path).stem.split("-", 3)[3] for hit in hits]
