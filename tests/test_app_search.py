@@ -3,6 +3,7 @@ the user was, queries that match nothing or hold FTS5 syntax, posts not indexed 
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from textual import events
 from textual.pilot import Pilot
 from ui_helpers import (
     OLDER_TITLE,
+    FakeDesktop,
     amsterdam,  # noqa: F401 (a fixture, used through pytestmark)
     copy_seed,
     eventually,
@@ -173,17 +175,17 @@ async def test_a_query_without_matches_says_so(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("query", "count"),
     [
-        ('"', 0),
-        ("*", 0),
-        ("(", 0),
-        ("-syrie", 2),
+        ("-syrie", 0),  # every seed post mentions Syrië
+        ("-(syrie)", 0),
         ('"syrie', 2),
         ("syrie*", 2),
         ("AND", None),
-        ('syrie AND (irak OR "', None),
-        ("NEAR(syrie", None),
         ("title:syrie", None),
         ("[b]x[/b]", None),
+        ("cat:buitenland", 1),
+        ("cat:buitenland -irak", 0),
+        ("is:unread", 2),
+        ("is:read", 0),
     ],
 )
 async def test_fts_syntax_in_a_query_is_searched_for_and_never_raises(
@@ -197,6 +199,53 @@ async def test_fts_syntax_in_a_query_is_searched_for_and_never_raises(
         await until_shown(pilot, app, f"for '{query}'")  # shown literally in the header, markup and all
         if count is not None:
             assert app.main.article_list.row_count == count  # the words count; the syntax is not obeyed
+
+
+@pytest.mark.parametrize("query", ['"', "*", "-", '""'])
+async def test_a_query_of_punctuation_asks_for_nothing(tmp_path: Path, query: str) -> None:
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *query)
+        await until_shown(pilot, app, searching.HINT[:40])
+        assert app.main.article_list.row_count == 0 and app.main.search.problem is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem", "where"),
+    [
+        (" (", "'(' without ')'", "("),
+        (' AND (irak OR "', "'(' without ')'", "("),
+        (" NEAR(x", "'(' without ')'", "("),
+        (" OR", "OR needs a term after it", "OR"),
+        (" catgory:x", "unknown field 'catgory:' — did you mean category:?", "catgory:"),
+        (" is:[b]x", "is: takes unread, read, starred or new", "is:[b]x"),
+        (" newer:7q", "newer: needs an age like 7d (h, d, w, m or y)", "newer:7q"),
+    ],
+)
+async def test_a_mistake_is_pointed_at_under_the_box_and_the_last_results_stay(
+    tmp_path: Path, typed: str, problem: str, where: str
+) -> None:
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    notices = record_notices(app)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        await search_for(pilot, app, "syrie")
+        assert app.main.article_list.row_count == 2
+        notices.clear()
+        await pilot.press(*typed)
+        screen = await until_shown(pilot, app, problem)
+        assert app.is_running and notices == []  # under the box, never a dialog or a notice
+        assert app.main.article_list.row_count == 2 and "for 'syrie'" in app.sub_title  # the last results
+        lines = screen.splitlines()
+        box = next(line for line in lines if "syrie" + typed in line)
+        under = lines[lines.index(box) + 2]  # the box's lower border is between them
+        assert problem in under
+        column = box.index("syrie" + typed) + len("syrie") + typed.rindex(where)
+        assert under[column : column + len(where)] == "^" * len(where), (box, under)
+        await pilot.press(*["backspace"] * len(typed))  # mended: the line goes, the results stay
+        assert await until(pilot, lambda: problem not in screen_text(app))
+        assert app.main.search.problem is None and app.main.article_list.row_count == 2
 
 
 async def test_stale_results_are_dropped_for_the_latest_query(tmp_path: Path) -> None:
@@ -360,3 +409,45 @@ async def test_ctrl_o_switches_between_best_first_and_newest_first(tmp_path: Pat
         await pilot.press("ctrl+o")  # and in the results
         await until_shown(pilot, app, "2 results for 'kraan', newest first")
         assert [post.title for post in app.main.article_list.posts] == ["Weerbericht", "Kraan in de haven"]
+
+
+async def test_krant_list_query_finds_what_slash_finds_on_the_same_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_query import write_posts
+
+    from tui.cli import main
+    from tui.core.read_marks import ReadMarks
+    from tui.core.reading import read_post
+
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    write_posts(folder)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    locations = Locations(tmp_path / "xdg" / "krant", tmp_path / "cache", tmp_path / "config")
+    with ReadMarks.open(folder, locations.state_dir) as marks:
+        sport = read_post(next(folder.glob("*-sport.md")), folder)
+        assert isinstance(sport, Post)
+        marks.mark([sport.key])
+    queries = [
+        "rust",
+        "cat:releases",
+        "-cat:releases is:unread",
+        "tag:koffie OR voetbal",
+        "before:2019-06-01 -rust",
+        'title:"rust and"',
+        "is:read",
+        "(cat:sport OR cat:ads) -tag:sponsored",
+    ]
+    listed = {}
+    for query in queries:
+        assert main(["list", str(folder), "--query", query, "--json"]) == 0
+        listed[query] = [record["title"] for record in json.loads(capsys.readouterr().out)]
+    assert listed["is:read"] == ["Sport nieuws"]  # the mark counts on both sides
+    app = make_app(folder, locations=locations, clock=fixed_clock, watch=False, desktop=FakeDesktop())
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        for query in queries:
+            await search_for(pilot, app, query)
+            assert [post.title for post in app.main.article_list.posts] == listed[query], query
+            await pilot.press("escape")

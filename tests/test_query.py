@@ -231,3 +231,25 @@ def test_any_text_parses_or_says_where_it_is_wrong_and_never_reaches_sql(index: 
         return
     index.search(query, now=NOW)  # never raises: every value is bound, every word quoted
     index.count(query, now=NOW)
+
+
+def test_krant_list_query_lists_what_the_query_finds_and_says_where_a_mistake_is(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert main(["list", str(folder), "--query", "-cat:releases rust"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith("  ads  Buy this")
+    assert main(["list", str(folder), "-q", "cat:sport", "--all"]) == 0
+    titles = [line.split("  ")[-1] for line in capsys.readouterr().out.splitlines()]
+    assert titles == ["Hidden draft", "Sport nieuws"]
+    assert main(["list", str(folder), "--query", "cat:releases", "--category", "opinion"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith("Rust and Go")
+    assert main(["list", str(folder), "--query", "is:unread is:starred"]) == 0  # nothing starred yet
+    assert capsys.readouterr().out == ""
+    assert main(["list", str(folder), "--query", "rust catgory:x"]) == 2
+    assert capsys.readouterr().err == (
+        "krant: --query: unknown field 'catgory:' — did you mean category:? (at character 6: 'catgory:')\n"
+    )
+    assert not (tmp_path / "state").exists()  # listing writes no state

@@ -11,7 +11,6 @@ import shlex
 import shutil
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import tui
@@ -19,7 +18,7 @@ from tui.core.date_format import cells, full_date, sortable_date, use_locale_nam
 from tui.core.library import ALL, Library
 from tui.core.locations import Locations
 from tui.core.post import Post, PostText, Problem
-from tui.core.query import Query, QueryError, parse
+from tui.core.query import MarkSnapshot, Query, QueryError, parse
 from tui.core.read_marks import stored_read_keys
 from tui.core.reading import read_post_text
 from tui.core.sanitize import clean_line
@@ -103,7 +102,7 @@ def command_list(arguments: argparse.Namespace) -> int:
         library = Library.read_folder(folder, arguments.all)
         posts = library.view(arguments.category or ALL)
     else:
-        posts = _posts_found(folder, query, arguments.all, _StoredMarks(read_keys), arguments.category)
+        posts = _posts_found(folder, query, arguments.all, MarkSnapshot(read_keys), arguments.category)
     if arguments.unread:
         posts = [post for post in posts if post.key not in read_keys]
     if arguments.json:
@@ -127,24 +126,8 @@ def _query_argument(text: str | None) -> Query | None:
         ) from None
 
 
-@dataclass(frozen=True, slots=True)
-class _StoredMarks:
-    """The marks `krant list` knows, for `is:`: what is read (nothing is new outside the reader)."""
-
-    read: frozenset[str]
-
-    def read_keys(self) -> frozenset[str]:
-        return self.read
-
-    def starred_keys(self) -> frozenset[str]:
-        return frozenset()
-
-    def new_keys(self) -> frozenset[str]:
-        return frozenset()
-
-
 def _posts_found(
-    folder: Path, query: Query, include_unpublished: bool, marks: _StoredMarks, category: str | None
+    folder: Path, query: Query, include_unpublished: bool, marks: MarkSnapshot, category: str | None
 ) -> list[Post]:
     """The posts `query` finds, newest first: the folder read into an index in memory, searched as `/` does.
 
@@ -320,11 +303,26 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+def _query_values_attached(arguments: list[str]) -> list[str]:
+    """`--query -cat:sport` as `--query=-cat:sport`: argparse takes a value starting with `-` for a flag."""
+    joined: list[str] = []
+    pending = iter(arguments)
+    for argument in pending:
+        if argument in ("--query", "-q"):
+            value = next(pending, None)
+            joined.append(argument if value is None else f"--query={value}")
+        else:
+            joined.append(argument)
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     use_locale_names()
     arguments_list = list(sys.argv[1:] if argv is None else argv)
     command = arguments_list[0] if arguments_list and arguments_list[0] in SUBCOMMANDS else None
     parser = _parser_for(command)
+    if command == "list":
+        arguments_list = _query_values_attached(arguments_list)
     arguments = parser.parse_args(arguments_list[1:] if command else arguments_list)
     run = {"list": command_list, "show": command_show, "check": command_check}.get(
         command or "", command_open

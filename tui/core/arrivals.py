@@ -79,6 +79,10 @@ class NewPosts:
         """Whether a post arrived while krant runs and has not been seen yet (the list marks it)."""
         return bool(self._new) and post.key in self._new
 
+    def keys(self) -> frozenset[str]:
+        """The keys of the posts that are new now (for `is:new`)."""
+        return frozenset(self._new)
+
     def seen(self, post: Post) -> bool:
         """The post was opened, or the cursor moved onto it: it is no longer new. Whether it was."""
         if post.key not in self._new:

@@ -143,6 +143,27 @@ class Query:
     def empty(self) -> bool:
         return self.root is None
 
+    @property
+    def states(self) -> frozenset[str]:
+        """The marks `is:` asks about: "read" (for `is:read` and `is:unread`), "starred", "new"."""
+        found: set[str] = set()
+        pending = [self.root]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, State):
+                found.add("read" if node.state == "unread" else node.state)
+            elif isinstance(node, Not):
+                pending.append(node.term)
+            elif isinstance(node, All | Any):
+                pending.extend(node.terms)
+        return frozenset(found)
+
+    @property
+    def plain_words(self) -> bool:
+        """Whether the query is only words every hit holds (no field, `-` or `OR`), as search once was."""
+        terms = _conjuncts(self.root)
+        return bool(terms) and all(isinstance(term, Words) and not term.title for term in terms)
+
 
 # Tokens ------------------------------------------------------------------------------------------
 
@@ -396,20 +417,25 @@ class MarkState(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class NoMarks:
-    """A `MarkState` for where no marks are known: nothing read, starred or new."""
+class MarkSnapshot:
+    """A `MarkState` of sets taken at one moment (a thread searches with it while marks change)."""
+
+    read: frozenset[str] = frozenset()
+    starred: frozenset[str] = frozenset()
+    new: frozenset[str] = frozenset()
 
     def read_keys(self) -> frozenset[str]:
-        return frozenset()
+        return self.read
 
     def starred_keys(self) -> frozenset[str]:
-        return frozenset()
+        return self.starred
 
     def new_keys(self) -> frozenset[str]:
-        return frozenset()
+        return self.new
 
 
-NO_MARKS = NoMarks()
+NO_MARKS = MarkSnapshot()
+"""Nothing read, starred or new."""
 
 KEY_SQL = "coalesce(f.key, 'link:' || f.link, '')"
 """A `files` row's `Post.key` (the index leaves it NULL when it is 'link:' and the link)."""

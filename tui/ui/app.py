@@ -219,6 +219,7 @@ class KrantApp(App[None]):
             folder_name=self.site_name,
             status_changed=self.refresh_status,
             is_new=self._is_new if self.watch_folder else None,
+            new_keys=lambda: self.live.new_posts.keys(),
         )
         self._main = main
         self.live = LiveUpdates(self.library, self._change_library, self._show_change, main)

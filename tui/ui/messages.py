@@ -62,6 +62,8 @@ class SearchFinished(Message):
     hits: tuple[SearchHit, ...]
     """Matching files in `order` by the index, then title-only matches of posts not indexed yet."""
     order: Order = Order.NEWEST
+    snippets: bool = True
+    """Whether the hits have snippets (a query with words) or are just posts (fields only)."""
 
 
 @dataclass

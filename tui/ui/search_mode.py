@@ -1,5 +1,7 @@
 """Search in the list pane: `/` opens a box above the list, and what is typed is searched in a thread.
 
+What is typed is a query (`tui.core.query`): words, phrases, fields such as `cat:` and `is:unread`, `-`, `OR`
+and parentheses. One that cannot be read says what is wrong under the box, and the last results stay.
 The search runs in a thread worker (exclusive, so a newer query makes older ones drop their results) and
 comes back as a `SearchFinished` message, which fills the article list with the matching posts, newest
 first, each with its snippet. While searching, library changes leave the list alone (the pane's content
@@ -10,7 +12,7 @@ was chosen, with the cursor on the post it was on.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -22,7 +24,9 @@ from textual.worker import get_current_worker
 from tui.core.index import SEARCH_LIMIT, PostIndex
 from tui.core.library import ALL, Library
 from tui.core.post import Post
+from tui.core.query import MarkSnapshot, Query, QueryError, parse
 from tui.core.search import Order, SearchHit, title_hits
+from tui.core.unread import UnreadCounts
 from tui.ui.messages import SearchFinished
 
 if TYPE_CHECKING:
@@ -30,7 +34,7 @@ if TYPE_CHECKING:
 
 REFRESH_DELAY = 0.3
 """Seconds to gather library changes (a load in progress, live updates) before searching again."""
-HINT = "Type to search titles and text; Esc goes back."
+HINT = "Type to search titles and text (or cat:NAME, tag:NAME, is:unread, newer:7d, …); Esc goes back."
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +48,21 @@ class Place:
 class SearchMode:
     """The pane's search: the box, the worker, the results in the list, and the way back."""
 
-    def __init__(self, pane: MainScreen, library: Library, index: PostIndex) -> None:
+    def __init__(
+        self,
+        pane: MainScreen,
+        library: Library,
+        index: PostIndex,
+        unread: UnreadCounts,
+        new_keys: Callable[[], frozenset[str]] = frozenset,
+    ) -> None:
         self._pane = pane
         self._library = library
         self._index = index
+        self._unread = unread
+        self._new_keys = new_keys
+        self.problem: QueryError | None = None
+        """What is wrong with the query in the box, if it cannot be read (shown under it)."""
         self._shown_query: str | None = None
         self._shown_order = Order.NEWEST
         self._count = 0
@@ -95,6 +110,7 @@ class SearchMode:
         self._stop_refresh()
         pane.search_bar.clear_quietly()
         pane.search_bar.display = False
+        self._show_problem(None)
         pane.article_list.focus()
         place, self._place = self._place, None
         if restore:
@@ -107,22 +123,30 @@ class SearchMode:
     # Searching -----------------------------------------------------------------------------
 
     def search(self, query: str) -> None:
-        """Search for `query` in a thread; an empty query shows the hint."""
+        """Search for `query` in a thread; an empty query shows the hint, a mistaken one what is wrong."""
         if not self.active:
             return
         pane = self._pane
+        try:
+            parsed = parse(query)
+        except QueryError as error:
+            self._request += 1  # a search still running was for an older query
+            self._show_problem(error)
+            return
+        self._show_problem(None)
         pane.content = pane.content.but(search=query)
         self._request += 1
-        if not query.strip():
+        if parsed.empty:
             self._shown_query, self._count = None, 0
             pane.article_list.set_posts((), keep_selection=False, empty_message=HINT)
             self._status_changed()
             return
         # Posts read before the index could take them (a load still going, an index rebuilt meanwhile) are
         # found by title: the thread gets the library's list of posts, which later changes do not alter.
-        titles = self._library.view(ALL) if pane.content.loading or self._index.notice else None
+        by_title = parsed.plain_words and (pane.content.loading or self._index.notice)
+        titles = self._library.view(ALL) if by_title else None
         pane.run_worker(
-            partial(self._find, self._request, query, titles, self.order),
+            partial(self._find, self._request, parsed, titles, self.order, self.marks(parsed)),
             thread=True,
             exclusive=True,
             exit_on_error=False,
@@ -138,19 +162,38 @@ class SearchMode:
             self.search(query)
         self._status_changed()
 
-    def _find(self, request: int, query: str, titles: Sequence[Post] | None, order: Order) -> None:
+    def marks(self, query: Query) -> MarkSnapshot:
+        """What is read, starred and new now, as far as `query` asks (taken here, not in the thread)."""
+        state, asked = self._unread.state, query.states
+        return MarkSnapshot(
+            state.read_keys() if "read" in asked else frozenset(),
+            state.starred_keys() if "starred" in asked else frozenset(),
+            self._new_keys() if "new" in asked else frozenset(),
+        )
+
+    def _show_problem(self, error: QueryError | None) -> None:
+        self.problem = error
+        self._pane.query_problem.show_problem(error, self._pane.search_bar)
+
+    def _find(
+        self, request: int, query: Query, titles: Sequence[Post] | None, order: Order, marks: MarkSnapshot
+    ) -> None:
         """In a worker thread: search the index (and titles), and post what was found."""
         worker = get_current_worker()
+        if not query.has_words:
+            order = Order.NEWEST  # nothing to rank by
         with self._lock:
             if self._closed:
                 return
-            hits = self._index.search(query, order=order)
+            hits = self._index.search(query, order=order, marks=marks)
         if titles is not None:  # after the ranked hits: a title hit has no score to rank it by
             found = {hit.path for hit in hits}
             pairs = ((post.path, post.title) for post in titles if not worker.is_cancelled)
-            hits += islice(title_hits(query, pairs, found), SEARCH_LIMIT)
+            hits += islice(title_hits(query.text, pairs, found), SEARCH_LIMIT)
         if not worker.is_cancelled:
-            self._pane.post_message(SearchFinished(request, query, tuple(hits), order))
+            self._pane.post_message(
+                SearchFinished(request, query.text, tuple(hits), order, snippets=query.has_words)
+            )
 
     def finished(self, message: SearchFinished) -> None:
         """Show a search's results, unless a newer search (or leaving) made them stale."""
@@ -174,8 +217,8 @@ class SearchMode:
         loading = self._pane.content.loading
         self._pane.article_list.set_posts(
             [post for post, _hit in rows],
-            snippets=[hit.snippet for _post, hit in rows],
-            highlights=[hit.highlights for _post, hit in rows],
+            snippets=[hit.snippet for _post, hit in rows] if message.snippets else None,
+            highlights=[hit.highlights for _post, hit in rows] if message.snippets else None,
             keep_selection=same,
             empty_message=f"Nothing found for '{message.query}'."
             + (" (Still indexing: try again in a moment.)" if loading else ""),
@@ -183,7 +226,7 @@ class SearchMode:
         self._status_changed()
 
     def library_changed(self) -> None:
-        """Posts arrived or went: search again soon, so the results follow the library."""
+        """Posts arrived or went (or marks changed): search again soon, so the results follow them."""
         query = self._pane.content.search
         if query and query.strip() and self._refresh_timer is None:
             self._refresh_timer = self._pane.set_timer(REFRESH_DELAY, self._refresh)

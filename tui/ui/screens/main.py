@@ -28,7 +28,7 @@ from tui.ui.textual_internals import KeyFooter, QuietHeader, focused_without_rep
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.problem_list import ProblemList
-from tui.ui.widgets.search_bar import SearchBar
+from tui.ui.widgets.search_bar import QueryProblem, SearchBar
 from tui.ui.widgets.sidebar import EntryKind, Sidebar, SidebarEntry
 
 WIDE_COLUMNS = 120
@@ -71,6 +71,7 @@ class MainScreen(Screen[None]):
         folder_name: str,
         status_changed: Callable[[], None],
         is_new: Callable[[Post], bool] | None = None,
+        new_keys: Callable[[], frozenset[str]] = frozenset,
     ) -> None:
         super().__init__()
         self._clock = clock
@@ -83,7 +84,7 @@ class MainScreen(Screen[None]):
         """Call when what the header says about the list may have changed (the app words it)."""
         self.content = ListContent()
         """What the list pane shows; changed only by the methods below."""
-        self.search = SearchMode(self, library, index)
+        self.search = SearchMode(self, library, index, unread, new_keys)
         """Search in the list pane: `/` opens it, Esc leaves it."""
 
     def compose(self) -> ComposeResult:
@@ -92,6 +93,7 @@ class MainScreen(Screen[None]):
             yield Sidebar(id="sidebar")
             with Vertical(id="list-pane"):
                 yield SearchBar(id="search")
+                yield QueryProblem(id="query-problem")
                 yield ArticleList(self._clock, id="articles")
                 yield ProblemList(id="problems")
             yield ArticleView(self._clock, id="article")
@@ -100,6 +102,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.problem_list.display = False
         self.search_bar.display = False
+        self.query_problem.display = False
         self.article_list.is_unread = self.unread.is_unread
         self.article_list.is_new = self._is_new
         self.article_list.focus()
@@ -143,6 +146,10 @@ class MainScreen(Screen[None]):
     @property
     def search_bar(self) -> SearchBar:
         return self.query_one(SearchBar)
+
+    @property
+    def query_problem(self) -> QueryProblem:
+        return self.query_one(QueryProblem)
 
     @property
     def problem_list(self) -> ProblemList:

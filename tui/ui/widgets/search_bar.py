@@ -1,15 +1,21 @@
-"""The search box above the article list: what is typed becomes a search after a short pause."""
+"""The search box above the article list: what is typed becomes a search after a short pause.
+
+Under it, `QueryProblem` says what is wrong with a query that cannot be read, pointing at where.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
+from tui.core.query import QueryError
 from tui.core.sanitize import clean_line
 
 DEBOUNCE = 0.15
@@ -38,7 +44,7 @@ class SearchBar(Input):
         """The user wants to leave search (Esc)."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="Search titles and text (Esc: back)", id=id)
+        super().__init__(placeholder="Search titles and text, or cat:, tag:, is:unread … (Esc: back)", id=id)
         self._timer: Timer | None = None
         self.debounce = DEBOUNCE
         """Seconds of quiet after typing before a search starts."""
@@ -84,3 +90,35 @@ class SearchBar(Input):
         if self._timer is not None:
             self._search_now()
         self.post_message(self.ToResults())
+
+
+class QueryProblem(Static):
+    """One line under the search box: what is wrong with the query, under the characters it is about."""
+
+    DEFAULT_CSS = """
+    QueryProblem { height: 1; color: $text-error; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.message: str | None = None
+        """What is wrong with the query shown, or None when nothing is (and the line is hidden)."""
+
+    def show_problem(self, error: QueryError | None, bar: SearchBar) -> None:
+        """Point at `error` in what `bar` holds (hidden when None)."""
+        self.message = None if error is None else error.message
+        self.display = error is not None
+        bar.set_class(error is not None, "-invalid")
+        if error is None:
+            return
+        text = bar.search_text
+        # The box's border and padding come before its text, and a long query may be scrolled.
+        left = bar.content_region.x - bar.region.x - bar.scroll_offset.x
+        column = max(0, left + cell_len(text[: error.start]))
+        marks = "^" * max(1, cell_len(text[error.start : error.end]))
+        width = self.size.width or bar.size.width
+        if column + len(marks) + 1 + cell_len(error.message) <= width or column <= cell_len(error.message):
+            line = " " * column + marks + " " + error.message
+        else:  # no room after the marks: the message goes before them
+            line = " " * (column - cell_len(error.message) - 1) + error.message + " " + marks
+        self.update(Text(line, no_wrap=True, overflow="ellipsis"))
