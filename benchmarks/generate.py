@@ -22,6 +22,8 @@ WORDS = (
 ).split()
 ACCENTED = ("Syrië", "České", "Tsjechië", "België", "café", "coördinatie", "reünie", "één", "Curaçao")
 AMSTERDAM_SUMMER = timezone(timedelta(hours=2))
+TAGS = ("analyse", "interview", "achtergrond", "liveblog", "video", "column", "opinie", "podcast")
+"""Tags for `generate(..., tags=True)`: one or two for every third post (the query benchmark's `tag:`)."""
 PLACES = ("Irak", "Iran", "Bagdad", "Erbil", "Washington", "Brussel", "Den Haag", "Praag", "Damascus")
 
 
@@ -54,9 +56,14 @@ def _slug(title: str) -> str:
     return "-".join(part for part in keep.split("-") if part)[:60]
 
 
-def generate(count: int, folder: Path, seed: int = 2019) -> list[Path]:
-    """Write `count` posts into folder, newest last in time order, and return their paths."""
+def generate(count: int, folder: Path, seed: int = 2019, *, tags: bool = False) -> list[Path]:
+    """Write `count` posts into folder, newest last in time order, and return their paths.
+
+    With `tags`, every third post or so gets tags, drawn from a generator of their own: the posts are
+    otherwise the very ones generated without.
+    """
     rng = random.Random(seed)
+    tag_rng = random.Random(seed + 1)
     folder.mkdir(parents=True, exist_ok=True)
     start = datetime(2019, 5, 15, 14, 57, 28, tzinfo=UTC)
     moment = start
@@ -78,8 +85,10 @@ def generate(count: int, folder: Path, seed: int = 2019) -> list[Path]:
             f"category: {rng.choice(CATEGORIES)}\n"
             f'externe_link: "https://nos.nl/l/{2_000_000 + number}"\n'
             f'feature_image: "https://nos.nl/data/image/{moment:%Y/%m/%d}/{number}/1008x567.jpg"\n'
-            "---\n\n"
         )
+        if tags and tag_rng.random() < 0.35:
+            front += f"tags: [{', '.join(tag_rng.sample(TAGS, tag_rng.randint(1, 2)))}]\n"
+        front += "---\n\n"
         path = folder / name
         path.write_text(front + _body(rng) + "\n", encoding="utf-8")
         # A deterministic mtime keeps the generated folder identical from run to run.
@@ -93,8 +102,9 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--seed", type=int, default=2019)
+    parser.add_argument("--tags", action="store_true", help="give about a third of the posts tags")
     arguments = parser.parse_args()
-    generate(arguments.count, arguments.folder, arguments.seed)
+    generate(arguments.count, arguments.folder, arguments.seed, tags=arguments.tags)
 
 
 if __name__ == "__main__":

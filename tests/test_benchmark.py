@@ -48,7 +48,7 @@ def _script(name: str, *arguments: str, timeout: float = 600) -> str:
     return done.stdout
 
 
-COVERED = {"run.py", "probe.py", "generate.py", "live_latency.py", "load_with_changes.py"}
+COVERED = {"run.py", "probe.py", "generate.py", "live_latency.py", "load_with_changes.py", "query_probe.py"}
 """The scripts the tests below run at a tiny size."""
 
 
@@ -82,6 +82,28 @@ def test_generate_and_probe_time_a_folder(tmp_path: Path) -> None:
     figures = json.loads(printed.splitlines()[-1])
     assert figures["posts"] == 50
     assert {"first_screen", "everything", "open_ms", "search_ms", "peak_rss_mb"} <= set(figures)
+
+
+def test_the_query_benchmark_times_ten_queries_mixing_fields_and_words() -> None:
+    printed = _script("query_probe.py", "--posts", "300")
+    rows = [line for line in printed.splitlines() if line.startswith("| `")]
+    assert len(rows) == 10
+    assert all(re.search(r"\| +\d+\.\d ms \| +\d+ \| +\d+\.\d ms \|", row) for row in rows), rows
+    assert re.search(r"search: median \d+\.\d ms, slowest \d+\.\d ms", printed), printed
+    assert "300 posts" in printed
+
+
+def test_generate_can_give_posts_tags_without_changing_them_otherwise(tmp_path: Path) -> None:
+    _script("generate.py", "30", str(tmp_path / "plain"))
+    _script("generate.py", "30", str(tmp_path / "tagged"), "--tags")
+    plain = sorted((tmp_path / "plain").iterdir())
+    tagged = sorted((tmp_path / "tagged").iterdir())
+    assert [path.name for path in plain] == [path.name for path in tagged]
+    with_tags = [path for path in tagged if "\ntags: [" in path.read_text()]
+    assert 0 < len(with_tags) < 30
+    for before, after in zip(plain, tagged, strict=True):
+        lines = [line for line in after.read_text().splitlines() if not line.startswith("tags: [")]
+        assert lines == before.read_text().splitlines()
 
 
 def test_the_live_latency_benchmark_prints_its_figures() -> None:
