@@ -148,6 +148,14 @@ def test_is_asks_the_marks(index: PostIndex) -> None:
     assert found(index, "IS:Read", marks) == ["sport", "rust-1"]  # field names and states: any case
 
 
+def test_words_in_an_or_are_found_ranked_and_highlighted(index: PostIndex) -> None:
+    from tui.core.search import Order
+
+    hits = index.search("(cleaner OR language) -voetbal", order=Order.RELEVANCE, now=NOW)
+    assert sorted(Path(hit.path).name for hit in hits) == ["2019-05-01-rust-1.md", "2019-06-15-ad.md"]
+    assert all(hit.highlights for hit in hits)
+
+
 def test_a_query_of_fields_only_lists_newest_first_without_snippets(index: PostIndex) -> None:
     hits = index.search("cat:releases", now=NOW)
     assert [hit.snippet for hit in hits] == ["", ""]

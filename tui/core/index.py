@@ -40,6 +40,7 @@ from tui.core.query import (
     NO_MARKS,
     SEPARATOR,
     STATE_FUNCTION,
+    Compiled,
     MarkState,
     Query,
     QueryError,
@@ -554,18 +555,20 @@ class PostIndex:
             try:
                 if match is None:
                     # The doc order is the date order: the newest matching rows are found first.
+                    bounds, limits = _doc_bounds(compiled, "f.doc")
                     return db.execute(
-                        f"SELECT f.file, f.title FROM files AS f WHERE f.reason IS NULL AND {where}"
+                        f"SELECT f.file, f.title FROM files AS f WHERE f.reason IS NULL{bounds} AND {where}"
                         " ORDER BY f.doc DESC LIMIT ?",
-                        (*values, limit),
+                        (*limits, *values, limit),
                     ).fetchall()
+                bounds, limits = _doc_bounds(compiled, "rowid")
                 if order is Order.NEWEST:
                     # The rowid order is the date order, so FTS5 stops after `limit` live hits; the join
                     # drops the words of files that changed or left (see the module docstring).
                     return db.execute(
                         "SELECT f.file, f.title FROM search JOIN files AS f ON f.doc = search.rowid"
-                        f" WHERE search MATCH ? AND {where} ORDER BY search.rowid DESC LIMIT ?",
-                        (match, *values, limit),
+                        f" WHERE search MATCH ?{bounds} AND {where} ORDER BY search.rowid DESC LIMIT ?",
+                        (match, *limits, *values, limit),
                     ).fetchall()
                 # Posts whose title holds all of the query come first (a title typed as it is finds its
                 # post above the longer posts that mention every word of it), then by bm25: negative,
@@ -575,15 +578,16 @@ class PostIndex:
                 # among 100,000 posts took over a second. The rowid order is the date order, so the
                 # oldest of them is found without scoring anything.
                 oldest = db.execute(
-                    "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                    (match, RANKED_CANDIDATES - 1),
+                    f"SELECT rowid FROM search WHERE search MATCH ?{bounds}"
+                    " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                    (match, *limits, RANKED_CANDIDATES - 1),
                 ).fetchone()
                 since = oldest[0] if oldest is not None else -(1 << 62)
                 return db.execute(
                     "SELECT f.file, f.title FROM ("
                     "  SELECT rowid AS doc, bm25(search, ?, 1.0) * (0.5 + 0.5 / (1.0 + max(0,"
                     "    (SELECT max(stamp) FROM files) - (rowid >> 20)) / ?)) AS score"
-                    "  FROM search WHERE search MATCH ? AND rowid >= ?"
+                    f"  FROM search WHERE search MATCH ? AND rowid >= ?{bounds}"
                     f") AS hit JOIN files AS f ON f.doc = hit.doc WHERE {where}"
                     " ORDER BY hit.doc IN"
                     "  (SELECT rowid FROM search WHERE search MATCH ? AND rowid >= ?) DESC,"
@@ -593,6 +597,7 @@ class PostIndex:
                         RECENCY_DAYS * 86_400,
                         match,
                         since,
+                        *limits,
                         *values,
                         f"title : ({match})",
                         since,
@@ -627,14 +632,16 @@ class PostIndex:
         def count(db: sqlite3.Connection) -> tuple[int, int]:
             db.create_function(STATE_FUNCTION, 2, state_function(marks, states), deterministic=False)
             source = "files AS f"
-            values: tuple[object, ...] = compiled.parameters
+            bounds, limits = _doc_bounds(compiled, "f.doc")
+            values: tuple[object, ...] = (*limits, *compiled.parameters)
             if compiled.match is not None:
                 source = "search JOIN files AS f ON f.doc = search.rowid"
-                values = (compiled.match, *values)
+                bounds, limits = _doc_bounds(compiled, "search.rowid")
+                values = (compiled.match, *limits, *compiled.parameters)
             try:
                 total, unread = db.execute(
                     f"SELECT count(*), total(NOT {STATE_FUNCTION}('read', {KEY_SQL})) FROM {source} WHERE"
-                    f" {'search MATCH ? AND ' if compiled.match else ''}f.reason IS NULL AND {shown}"
+                    f" {'search MATCH ? AND ' if compiled.match else ''}f.reason IS NULL{bounds} AND {shown}"
                     f" AND {compiled.where}",
                     values,
                 ).fetchone()
@@ -680,6 +687,18 @@ class PostIndex:
 
 _PUBLISHED = "f.published AND (f.extra IS NULL OR json_extract(f.extra, '$.draft') IS NULL)"
 """The posts a library shows without `--all` (`_extra` stores `draft` only when it is true)."""
+
+
+def _doc_bounds(compiled: Compiled, column: str) -> tuple[str, tuple[int, ...]]:
+    """`AND column >= ? AND column < ?` for the rowids a query's dates allow (see `Compiled.lowest`)."""
+    sql, values = "", []
+    if compiled.lowest is not None:
+        sql += f" AND {column} >= ?"
+        values.append(compiled.lowest)
+    if compiled.highest is not None:
+        sql += f" AND {column} < ?"
+        values.append(compiled.highest)
+    return sql, tuple(values)
 
 
 def _as_query(text: str | Query) -> Query:
