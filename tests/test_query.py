@@ -111,6 +111,9 @@ def keys_of(index: PostIndex, *names: str) -> frozenset[str]:
         ("after:2019-06-01", ["recent", "hidden", "ad", "rust-go"]),
         ("before:2019-05-20", ["sport", "rust-1"]),
         ("after:2019-05-10 before:2019-06-01", ["cafe", "sport"]),
+        ("after:2019-05-15 rust", ["ad", "rust-go"]),  # dates bound what FTS5 finds
+        ("before:2019-06-10 rust", ["rust-go", "rust-1"]),
+        ("older:3w rust -cat:opinion", ["rust-1"]),
         ("newer:7d", ["recent", "hidden", "ad"]),  # `recent` is in the future of NOW
         ("older:3w", ["cafe", "sport", "rust-1"]),
         ("older:1y", []),
@@ -168,6 +171,8 @@ def test_fields_narrow_a_ranked_search(index: PostIndex) -> None:
 
     ranked = index.search("rust -cat:ads", order=Order.RELEVANCE, now=NOW)
     assert sorted(Path(hit.path).name for hit in ranked) == ["2019-05-01-rust-1.md", "2019-06-01-rust-go.md"]
+    ranked = index.search("rust before:2019-06-10 after:2019-05-02", order=Order.RELEVANCE, now=NOW)
+    assert [Path(hit.path).name for hit in ranked] == ["2019-06-01-rust-go.md"]
 
 
 def test_counts_give_total_and_unread_of_the_posts_a_library_shows(index: PostIndex) -> None:
@@ -177,6 +182,8 @@ def test_counts_give_total_and_unread_of_the_posts_a_library_shows(index: PostIn
     assert index.count("rust", marks=marks) == (3, 3)
     assert index.count("is:unread", marks=marks, now=NOW) == (5, 5)
     assert index.count("", marks=marks) == (0, 0)
+    assert index.count("rust before:2019-06-10", marks=marks) == (2, 2)
+    assert index.count("before:2019-06-10", marks=marks) == (4, 3)
 
 
 def test_ages_take_every_unit() -> None:
@@ -237,8 +244,24 @@ def test_any_text_parses_or_says_where_it_is_wrong_and_never_reaches_sql(index: 
         assert 0 <= error.start < error.end <= max(len(text), error.start + 1)
         assert error.message
         return
-    index.search(query, now=NOW)  # never raises: every value is bound, every word quoted
-    index.count(query, now=NOW)
+    # Never raises (every value is bound, every word quoted), and the three ways to run a query agree.
+    found = index.matching(query, now=NOW)
+    assert sorted(hit.path for hit in index.search(query, limit=100, now=NOW)) == sorted(found)
+    assert index.count(query, now=NOW, include_unpublished=True) == (len(found), len(found))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["older:3w rust", "after:2019-05-15 -rust", "before:2019-06-10 (rust OR koffie)", "newer:30d title:rust"],
+)
+def test_search_count_and_matching_agree_with_dates(index: PostIndex, text: str) -> None:
+    from tui.core.search import Order
+
+    found = index.matching(text, now=NOW)
+    assert found
+    for order in Order:
+        assert sorted(hit.path for hit in index.search(text, order=order, now=NOW)) == sorted(found)
+    assert index.count(text, now=NOW, include_unpublished=True)[0] == len(found)
 
 
 def test_krant_list_query_lists_what_the_query_finds_and_says_where_a_mistake_is(

@@ -561,7 +561,7 @@ class PostIndex:
                         " ORDER BY f.doc DESC LIMIT ?",
                         (*limits, *values, limit),
                     ).fetchall()
-                bounds, limits = _doc_bounds(compiled, "rowid")
+                bounds, limits = _doc_bounds(compiled, "search.rowid")
                 if order is Order.NEWEST:
                     # The rowid order is the date order, so FTS5 stops after `limit` live hits; the join
                     # drops the words of files that changed or left (see the module docstring).
@@ -577,6 +577,7 @@ class PostIndex:
                 # Only the newest `RANKED_CANDIDATES` hits are ranked: scoring every hit of a common word
                 # among 100,000 posts took over a second. The rowid order is the date order, so the
                 # oldest of them is found without scoring anything.
+                bounds, limits = _doc_bounds(compiled, "rowid")  # of the search table alone, below
                 oldest = db.execute(
                     f"SELECT rowid FROM search WHERE search MATCH ?{bounds}"
                     " ORDER BY rowid DESC LIMIT 1 OFFSET ?",

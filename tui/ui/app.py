@@ -42,6 +42,7 @@ from tui.core.post import Post, Problem
 from tui.core.read_marks import ReadMarks
 from tui.core.reading import site_of
 from tui.core.sanitize import clean_line
+from tui.core.saved_searches import SearchesStore
 from tui.core.settings import SettingsStore
 from tui.core.site import folder_name
 from tui.core.unread import UnreadCounts, find_unread, next_with_unread
@@ -220,6 +221,7 @@ class KrantApp(App[None]):
             status_changed=self.refresh_status,
             is_new=self._is_new if self.watch_folder else None,
             new_keys=lambda: self.live.new_posts.keys(),
+            searches=SearchesStore(self.locations.config_dir),
         )
         self._main = main
         self.live = LiveUpdates(self.library, self._change_library, self._show_change, main)
@@ -238,6 +240,8 @@ class KrantApp(App[None]):
         self.watch(self, "theme", self._remember_theme, init=False)
         self._show_state_notice()
         self._show_index_notice()
+        for notice in self.main.saved.load().notices:
+            self.notify(notice, title="Saved searches", severity="warning", markup=False, timeout=10)
         self.set_interval(MARKS_REFRESH_SECONDS, self._refresh_marks)
 
     @on(MainScreen.Ready)
@@ -252,6 +256,7 @@ class KrantApp(App[None]):
         self._loader_idle.wait(timeout=30)  # the loader writes to the index until its current batch is done
         self._refill_idle.wait(timeout=30)  # and so does a refill of a damaged index
         self.main.search.close()
+        self.main.saved.close()
         self.index.close()
         self.read_marks.close()
 
@@ -978,6 +983,7 @@ class KrantApp(App[None]):
             "Mark category read", "Mark every post in this category as read", self.action_mark_category_read
         )
         yield SystemCommand("Only unread", "Show only unread posts, or all again", self.action_only_unread)
+        yield from self.main.saved_search_commands()
 
 
 def _keep_out_of_collections() -> None:

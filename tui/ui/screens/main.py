@@ -6,12 +6,12 @@ It owns what the list pane shows (`content`, a `ListContent`) and the search tha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import ClassVar
 
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -20,9 +20,12 @@ from textual.screen import Screen
 from tui.core.index import PostIndex
 from tui.core.library import ALL, Library
 from tui.core.post import Post
+from tui.core.saved_searches import SearchesStore
 from tui.core.unread import UnreadCounts
 from tui.ui.list_pane import Entry, ListContent
 from tui.ui.messages import SearchFinished
+from tui.ui.saved_views import SavedCounted, SavedViews
+from tui.ui.screens.name_prompt import NamePrompt
 from tui.ui.search_mode import SearchMode
 from tui.ui.textual_internals import KeyFooter, QuietHeader, focused_without_repaint
 from tui.ui.widgets.article_list import ArticleList
@@ -40,13 +43,17 @@ FOLD_SIDEBAR_COLUMNS = 60
 def sidebar_entries(library: Library, unread: UnreadCounts) -> list[SidebarEntry]:
     """All, each category with its count and unread count, and Problems if any file is unreadable."""
     entries = [SidebarEntry(EntryKind.ALL, ALL, len(library), unread.total)]
-    entries += [
-        SidebarEntry(EntryKind.CATEGORY, name, count, unread.in_category(name))
-        for name, count in library.categories()
-    ]
+    entries += category_entries(library, unread)
     if library.problems:
         entries.append(SidebarEntry(EntryKind.PROBLEMS, "Problems", len(library.problems)))
     return entries
+
+
+def category_entries(library: Library, unread: UnreadCounts) -> list[SidebarEntry]:
+    return [
+        SidebarEntry(EntryKind.CATEGORY, name, count, unread.in_category(name))
+        for name, count in library.categories()
+    ]
 
 
 class MainScreen(Screen[None]):
@@ -72,6 +79,7 @@ class MainScreen(Screen[None]):
         status_changed: Callable[[], None],
         is_new: Callable[[Post], bool] | None = None,
         new_keys: Callable[[], frozenset[str]] = frozenset,
+        searches: SearchesStore | None = None,
     ) -> None:
         super().__init__()
         self._clock = clock
@@ -86,6 +94,8 @@ class MainScreen(Screen[None]):
         """What the list pane shows; changed only by the methods below."""
         self.search = SearchMode(self, library, index, unread, new_keys)
         """Search in the list pane: `/` opens it, Esc leaves it."""
+        self.saved = SavedViews(self, library, index, unread, new_keys, searches)
+        """The saved searches (and rules) of `searches.toml`: sidebar entries with counts."""
 
     def compose(self) -> ComposeResult:
         yield QuietHeader()
@@ -126,8 +136,11 @@ class MainScreen(Screen[None]):
 
     def _leave_a_hidden_sidebar(self) -> None:
         sidebar = self.query(Sidebar)
-        if sidebar and sidebar.first().has_focus and self.has_class("-folded") and not self.has_class(
-            "-sidebar-shown"
+        if (
+            sidebar
+            and sidebar.first().has_focus
+            and self.has_class("-folded")
+            and not self.has_class("-sidebar-shown")
         ):
             self.article_list.focus()
 
@@ -170,6 +183,7 @@ class MainScreen(Screen[None]):
         self.refresh_sidebar()
         self.show_list(keep_selection=True)
         self.search.library_changed()
+        self.saved.changed()
 
     def show_folder_gone(self, gone: bool) -> None:
         """The posts folder went (or came back): the empty list says krant waits for it."""
@@ -178,19 +192,19 @@ class MainScreen(Screen[None]):
 
     def refresh_sidebar(self) -> None:
         """Recount the sidebar's entries, keeping the selected category even when it has become empty."""
-        entries = sidebar_entries(self.library, self.unread)
+        library = self.library
+        categories = category_entries(library, self.unread)
         kind, name = self.content.entry
-        if kind is EntryKind.CATEGORY and all(entry.identity != self.content.entry for entry in entries):
+        if kind is EntryKind.CATEGORY and all(entry.identity != self.content.entry for entry in categories):
             # The category being read lost its last post: keep it (empty) until the user moves away.
-            entries.append(SidebarEntry(EntryKind.CATEGORY, name, 0, 0))
-            entries.sort(
-                key=lambda entry: (
-                    entry.kind is not EntryKind.ALL,
-                    entry.kind is EntryKind.PROBLEMS,
-                    entry.name.casefold(),
-                )
-            )
+            categories.append(SidebarEntry(EntryKind.CATEGORY, name, 0, 0))
+            categories.sort(key=lambda entry: entry.name.casefold())
+        entries = [SidebarEntry(EntryKind.ALL, ALL, len(library), self.unread.total), *categories]
+        if library.problems:
+            entries.append(SidebarEntry(EntryKind.PROBLEMS, "Problems", len(library.problems)))
+        entries += self.saved.entries()
         self.sidebar.set_entries(entries)
+        self.saved.marks_may_have_changed()
 
     # Choosing what the list shows -----------------------------------------------------------
 
@@ -200,6 +214,8 @@ class MainScreen(Screen[None]):
         self.content = self.content.but(entry=entry)
         self.refresh_sidebar()
         self.show_list(keep_selection=False)
+        if entry[0] is EntryKind.SAVED:
+            self.saved.changed(now=True)
 
     def toggle_only_unread(self) -> bool:
         """Show only unread posts, or all again; whether only unread ones are shown now."""
@@ -228,7 +244,11 @@ class MainScreen(Screen[None]):
                 if content.folder_gone
                 else self._empty_message(name)
             )
-            posts = self.library.view(name)
+            if content.entry[0] is EntryKind.SAVED:
+                posts: Sequence[Post] = self.saved.posts(name)
+                empty_message = self.saved.empty_message(name)
+            else:
+                posts = self.library.view(name)
             if content.only_unread:
                 posts = self._unread_only(posts, keep_shown=keep_selection and not refilter)
                 if self.library.view(name):
@@ -304,3 +324,69 @@ class MainScreen(Screen[None]):
     @on(SearchFinished)
     def _search_finished(self, message: SearchFinished) -> None:
         self.search.finished(message)
+
+    # Saved searches ------------------------------------------------------------------------------
+
+    @on(SavedCounted)
+    def _saved_counted(self, message: SavedCounted) -> None:
+        self.saved.counted(message)
+
+    @on(SearchBar.SaveWanted)
+    def _save_wanted(self, message: SearchBar.SaveWanted) -> None:
+        self.save_search()
+
+    def save_search(self) -> None:
+        """Ask for a name and save the query in the search box under it (ctrl+s, or the palette)."""
+        query = self.content.search
+        if query is None or not query.strip():
+            self.notify("Type a query first, then save it (ctrl+s).", markup=False)
+            return
+        if self.search.problem is not None:
+            self.notify(f"This query cannot be saved: {self.search.problem.message}.", markup=False)
+            return
+
+        def named(name: str | None) -> None:
+            if name is not None:
+                self.notify(self.saved.save(name, query), markup=False)
+
+        self.app.push_screen(NamePrompt(f"Save '{query}' as:"), named)
+
+    def saved_search_commands(self) -> Iterator[SystemCommand]:
+        """The palette's saved search commands: save the query searched, rename or remove the one shown."""
+        if self.content.searching:
+            yield SystemCommand(
+                "Save search", "Save this query under a name, in the sidebar", self.save_search
+            )
+        name = self.chosen_saved_search()
+        if name is not None:
+            yield SystemCommand(
+                "Rename saved search", f"Give '{name}' another name", self.rename_saved_search
+            )
+            yield SystemCommand(
+                "Remove saved search", f"Remove '{name}' from the sidebar", self.remove_saved_search
+            )
+
+    def chosen_saved_search(self) -> str | None:
+        """The saved search the list shows, if it shows one."""
+        kind, name = self.content.entry
+        return name if kind is EntryKind.SAVED and self.saved.searches.named(name) else None
+
+    def rename_saved_search(self) -> None:
+        old = self.chosen_saved_search()
+        if old is None:
+            return
+
+        def named(new: str | None) -> None:
+            if new is not None and new != old:
+                self.notify(self.saved.rename(old, new), markup=False)
+                self.content = self.content.but(entry=(EntryKind.SAVED, new))
+                self.refresh_sidebar()
+                self.saved.changed(now=True)
+
+        self.app.push_screen(NamePrompt(f"Rename '{old}' to:", old), named)
+
+    def remove_saved_search(self) -> None:
+        name = self.chosen_saved_search()
+        if name is not None:
+            self.notify(self.saved.remove(name), markup=False)
+            self.choose_entry((EntryKind.ALL, ALL))

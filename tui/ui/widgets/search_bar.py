@@ -28,6 +28,7 @@ class SearchBar(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Leave search", show=False, id="search.leave"),
         Binding("down", "results", "Results", show=False, id="search.results"),
+        Binding("ctrl+s", "save", "Save search", id="search.save"),
     ]
 
     class Search(Message):
@@ -42,6 +43,9 @@ class SearchBar(Input):
 
     class Leave(Message):
         """The user wants to leave search (Esc)."""
+
+    class SaveWanted(Message):
+        """The user wants to save the query under a name (ctrl+s)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="Search titles and text, or cat:, tag:, is:unread … (Esc: back)", id=id)
@@ -85,6 +89,11 @@ class SearchBar(Input):
     def action_leave(self) -> None:
         self._cancel_timer()
         self.post_message(self.Leave())
+
+    def action_save(self) -> None:
+        if self._timer is not None:
+            self._search_now()  # what is saved is what is typed: search it first, then ask for a name
+        self.post_message(self.SaveWanted())
 
     def action_results(self) -> None:
         if self._timer is not None:

@@ -1,10 +1,12 @@
-"""The sidebar: All, every category with its count, and Problems when some files are unreadable."""
+"""The sidebar: All, every category with its count, Problems when some files are unreadable, then the saved
+searches under a heading of their own (with their counts), and Muted when rules hide posts."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -18,6 +20,10 @@ class EntryKind(Enum):
     ALL = "all"
     CATEGORY = "category"
     PROBLEMS = "problems"
+    HEADING = "heading"
+    """A title above entries (Saved searches): the cursor passes over it."""
+    SAVED = "saved"
+    MUTED = "muted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,8 @@ class SidebarEntry:
     name: str
     total: int
     unread: int | None = None
+    problem: str | None = None
+    """What is wrong with a saved search's query (shown as `!`, its posts none)."""
 
     @property
     def identity(self) -> tuple[EntryKind, str]:
@@ -35,6 +43,10 @@ class SidebarEntry:
 
     @property
     def count_text(self) -> str:
+        if self.kind is EntryKind.HEADING:
+            return ""
+        if self.problem is not None:
+            return "!"
         if self.unread is None:
             return f"{self.total:,}"
         return f"{self.unread:,}/{self.total:,}"
@@ -42,6 +54,11 @@ class SidebarEntry:
 
 class Sidebar(CursorList):
     """Categories to filter the article list by; moving the cursor selects."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = CursorList.COMPONENT_CLASSES | {"sidebar--heading"}
+    DEFAULT_CSS = """
+    Sidebar > .sidebar--heading { color: $text-muted; text-style: bold; }
+    """
 
     empty_message = "No categories yet."
 
@@ -72,6 +89,16 @@ class Sidebar(CursorList):
 
         self.rows_changed(cursor=index if index is not None else (0 if previous is None else None), same=same)
 
+    def move_cursor(self, index: int) -> None:
+        """As `CursorList.move_cursor`, passing over headings (on to the next entry in that direction)."""
+        entries = self._entries
+        step = 1 if index >= self.cursor else -1
+        while 0 <= index < len(entries) and entries[index].kind is EntryKind.HEADING:
+            index += step
+        if not 0 <= index < len(entries):
+            return  # only a heading that way
+        super().move_cursor(index)
+
     def index_of(self, identity: tuple[EntryKind, str]) -> int | None:
         for index, entry in enumerate(self._entries):
             if entry.identity == identity:
@@ -84,5 +111,7 @@ class Sidebar(CursorList):
         label = entry.name if entry.kind is not EntryKind.PROBLEMS else f"Problems ({entry.total:,})"
         if entry.kind is EntryKind.PROBLEMS:
             count = ""
+        if entry.kind is EntryKind.HEADING:
+            style = style + self.component_style("sidebar--heading")
         room = max(1, width - cell_len(count) - 3)
         return [Segment(" " + fit(label, room) + " ", style), Segment(count + " ", style)]

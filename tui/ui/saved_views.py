@@ -1,0 +1,236 @@
+"""Saved searches in the sidebar, and the rules of `searches.toml`, kept up to date off the UI thread.
+
+Each saved search is a sidebar entry (under a heading) with its unread/total counts; choosing one lists
+the posts its query finds, newest first. Whenever the library or the marks change, one thread worker
+counts every saved search in SQL and finds the posts of the one shown (and what the rules pick out),
+and a `SavedCounted` message brings it back; changes coming quickly are gathered over `REFRESH_DELAY`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.timer import Timer
+
+from tui.core.index import PostIndex
+from tui.core.library import Library
+from tui.core.post import Post
+from tui.core.query import MarkSnapshot, Query, QueryError
+from tui.core.saved_searches import LoadedSearches, Searches, SearchesStore, saved_query
+from tui.core.unread import UnreadCounts
+from tui.ui.widgets.sidebar import EntryKind, SidebarEntry
+
+if TYPE_CHECKING:
+    from tui.ui.screens.main import MainScreen
+
+REFRESH_DELAY = 0.3
+"""Seconds over which library and mark changes are gathered before the saved searches are counted again."""
+HEADING = "Saved searches"
+
+
+@dataclass
+class SavedCounted(Message):
+    """Saved searches counted in a thread: `request` tells the latest count from stale ones."""
+
+    request: int
+    counts: Mapping[str, tuple[int, int]]
+    """(total, unread) by saved search name."""
+    shown: str | None
+    """The saved search whose posts `paths` are (the one the list shows), if any."""
+    paths: tuple[str, ...]
+
+
+class SavedViews:
+    """The saved searches: what the file holds, their counts, and the posts of the one shown."""
+
+    def __init__(
+        self,
+        pane: MainScreen,
+        library: Library,
+        index: PostIndex,
+        unread: UnreadCounts,
+        new_keys: Callable[[], frozenset[str]],
+        store: SearchesStore | None,
+    ) -> None:
+        self._pane = pane
+        self._library = library
+        self._index = index
+        self._unread = unread
+        self._new_keys = new_keys
+        self._store = store
+        self.searches = Searches()
+        """What `searches.toml` holds (as read, or as last saved)."""
+        self._counts: dict[str, tuple[int, int]] = {}
+        self._posts: dict[str, list[Post]] = {}
+        """The posts found for a saved search, when it was last shown: newest first."""
+        self._request = 0
+        self._timer: Timer | None = None
+        self._counted_marks: tuple[object, ...] | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def load(self) -> LoadedSearches:
+        """Read `searches.toml` (a small file, at start) and count its searches soon."""
+        if self._store is None:
+            return LoadedSearches()
+        loaded = self._store.read()
+        self.searches = loaded.searches
+        self.changed()
+        return loaded
+
+    # The sidebar -------------------------------------------------------------------------------
+
+    def entries(self) -> list[SidebarEntry]:
+        """The heading and an entry per saved search (a query with a mistake shows `!`), or nothing."""
+        if not self.searches.searches:
+            return []
+        entries = [SidebarEntry(EntryKind.HEADING, HEADING, 0)]
+        for search in self.searches.searches:
+            query = saved_query(search.query)
+            if isinstance(query, QueryError):
+                entries.append(SidebarEntry(EntryKind.SAVED, search.name, 0, problem=query.message))
+                continue
+            total, unread = self._counts.get(search.name, (0, 0))
+            entries.append(SidebarEntry(EntryKind.SAVED, search.name, total, unread))
+        return entries
+
+    def posts(self, name: str) -> list[Post]:
+        """The posts of a saved search as last found (empty until then), newest first."""
+        return self._posts.get(name, [])
+
+    def empty_message(self, name: str) -> str:
+        search = self.searches.named(name)
+        if search is None:
+            return "This saved search is gone."
+        query = saved_query(search.query)
+        if isinstance(query, QueryError):
+            return f"The query of '{name}' cannot be read: {query.message}."
+        if name not in self._posts:
+            return "Searching…"
+        return f"Nothing found for '{search.query}'."
+
+    # Counting ----------------------------------------------------------------------------------
+
+    def changed(self, *, now: bool = False) -> None:
+        """The library, the marks or the entry shown changed: count again soon (`now`: at once)."""
+        if now:
+            if self._timer is not None:
+                self._timer.stop()
+                self._timer = None
+            self._count()
+        elif self._timer is None:
+            self._timer = self._pane.set_timer(REFRESH_DELAY, self._count)
+
+    def marks_may_have_changed(self) -> None:
+        """Count again if read marks changed since the last count (the sidebar is being redrawn)."""
+        if self._marks_identity() != self._counted_marks:
+            self.changed()
+
+    def _marks_identity(self) -> tuple[object, ...]:
+        # ReadMarks hands out the same frozenset until a mark changes: comparing it is free.
+        return (id(self._unread.state.read_keys()),)
+
+    def _shown(self) -> str | None:
+        kind, name = self._pane.content.entry
+        return name if kind is EntryKind.SAVED and not self._pane.content.searching else None
+
+    def _count(self) -> None:
+        self._timer = None
+        if not self.searches.searches:
+            return
+        queries: dict[str, Query] = {}
+        for search in self.searches.searches:
+            query = saved_query(search.query)
+            if isinstance(query, Query):
+                queries[search.name] = query
+        asked = frozenset().union(*(query.states for query in queries.values()))
+        state = self._unread.state
+        marks = MarkSnapshot(
+            state.read_keys(),
+            state.starred_keys() if "starred" in asked else frozenset(),
+            self._new_keys() if "new" in asked else frozenset(),
+        )
+        self._counted_marks = self._marks_identity()
+        self._request += 1
+        self._pane.run_worker(
+            partial(self._count_in_thread, self._request, queries, marks, self._shown()),
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+            group="saved-searches",
+            name="saved-searches",
+        )
+
+    def _count_in_thread(
+        self, request: int, queries: dict[str, Query], marks: MarkSnapshot, shown: str | None
+    ) -> None:
+        include = self._library.include_unpublished
+        with self._lock:
+            if self._closed:
+                return
+            counts = {
+                name: self._index.count(query, marks=marks, include_unpublished=include)
+                for name, query in queries.items()
+            }
+            found = self._index.matching(queries[shown], marks=marks) if shown in queries else []
+        self._pane.post_message(SavedCounted(request, counts, shown, tuple(found)))
+
+    def counted(self, message: SavedCounted) -> None:
+        """Show the counts (and the shown search's posts), unless a newer count is on its way."""
+        if message.request != self._request:
+            return
+        self._counts = dict(message.counts)
+        if message.shown is not None:
+            get = self._library.get
+            self._posts[message.shown] = [post for path in message.paths if (post := get(path)) is not None]
+        self._pane.refresh_sidebar()
+        if message.shown is not None and message.shown == self._shown():
+            self._pane.show_list(keep_selection=True)
+
+    # Saving ------------------------------------------------------------------------------------
+
+    def save(self, name: str, query: str) -> str:
+        """Save `query` under `name` (replacing one of that name); what to tell the user."""
+        replaced = self.searches.named(name) is not None
+        problem = self._write(self.searches.saved(name, query))
+        if problem:
+            return problem
+        return f"Saved search '{name}' {'replaced' if replaced else 'saved'}."
+
+    def rename(self, old: str, new: str) -> str:
+        problem = self._write(self.searches.renamed(old, new))
+        if problem:
+            return problem
+        self._posts.pop(old, None)
+        return f"Renamed '{old}' to '{new}'."
+
+    def remove(self, name: str) -> str:
+        problem = self._write(self.searches.removed(name))
+        if problem:
+            return problem
+        self._posts.pop(name, None)
+        self._counts.pop(name, None)
+        return f"Removed the saved search '{name}'."
+
+    def _write(self, searches: Searches) -> str | None:
+        """Keep `searches` and write them to the file; what went wrong, if the file could not be written."""
+        self.searches = searches
+        self._pane.refresh_sidebar()
+        self.changed(now=True)
+        if self._store is None:
+            return None
+        try:
+            self._store.save(searches)
+        except OSError as error:
+            return f"Could not write {self._store.path}: {error.strerror or error}; kept for this session."
+        return None
+
+    def close(self) -> None:
+        """No count touches the index after this returns (the app closes the index next)."""
+        with self._lock:
+            self._closed = True
