@@ -21,7 +21,7 @@ from tui.core.index import PostIndex
 from tui.core.library import Library
 from tui.core.post import Post
 from tui.core.query import MarkSnapshot, Query, QueryError
-from tui.core.saved_searches import LoadedSearches, Searches, SearchesStore, saved_query
+from tui.core.saved_searches import SEARCHES_FILE, LoadedSearches, Searches, SearchesStore, saved_query
 from tui.core.unread import UnreadCounts
 from tui.ui.widgets.sidebar import EntryKind, SidebarEntry
 
@@ -109,7 +109,7 @@ class SavedViews:
             return "This saved search is gone."
         query = saved_query(search.query)
         if isinstance(query, QueryError):
-            return f"The query of '{name}' cannot be read: {query.message}."
+            return f"{query.message} (the query of '{name}' in {SEARCHES_FILE})"
         if name not in self._posts:
             return "Searching…"
         return f"Nothing found for '{search.query}'."

@@ -338,11 +338,11 @@ class MainScreen(Screen[None]):
     def save_search(self) -> None:
         """Ask for a name and save the query in the search box under it (ctrl+s, or the palette)."""
         query = self.content.search
+        if self.search.active and self.search.problem is not None:
+            self.notify(f"This query cannot be saved: {self.search.problem.message}", markup=False)
+            return
         if query is None or not query.strip():
             self.notify("Type a query first, then save it (ctrl+s).", markup=False)
-            return
-        if self.search.problem is not None:
-            self.notify(f"This query cannot be saved: {self.search.problem.message}.", markup=False)
             return
 
         def named(name: str | None) -> None:

@@ -112,6 +112,6 @@ class Sidebar(CursorList):
         if entry.kind is EntryKind.PROBLEMS:
             count = ""
         if entry.kind is EntryKind.HEADING:
-            style = style + self.component_style("sidebar--heading")
+            style = self.component_style("sidebar--heading", style)
         room = max(1, width - cell_len(count) - 3)
         return [Segment(" " + fit(label, room) + " ", style), Segment(count + " ", style)]
