@@ -188,3 +188,33 @@ def test_one_big_batch_gives_what_one_file_at_a_time_gives() -> None:
     assert bulk_change.updated == tuple(p for c in single_changes for p in c.updated)
     assert bulk_change.removed == tuple(p for c in single_changes for p in c.removed)
     assert bulk_change.problems_changed
+
+
+def test_muted_posts_leave_every_view_and_count_and_come_back_when_unmuted() -> None:
+    from tui.core.read_marks import ReadMarks
+    from tui.core.unread import UnreadCounts
+
+    library = Library(ROOT)
+    unread = UnreadCounts(ReadMarks.in_memory(ROOT))
+    unread.library_changed(
+        library, library.apply([post("a.md", 3), post("b.md", 2, ("sport",)), post("c.md", 1)])
+    )
+    b = str(ROOT / "b.md")
+    change = library.mute({b})
+    unread.library_changed(library, change)
+    assert names(change.removed) == ["b.md"] and not change.added
+    assert names(library.posts) == ["a.md", "c.md"] and library.get(b) is None
+    assert library.categories() == [("nieuws", 2)] and unread.total == 2 and unread.in_category("sport") == 0
+    assert names(library.muted_posts()) == ["b.md"]
+    assert library.mute({b}).empty  # the same again changes nothing
+    # A muted post that changes stays out; one that arrives under a muted path is kept out.
+    assert library.apply([post("b.md", 2.5, ("sport",))]).removed == ()
+    assert names(library.posts) == ["a.md", "c.md"]
+    assert b in set(library.paths())  # its file is still the library's (a rescan must not lose it)
+    change = library.mute(set())
+    unread.library_changed(library, change)
+    assert names(change.added) == ["b.md"] and names(library.posts) == ["a.md", "b.md", "c.md"]
+    assert unread.total == 3 and unread.in_category("sport") == 1 and library.muted_posts() == []
+    library.mute({b})
+    library.remove([b])
+    assert library.muted_posts() == [] and b not in set(library.paths())

@@ -64,6 +64,10 @@ class Library:
     _problems: dict[str, Problem] = field(default_factory=dict)
     _category_counts: Counter[str] = field(default_factory=Counter)
     _views: dict[str, list[Post]] = field(default_factory=dict)
+    _muted: set[str] = field(default_factory=set)
+    """Paths a hide rule keeps out of every view and count (see `mute`)."""
+    _muted_posts: dict[str, Post] = field(default_factory=dict)
+    """The muted paths' posts, as they would be shown."""
     _folders: set[str] | None = None
     """The folders that hold known files, worked out when a removal first needs them (see
     `_paths_at_or_below`); kept up as files arrive, and worked out again when one no longer holds any."""
@@ -93,11 +97,36 @@ class Library:
         return len(self._posts)
 
     def paths(self) -> Iterable[str]:
-        """The path of every file the library holds: its posts and its problems."""
-        return chain(self._by_path, self._problems)
+        """The path of every file the library holds: its posts (muted ones too) and its problems."""
+        return chain(self._by_path, self._problems, self._muted_posts)
 
     def get(self, path: str | os.PathLike[str]) -> Post | None:
         return self._by_path.get(os.fspath(path))
+
+    def muted_posts(self) -> list[Post]:
+        """The posts a hide rule keeps out (see `mute`), newest first."""
+        return sorted(self._muted_posts.values(), key=_sort_key)
+
+    def mute(self, paths: Iterable[str]) -> Change:
+        """Keep these posts out of every view and count (a hide rule found them); muted ones not among
+        them come back. Posts that arrive later under a muted path stay out too."""
+        muted = set(paths)
+        if muted == self._muted:
+            return Change()
+        leaving = [path for path in muted if path in self._by_path]
+        returning = [post for path, post in self._muted_posts.items() if path not in muted]
+        self._muted = muted
+        removed = []
+        for path in leaving:
+            post = self._drop(path)
+            if post is not None:
+                self._muted_posts[path] = post
+                removed.append(post)
+        for post in returning:
+            del self._muted_posts[post.path]
+            self._by_path[post.path] = post
+        self._place(returning)
+        return self._changed(Change(added=tuple(returning), removed=tuple(removed)))
 
     def categories(self) -> list[tuple[str, int]]:
         """Every category with its number of posts, by name (case-insensitive)."""
@@ -142,6 +171,8 @@ class Library:
             if self._folders is not None:
                 self._folders.add(path.rpartition(os.sep)[0])
             if isinstance(result, Problem) or (hidden and not self.include_unpublished):
+                if self._muted_posts:
+                    self._muted_posts.pop(path, None)
                 if old is not None:
                     removed.append(old)
                 if isinstance(result, Problem):
@@ -152,6 +183,11 @@ class Library:
                 continue
             if self._problems:
                 problems_changed |= self._problems.pop(path, None) is not None
+            if path in self._muted:
+                self._muted_posts[path] = result
+                if old is not None:
+                    removed.append(old)
+                continue
             self._by_path[path] = result
             pending[path] = result
             (updated if old is not None else added).append(result)
@@ -170,6 +206,8 @@ class Library:
             for known in self._paths_at_or_below(path, self._problems):
                 del self._problems[known]
                 problems_changed = True
+            for known in self._paths_at_or_below(path, self._muted_posts) if self._muted_posts else ():
+                del self._muted_posts[known]
         return self._changed(Change(removed=tuple(removed), problems_changed=problems_changed))
 
     def _paths_at_or_below(self, path: str, known: Mapping[str, object]) -> list[str]:
@@ -184,7 +222,8 @@ class Library:
             return [path]
         prefix = os.path.join(path, "")
         if self._folders is None:
-            self._folders = {each.rpartition(os.sep)[0] for each in chain(self._by_path, self._problems)}
+            known_paths = chain(self._by_path, self._problems, self._muted_posts)
+            self._folders = {each.rpartition(os.sep)[0] for each in known_paths}
         if not any(folder == path or folder.startswith(prefix) for folder in self._folders):
             return []
         found = [candidate for candidate in known if candidate.startswith(prefix)]
