@@ -51,7 +51,9 @@ def saved_file(tmp_path: Path) -> Path:
 
 
 def sidebar_line(app: KrantApp, name: str) -> str:
-    return next((line for line in screen_text(app).splitlines() if f" {name} " in line), "")
+    """The sidebar's line for an entry (the sidebar ends at the list's edge, `▕`)."""
+    column = (line.split("▕")[0] + " " for line in screen_text(app).splitlines())
+    return next((line for line in column if line.startswith(f" {name} ")), "")
 
 
 def entry(app: KrantApp, name: str):
@@ -176,7 +178,7 @@ async def test_a_damaged_file_is_kept_aside_with_a_notice_and_a_mistaken_query_s
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
         await until_shown(pilot, app, "Kapot")
-        assert sidebar_line(app, "Kapot").split("▕")[0].rstrip().endswith(" !")
+        assert sidebar_line(app, "Kapot").rstrip().endswith(" !")
         app.main.sidebar.move_cursor(app.main.sidebar.index_of((EntryKind.SAVED, "Kapot")))
         await until_shown(pilot, app, "did you mean category:?")
         assert any("did you mean category:?" in notice for notice in notices)
@@ -192,3 +194,74 @@ async def test_a_query_with_a_mistake_is_not_saved(tmp_path: Path) -> None:
         await pilot.press("ctrl+s")
         assert await until(pilot, lambda: any("cannot be saved" in notice for notice in notices)), notices
         assert not isinstance(app.screen, NamePrompt) and not saved_file(tmp_path).exists()
+
+
+RULES = """\
+[[search]]
+name = "Alles"
+query = "-cat:nergens"
+
+[[rule]]
+query = "cat:sport"
+action = "hide"
+
+[[rule]]
+query = "cat:releases"
+action = "read"
+
+[[rule]]
+query = "title:twee"
+action = "highlight"
+"""
+
+
+async def test_rules_hide_mark_read_and_highlight_what_their_queries_find(tmp_path: Path) -> None:
+    folder = seed(tmp_path)
+    saved_file(tmp_path).parent.mkdir(parents=True)
+    saved_file(tmp_path).write_text(RULES, encoding="utf-8")
+    app = make_app(folder, locations=Locations.under(tmp_path), clock=fixed_clock, watch=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        # hide: the sport post is in no list, count or search, only under Muted.
+        assert await until(pilot, lambda: entry(app, "Muted") is not None), screen_text(app)
+        assert await until(pilot, lambda: "3/3" in sidebar_line(app, "Alles")), screen_text(app)
+        assert [post.title for post in app.main.article_list.posts] == [
+            "Vijf over rust",
+            "Drie over rust",
+            "Twee over rust",
+        ]
+        assert entry(app, "sport") is None and "3/3" in sidebar_line(app, "All")
+        assert "1" in sidebar_line(app, "Muted")
+        await pilot.press("slash", *"vier")
+        assert await until(pilot, lambda: "for 'vier'" in app.sub_title)
+        assert app.main.article_list.row_count == 0
+        await pilot.press("escape")
+        app.main.sidebar.move_cursor(app.main.sidebar.index_of((EntryKind.MUTED, "Muted")))
+        assert await until(pilot, lambda: [post.title for post in app.main.article_list.posts] == ["Vier"])
+        app.main.sidebar.move_cursor(0)
+        # highlight: the title stands out in the theme's accent.
+        articles = app.main.article_list
+        assert await until(pilot, lambda: len(articles.posts) == 3)
+        twee = next(index for index, post in enumerate(articles.posts) if post.title == "Twee over rust")
+        drie = next(index for index, post in enumerate(articles.posts) if post.title == "Drie over rust")
+        articles.move_cursor(0)
+        accent = articles.get_component_rich_style("article-list--highlight").color
+
+        def title_colour(index: int, title: str):
+            return next(
+                seg.style.color
+                for seg in articles.render_row(index, 100, articles.rich_style)
+                if seg.text == title
+            )
+
+        assert await until(pilot, lambda: title_colour(twee, "Twee over rust") == accent)
+        assert title_colour(drie, "Drie over rust") != accent
+        # read: what arrives and a read rule finds arrives read; hide mutes an arrival too.
+        write_post(folder, "2024-01-06-zes.md", "Zes over rust", "2024-01-06 10:00:00", "releases")
+        write_post(folder, "2024-01-07-zeven.md", "Zeven", "2024-01-07 10:00:00", "sport")
+        assert await until(pilot, lambda: "2 " in sidebar_line(app, "Muted")), screen_text(app)
+        assert await until(pilot, lambda: "2/3" in sidebar_line(app, "releases")), screen_text(app)
+        assert await until(pilot, lambda: "3/4" in sidebar_line(app, "Alles")), screen_text(app)
+        zes = next(post for post in app.library.posts if post.title == "Zes over rust")
+        assert not app.unread.is_unread(zes)
+        assert "Zeven" not in [post.title for post in app.main.article_list.posts]

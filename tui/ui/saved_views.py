@@ -2,8 +2,11 @@
 
 Each saved search is a sidebar entry (under a heading) with its unread/total counts; choosing one lists
 the posts its query finds, newest first. Whenever the library or the marks change, one thread worker
-counts every saved search in SQL and finds the posts of the one shown (and what the rules pick out),
-and a `SavedCounted` message brings it back; changes coming quickly are gathered over `REFRESH_DELAY`.
+counts every saved search in SQL and finds the posts of the one shown and what the rules pick out, and a
+`SavedCounted` message brings it back; changes coming quickly are gathered over `REFRESH_DELAY`.
+
+Rules: `hide` mutes the posts it finds (`Library.mute`: out of every list, count and search, listed under
+Muted), `read` marks the posts that arrive while krant runs read, `highlight` makes their rows stand out.
 """
 
 from __future__ import annotations
@@ -20,8 +23,15 @@ from textual.timer import Timer
 from tui.core.index import PostIndex
 from tui.core.library import Library
 from tui.core.post import Post
-from tui.core.query import MarkSnapshot, Query, QueryError
-from tui.core.saved_searches import SEARCHES_FILE, LoadedSearches, Searches, SearchesStore, saved_query
+from tui.core.query import All, Any, MarkSnapshot, Node, Not, Query, QueryError, State
+from tui.core.saved_searches import (
+    ACTIONS,
+    SEARCHES_FILE,
+    LoadedSearches,
+    Searches,
+    SearchesStore,
+    saved_query,
+)
 from tui.core.unread import UnreadCounts
 from tui.ui.widgets.sidebar import EntryKind, SidebarEntry
 
@@ -31,6 +41,15 @@ if TYPE_CHECKING:
 REFRESH_DELAY = 0.3
 """Seconds over which library and mark changes are gathered before the saved searches are counted again."""
 HEADING = "Saved searches"
+MUTED = "Muted"
+
+
+def _any_of(queries: list[Query]) -> Node | None:
+    """One tree that finds what any of the queries finds (None for none)."""
+    roots = [query.root for query in queries if query.root is not None]
+    if not roots:
+        return None
+    return roots[0] if len(roots) == 1 else Any(tuple(roots))
 
 
 @dataclass
@@ -43,6 +62,11 @@ class SavedCounted(Message):
     shown: str | None
     """The saved search whose posts `paths` are (the one the list shows), if any."""
     paths: tuple[str, ...]
+    muted: frozenset[str] | None = None
+    """The posts hide rules find (None without such rules)."""
+    highlighted: frozenset[str] = frozenset()
+    arrived_read: tuple[str, ...] = ()
+    """Keys of posts that arrived unread and a read rule finds: to mark read."""
 
 
 class SavedViews:
@@ -71,6 +95,9 @@ class SavedViews:
         self._request = 0
         self._timer: Timer | None = None
         self._counted_marks: tuple[object, ...] | None = None
+        self._highlighted: frozenset[str] = frozenset()
+        self._marked_by_rule: set[str] = set()
+        """Keys a read rule marked read: never again (the user may have marked one unread since)."""
         self._lock = threading.Lock()
         self._closed = False
 
@@ -86,9 +113,11 @@ class SavedViews:
     # The sidebar -------------------------------------------------------------------------------
 
     def entries(self) -> list[SidebarEntry]:
-        """The heading and an entry per saved search (a query with a mistake shows `!`), or nothing."""
+        """The heading and an entry per saved search (a query with a mistake shows `!`), then Muted."""
+        muted = self._library.muted_posts()
+        tail = [SidebarEntry(EntryKind.MUTED, MUTED, len(muted))] if muted else []
         if not self.searches.searches:
-            return []
+            return tail
         entries = [SidebarEntry(EntryKind.HEADING, HEADING, 0)]
         for search in self.searches.searches:
             query = saved_query(search.query)
@@ -97,7 +126,18 @@ class SavedViews:
                 continue
             total, unread = self._counts.get(search.name, (0, 0))
             entries.append(SidebarEntry(EntryKind.SAVED, search.name, total, unread))
-        return entries
+        return entries + tail
+
+    def is_highlighted(self, post: Post) -> bool:
+        """Whether a highlight rule finds the post (its row stands out)."""
+        return bool(self._highlighted) and post.path in self._highlighted
+
+    def visible(self, query: Query) -> Query:
+        """`query` without the posts hide rules find: what search and counts show."""
+        hidden = _any_of(self.searches.rule_queries("hide"))
+        if hidden is None or query.root is None:
+            return query
+        return Query(query.text, All((query.root, Not(hidden))))
 
     def posts(self, name: str) -> list[Post]:
         """The posts of a saved search as last found (empty until then), newest first."""
@@ -141,14 +181,19 @@ class SavedViews:
 
     def _count(self) -> None:
         self._timer = None
-        if not self.searches.searches:
+        if not self.searches.searches and not self.searches.rules:
             return
         queries: dict[str, Query] = {}
         for search in self.searches.searches:
             query = saved_query(search.query)
             if isinstance(query, Query):
-                queries[search.name] = query
+                queries[search.name] = self.visible(query)
+        rules = {action: _any_of(self.searches.rule_queries(action)) for action in ACTIONS}
+        reading = rules["read"]
+        if reading is not None:  # what arrived unread and a read rule finds
+            rules["read"] = All((reading, State("new"), State("unread")))
         asked = frozenset().union(*(query.states for query in queries.values()))
+        asked |= frozenset().union(*(Query("", rule).states for rule in rules.values() if rule is not None))
         state = self._unread.state
         marks = MarkSnapshot(
             state.read_keys(),
@@ -158,7 +203,7 @@ class SavedViews:
         self._counted_marks = self._marks_identity()
         self._request += 1
         self._pane.run_worker(
-            partial(self._count_in_thread, self._request, queries, marks, self._shown()),
+            partial(self._count_in_thread, self._request, queries, rules, marks, self._shown()),
             thread=True,
             exclusive=True,
             exit_on_error=False,
@@ -167,23 +212,39 @@ class SavedViews:
         )
 
     def _count_in_thread(
-        self, request: int, queries: dict[str, Query], marks: MarkSnapshot, shown: str | None
+        self,
+        request: int,
+        queries: dict[str, Query],
+        rules: dict[str, Node | None],
+        marks: MarkSnapshot,
+        shown: str | None,
     ) -> None:
         include = self._library.include_unpublished
+        index = self._index
+
+        def found(rule: Node | None) -> list[str]:
+            return [] if rule is None else index.matching(Query("", rule), marks=marks)
+
         with self._lock:
             if self._closed:
                 return
+            muted = frozenset(found(rules["hide"])) if rules["hide"] is not None else None
+            highlighted = frozenset(found(rules["highlight"]))
+            arrived = found(rules["read"])
             counts = {
-                name: self._index.count(query, marks=marks, include_unpublished=include)
+                name: index.count(query, marks=marks, include_unpublished=include)
                 for name, query in queries.items()
             }
-            found = self._index.matching(queries[shown], marks=marks) if shown in queries else []
-        self._pane.post_message(SavedCounted(request, counts, shown, tuple(found)))
+            paths = index.matching(queries[shown], marks=marks) if shown in queries else []
+        get = self._library.get  # (only to tell keys: a post gone meanwhile is left alone)
+        keys = tuple(post.key for path in arrived if (post := get(path)) is not None)
+        self._pane.post_message(SavedCounted(request, counts, shown, tuple(paths), muted, highlighted, keys))
 
     def counted(self, message: SavedCounted) -> None:
         """Show the counts (and the shown search's posts), unless a newer count is on its way."""
         if message.request != self._request:
             return
+        self._apply_rules(message)
         self._counts = dict(message.counts)
         if message.shown is not None:
             get = self._library.get
@@ -191,6 +252,23 @@ class SavedViews:
         self._pane.refresh_sidebar()
         if message.shown is not None and message.shown == self._shown():
             self._pane.show_list(keep_selection=True)
+
+    def _apply_rules(self, message: SavedCounted) -> None:
+        pane, library = self._pane, self._library
+        change = library.mute(message.muted or ())
+        if not change.empty:
+            self._unread.library_changed(library, change)
+            pane.show_library()
+            pane.status_changed()
+        if message.highlighted != self._highlighted:
+            self._highlighted = message.highlighted
+            pane.article_list.refresh()
+        keys = [key for key in message.arrived_read if key not in self._marked_by_rule]
+        if keys:
+            self._marked_by_rule.update(keys)
+            self._unread.mark(keys, True)
+            pane.article_list.refresh()
+            pane.status_changed()
 
     # Saving ------------------------------------------------------------------------------------
 

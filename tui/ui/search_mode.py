@@ -134,6 +134,7 @@ class SearchMode:
             self._show_problem(error)
             return
         self._show_problem(None)
+        parsed = pane.saved.visible(parsed)  # what a hide rule mutes is never found
         pane.content = pane.content.but(search=query)
         self._request += 1
         if parsed.empty:

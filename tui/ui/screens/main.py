@@ -115,6 +115,7 @@ class MainScreen(Screen[None]):
         self.query_problem.display = False
         self.article_list.is_unread = self.unread.is_unread
         self.article_list.is_new = self._is_new
+        self.article_list.is_highlighted = self.saved.is_highlighted
         self.article_list.focus()
         self.fit_width(self.app.size.width)
         self.post_message(self.Ready())
@@ -247,11 +248,15 @@ class MainScreen(Screen[None]):
             if content.entry[0] is EntryKind.SAVED:
                 posts: Sequence[Post] = self.saved.posts(name)
                 empty_message = self.saved.empty_message(name)
+            elif content.entry[0] is EntryKind.MUTED:
+                posts = self.library.muted_posts()
+                empty_message = "No posts are muted now."
             else:
                 posts = self.library.view(name)
             if content.only_unread:
+                listed = posts
                 posts = self._unread_only(posts, keep_shown=keep_selection and not refilter)
-                if self.library.view(name):
+                if listed:
                     where = "" if name == ALL else f" in {name}"
                     empty_message = f"No unread posts{where} (U shows all posts)."
             self.article_list.set_posts(posts, keep_selection=keep_selection, empty_message=empty_message)

@@ -44,6 +44,7 @@ class ArticleList(CursorList):
         "article-list--category",
         "article-list--snippet",
         "article-list--match",
+        "article-list--highlight",
     }
 
     DEFAULT_CSS = """
@@ -52,6 +53,7 @@ class ArticleList(CursorList):
         & > .article-list--category { color: $text-secondary; }
         & > .article-list--snippet { color: $text-muted; }
         & > .article-list--match { color: $text-accent; text-style: bold; }
+        & > .article-list--highlight { color: $text-accent; }
     }
     """
 
@@ -74,6 +76,8 @@ class ArticleList(CursorList):
         """Set by read state: unread rows get a marker and bold text. None: no marker column content."""
         self.is_new: Callable[[Post], bool] | None = None
         """Set by live updates: posts that arrived while krant runs get the new marker until seen."""
+        self.is_highlighted: Callable[[Post], bool] | None = None
+        """Set by highlight rules: the titles of the posts they find stand out in a colour of the theme."""
 
     @property
     def posts(self) -> Sequence[Post]:
@@ -172,6 +176,8 @@ class ArticleList(CursorList):
         if unread:
             style += Style(bold=True)
         date_style = self.component_style("article-list--date", style)
+        if index != self.cursor and self.is_highlighted is not None and self.is_highlighted(post):
+            style = self.component_style("article-list--highlight", style)
         # On the cursor's row in the cursor's colour: `$text-secondary` is a blue, as the cursor often is.
         category_style = style
         if index != self.cursor:
