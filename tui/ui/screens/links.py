@@ -73,10 +73,8 @@ class LinksScreen(ModalScreen[str | None]):
         with Vertical() as box:
             box.border_title = "Links in this article"
             yield LinkList(self.links, id="links")
-            yield Static(
-                Text("Enter opens the link in the browser (http and https only); Esc closes."),
-                id="links-hint",
-            )
+            yield Static(Text("Enter opens the link in the browser (http and https only); Esc closes."),
+                         id="links-hint")
 
     def on_mount(self) -> None:
         self.query_one(LinkList).focus()
