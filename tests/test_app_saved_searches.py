@@ -46,8 +46,13 @@ def seed(tmp_path: Path) -> Path:
     return folder
 
 
-def saved_file(tmp_path: Path) -> Path:
-    return Locations.under(tmp_path).config_dir / SEARCHES_FILE
+def saved_file(tmp_path: Path, text: str | None = None) -> Path:
+    """The app's searches.toml under `tmp_path` (written first, when given `text`)."""
+    path = Locations.under(tmp_path).config_dir / SEARCHES_FILE
+    if text is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
 def sidebar_line(app: KrantApp, name: str) -> str:
@@ -102,8 +107,7 @@ async def test_ctrl_s_saves_the_query_and_the_sidebar_lists_it_with_counts(tmp_p
 
 async def test_the_cursor_passes_over_the_heading(tmp_path: Path) -> None:
     folder = seed(tmp_path)
-    saved_file(tmp_path).parent.mkdir(parents=True)
-    saved_file(tmp_path).write_text('[[search]]\nname = "Rust"\nquery = "rust"\n', encoding="utf-8")
+    saved_file(tmp_path, '[[search]]\nname = "Rust"\nquery = "rust"\n')
     app = new_app(folder, tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
@@ -121,8 +125,7 @@ async def test_the_cursor_passes_over_the_heading(tmp_path: Path) -> None:
 
 async def test_saved_counts_follow_a_live_arrival(tmp_path: Path) -> None:
     folder = seed(tmp_path)
-    saved_file(tmp_path).parent.mkdir(parents=True)
-    saved_file(tmp_path).write_text('[[search]]\nname = "Rust"\nquery = "rust"\n', encoding="utf-8")
+    saved_file(tmp_path, '[[search]]\nname = "Rust"\nquery = "rust"\n')
     app = make_app(folder, locations=Locations.under(tmp_path), clock=fixed_clock, watch=True)
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
@@ -136,8 +139,7 @@ async def test_saved_counts_follow_a_live_arrival(tmp_path: Path) -> None:
 
 async def test_the_palette_renames_and_removes_the_saved_search_shown(tmp_path: Path) -> None:
     folder = seed(tmp_path)
-    saved_file(tmp_path).parent.mkdir(parents=True)
-    saved_file(tmp_path).write_text('[[search]]\nname = "Rust"\nquery = "rust"\n', encoding="utf-8")
+    saved_file(tmp_path, '[[search]]\nname = "Rust"\nquery = "rust"\n')
     app = new_app(folder, tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)
@@ -162,8 +164,7 @@ async def test_a_damaged_file_is_kept_aside_with_a_notice_and_a_mistaken_query_s
     tmp_path: Path,
 ) -> None:
     folder = seed(tmp_path)
-    saved_file(tmp_path).parent.mkdir(parents=True)
-    saved_file(tmp_path).write_text("[[search]\nname = ", encoding="utf-8")
+    saved_file(tmp_path, "[[search]\nname = ")
     app = new_app(folder, tmp_path)
     notices = record_notices(app)
     async with app.run_test(size=WIDE) as pilot:
@@ -217,8 +218,7 @@ action = "highlight"
 
 async def test_rules_hide_mark_read_and_highlight_what_their_queries_find(tmp_path: Path) -> None:
     folder = seed(tmp_path)
-    saved_file(tmp_path).parent.mkdir(parents=True)
-    saved_file(tmp_path).write_text(RULES, encoding="utf-8")
+    saved_file(tmp_path, RULES)
     app = make_app(folder, locations=Locations.under(tmp_path), clock=fixed_clock, watch=True)
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)

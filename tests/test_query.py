@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.index import PostIndex, read_entry
-from tui.core.query import AGE_UNITS, QueryError, Since, Until, parse
+from tui.core.query import AGE_UNITS, MarkSnapshot, QueryError, Since, Until, parse
 
 POSTS = {
     # name: (date, front matter lines, body)
@@ -38,24 +37,6 @@ POSTS = {
 NOW = datetime(2019, 6, 20, 12, tzinfo=UTC).timestamp()
 
 
-@dataclass(frozen=True)
-class Marks:
-    """A stand-in for ReadMarks (and the app's new posts): the three key sets `is:` asks about."""
-
-    read: frozenset[str] = frozenset()
-    starred: frozenset[str] = frozenset()
-    new: frozenset[str] = frozenset()
-
-    def read_keys(self) -> frozenset[str]:
-        return self.read
-
-    def starred_keys(self) -> frozenset[str]:
-        return self.starred
-
-    def new_keys(self) -> frozenset[str]:
-        return self.new
-
-
 def write_posts(folder: Path) -> None:
     for name, (day, fields, body) in POSTS.items():
         text = f"---\n{fields}\ndate: {day} 12:00:00 +0000\n---\n\n{body}\n"
@@ -76,8 +57,8 @@ def index(folder: Path) -> PostIndex:
     return index
 
 
-def found(index: PostIndex, text: str, marks: Marks | None = None) -> list[str]:
-    hits = index.search(text, marks=marks or Marks(), now=NOW)
+def found(index: PostIndex, text: str, marks: MarkSnapshot | None = None) -> list[str]:
+    hits = index.search(text, marks=marks or MarkSnapshot(), now=NOW)
     return [Path(hit.path).stem.split("-", 3)[3] for hit in hits]
 
 
@@ -137,7 +118,7 @@ def test_every_field_and_operator_finds_what_it_says(
 
 
 def test_is_asks_the_marks(index: PostIndex) -> None:
-    marks = Marks(
+    marks = MarkSnapshot(
         read=keys_of(index, "rust-1", "sport"),
         starred=keys_of(index, "cafe", "recent"),
         new=keys_of(index, "ad"),
@@ -176,7 +157,7 @@ def test_fields_narrow_a_ranked_search(index: PostIndex) -> None:
 
 
 def test_counts_give_total_and_unread_of_the_posts_a_library_shows(index: PostIndex) -> None:
-    marks = Marks(read=keys_of(index, "sport"))
+    marks = MarkSnapshot(read=keys_of(index, "sport"))
     assert index.count("cat:sport", marks=marks) == (1, 0)  # the unpublished post is not shown
     assert index.count("cat:sport", marks=marks, include_unpublished=True) == (2, 1)
     assert index.count("rust", marks=marks) == (3, 3)

@@ -78,14 +78,14 @@ class SavedViews:
         library: Library,
         index: PostIndex,
         unread: UnreadCounts,
-        new_keys: Callable[[], frozenset[str]],
+        marks: Callable[[frozenset[str]], MarkSnapshot],
         store: SearchesStore | None,
     ) -> None:
         self._pane = pane
         self._library = library
         self._index = index
         self._unread = unread
-        self._new_keys = new_keys
+        self._marks = marks
         self._store = store
         self.searches = Searches()
         """What `searches.toml` holds (as read, or as last saved)."""
@@ -194,12 +194,7 @@ class SavedViews:
             rules["read"] = All((reading, State("new"), State("unread")))
         asked = frozenset().union(*(query.states for query in queries.values()))
         asked |= frozenset().union(*(Query("", rule).states for rule in rules.values() if rule is not None))
-        state = self._unread.state
-        marks = MarkSnapshot(
-            state.read_keys(),
-            state.starred_keys() if "starred" in asked else frozenset(),
-            self._new_keys() if "new" in asked else frozenset(),
-        )
+        marks = self._marks(asked | {"read"})  # counts tell the unread
         self._counted_marks = self._marks_identity()
         self._request += 1
         self._pane.run_worker(

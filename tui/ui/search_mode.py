@@ -26,7 +26,6 @@ from tui.core.library import ALL, Library
 from tui.core.post import Post
 from tui.core.query import MarkSnapshot, Query, QueryError, parse
 from tui.core.search import Order, SearchHit, title_hits
-from tui.core.unread import UnreadCounts
 from tui.ui.messages import SearchFinished
 
 if TYPE_CHECKING:
@@ -53,14 +52,13 @@ class SearchMode:
         pane: MainScreen,
         library: Library,
         index: PostIndex,
-        unread: UnreadCounts,
-        new_keys: Callable[[], frozenset[str]] = frozenset,
+        marks: Callable[[frozenset[str]], MarkSnapshot],
     ) -> None:
         self._pane = pane
         self._library = library
         self._index = index
-        self._unread = unread
-        self._new_keys = new_keys
+        self._marks = marks
+        """The marks `is:` asks about (by state), taken now on the UI thread for the search's thread."""
         self.problem: QueryError | None = None
         """What is wrong with the query in the box, if it cannot be read (shown under it)."""
         self._shown_query: str | None = None
@@ -147,7 +145,7 @@ class SearchMode:
         by_title = parsed.plain_words and (pane.content.loading or self._index.notice)
         titles = self._library.view(ALL) if by_title else None
         pane.run_worker(
-            partial(self._find, self._request, parsed, titles, self.order, self.marks(parsed)),
+            partial(self._find, self._request, parsed, titles, self.order, self._marks(parsed.states)),
             thread=True,
             exclusive=True,
             exit_on_error=False,
@@ -162,15 +160,6 @@ class SearchMode:
         if self.active and query is not None:
             self.search(query)
         self._status_changed()
-
-    def marks(self, query: Query) -> MarkSnapshot:
-        """What is read, starred and new now, as far as `query` asks (taken here, not in the thread)."""
-        state, asked = self._unread.state, query.states
-        return MarkSnapshot(
-            state.read_keys() if "read" in asked else frozenset(),
-            state.starred_keys() if "starred" in asked else frozenset(),
-            self._new_keys() if "new" in asked else frozenset(),
-        )
 
     def _show_problem(self, error: QueryError | None) -> None:
         self.problem = error

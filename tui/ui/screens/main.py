@@ -20,6 +20,7 @@ from textual.screen import Screen
 from tui.core.index import PostIndex
 from tui.core.library import ALL, Library
 from tui.core.post import Post
+from tui.core.query import MarkSnapshot
 from tui.core.saved_searches import SearchesStore
 from tui.core.unread import UnreadCounts
 from tui.ui.list_pane import Entry, ListContent
@@ -92,9 +93,10 @@ class MainScreen(Screen[None]):
         """Call when what the header says about the list may have changed (the app words it)."""
         self.content = ListContent()
         """What the list pane shows; changed only by the methods below."""
-        self.search = SearchMode(self, library, index, unread, new_keys)
+        self._new_keys = new_keys
+        self.search = SearchMode(self, library, index, self.marks_now)
         """Search in the list pane: `/` opens it, Esc leaves it."""
-        self.saved = SavedViews(self, library, index, unread, new_keys, searches)
+        self.saved = SavedViews(self, library, index, unread, self.marks_now, searches)
         """The saved searches (and rules) of `searches.toml`: sidebar entries with counts."""
 
     def compose(self) -> ComposeResult:
@@ -172,6 +174,16 @@ class MainScreen(Screen[None]):
     @property
     def article_view(self) -> ArticleView:
         return self.query_one("#article", ArticleView)
+
+    def marks_now(self, asked: frozenset[str]) -> MarkSnapshot:
+        """The read, starred and new keys as they are now, those `asked` for ("read", "starred", "new"),
+        for a query run in a thread (which must not read the store)."""
+        state = self.unread.state
+        return MarkSnapshot(
+            state.read_keys() if "read" in asked else frozenset(),
+            state.starred_keys() if "starred" in asked else frozenset(),
+            self._new_keys() if "new" in asked else frozenset(),
+        )
 
     # The library changed ---------------------------------------------------------------------
 
