@@ -265,3 +265,21 @@ async def test_rules_hide_mark_read_and_highlight_what_their_queries_find(tmp_pa
         zes = next(post for post in app.library.posts if post.title == "Zes over rust")
         assert not app.unread.is_unread(zes)
         assert "Zeven" not in [post.title for post in app.main.article_list.posts]
+
+
+async def test_marking_a_saved_search_read_marks_its_posts_only(tmp_path: Path) -> None:
+    folder = seed(tmp_path)
+    saved_file(tmp_path, '[[search]]\nname = "Rust"\nquery = "rust"\n')
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        sidebar = app.main.sidebar
+        assert await until(pilot, lambda: sidebar.index_of((EntryKind.SAVED, "Rust")) is not None)
+        sidebar.move_cursor(sidebar.index_of((EntryKind.SAVED, "Rust")))
+        assert await until(pilot, lambda: len(app.main.article_list.posts) == 3)
+        app.main.article_list.focus()
+        await pilot.press("A")
+        await until_shown(pilot, app, "Mark 3 posts in Rust as read?")
+        await pilot.press("y")
+        assert await until(pilot, lambda: "0/3" in sidebar_line(app, "Rust")), screen_text(app)
+        assert [post.title for post in app.library.posts if app.unread.is_unread(post)] == ["Vier"]

@@ -799,11 +799,15 @@ class KrantApp(App[None]):
             return
         everywhere = kind is EntryKind.ALL
         where = "" if everywhere else f" in {name}"
-        count = self.unread.total if everywhere else self.unread.in_category(name)
+        listed = self.main.entry_posts()
+        if kind in (EntryKind.SAVED, EntryKind.MUTED):  # no count is kept for these: count the list
+            count = sum(1 for post in listed if self.unread.is_unread(post))
+        else:
+            count = self.unread.total if everywhere else self.unread.in_category(name)
         if count == 0:
             self.notify(f"No unread posts{where}.", markup=False)
             return
-        keys = [post.key for post in self.library.view(name)]
+        keys = [post.key for post in listed]
         posts = f"{'all ' if everywhere else ''}{count:,} post{'s' if count != 1 else ''}"
 
         def answered(yes: bool | None) -> None:

@@ -257,14 +257,11 @@ class MainScreen(Screen[None]):
                 if content.folder_gone
                 else self._empty_message(name)
             )
+            posts = self.entry_posts()
             if content.entry[0] is EntryKind.SAVED:
-                posts: Sequence[Post] = self.saved.posts(name)
                 empty_message = self.saved.empty_message(name)
             elif content.entry[0] is EntryKind.MUTED:
-                posts = self.library.muted_posts()
                 empty_message = "No posts are muted now."
-            else:
-                posts = self.library.view(name)
             if content.only_unread:
                 listed = posts
                 posts = self._unread_only(posts, keep_shown=keep_selection and not refilter)
@@ -275,6 +272,15 @@ class MainScreen(Screen[None]):
         shown = self.problem_list if content.shows_problems else self.article_list
         if had_focus and self.focused is not shown:  # focus() redraws the whole list even if it has focus
             shown.focus()
+
+    def entry_posts(self) -> Sequence[Post]:
+        """The posts of the sidebar entry chosen (none for Problems), newest first."""
+        kind, name = self.content.entry
+        if kind is EntryKind.SAVED:
+            return self.saved.posts(name)
+        if kind is EntryKind.MUTED:
+            return self.library.muted_posts()
+        return self.library.view(name if kind is not EntryKind.PROBLEMS else ALL)
 
     def _unread_only(self, posts: Sequence[Post], *, keep_shown: bool) -> list[Post]:
         """The unread posts; with `keep_shown`, also those already in the list, so a post the user just
