@@ -424,7 +424,11 @@ async def test_krant_list_query_finds_what_slash_finds_on_the_same_folder(
     folder.mkdir()
     write_posts(folder)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
-    locations = Locations(tmp_path / "xdg" / "krant", tmp_path / "cache", tmp_path / "config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    locations = Locations(tmp_path / "xdg" / "krant", tmp_path / "cache", tmp_path / "config" / "krant")
+    rules = locations.config_dir / "searches.toml"  # a hide rule counts on both sides too
+    rules.parent.mkdir(parents=True)
+    rules.write_text('[[rule]]\nquery = "tag:sponsored"\naction = "hide"\n', encoding="utf-8")
     with ReadMarks.open(folder, locations.state_dir) as marks:
         sport = read_post(next(folder.glob("*-sport.md")), folder)
         assert isinstance(sport, Post)
@@ -444,6 +448,7 @@ async def test_krant_list_query_finds_what_slash_finds_on_the_same_folder(
         assert main(["list", str(folder), "--query", query, "--json"]) == 0
         listed[query] = [record["title"] for record in json.loads(capsys.readouterr().out)]
     assert listed["is:read"] == ["Sport nieuws"]  # the mark counts on both sides
+    assert listed["rust"] == ["Rust and Go", "Rust 1.0 released"]  # not the sponsored post
     app = make_app(folder, locations=locations, clock=fixed_clock, watch=False, desktop=FakeDesktop())
     async with app.run_test(size=WIDE) as pilot:
         await wait_loaded(pilot, app)

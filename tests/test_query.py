@@ -251,6 +251,7 @@ def test_krant_list_query_lists_what_the_query_finds_and_says_where_a_mistake_is
     from tui.cli import main
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no rules of whoever runs this
     assert main(["list", str(folder), "--query", "-cat:releases rust"]) == 0
     assert capsys.readouterr().out.splitlines()[0].endswith("  ads  Buy this")
     assert main(["list", str(folder), "-q", "cat:sport", "--all"]) == 0
@@ -265,3 +266,29 @@ def test_krant_list_query_lists_what_the_query_finds_and_says_where_a_mistake_is
         "krant: --query: unknown field 'catgory:' — did you mean category:? (at character 6: 'catgory:')\n"
     )
     assert not (tmp_path / "state").exists()  # listing writes no state
+
+
+def test_krant_list_leaves_out_what_hide_rules_find_and_never_moves_the_rules_file(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    rules = tmp_path / "config" / "krant" / "searches.toml"
+    rules.parent.mkdir(parents=True)
+    rules.write_text('[[rule]]\nquery = "tag:sponsored OR cat:news"\naction = "hide"\n', encoding="utf-8")
+
+    def titles(*arguments: str) -> list[str]:
+        assert main(["list", str(folder), *arguments]) == 0
+        return [line.split("  ")[-1].strip() for line in capsys.readouterr().out.splitlines()]
+
+    shown = titles()
+    assert shown == ["Rust and Go", "Café opent", "Sport nieuws", "Rust 1.0 released"]  # not the ad, nor news
+    assert titles("--query", "rust") == ["Rust and Go", "Rust 1.0 released"]
+    assert titles("--query", "") == shown
+    rules.write_text("[[rule]\n", encoding="utf-8")
+    assert main(["list", str(folder)]) == 0
+    captured = capsys.readouterr()
+    assert "Buy this" in captured.out and "is not valid TOML" in captured.err
+    assert rules.read_text(encoding="utf-8") == "[[rule]\n"  # left as it is: listing only reads

@@ -22,6 +22,7 @@ from tui.core.query import MarkSnapshot, Query, QueryError, parse
 from tui.core.read_marks import stored_read_keys
 from tui.core.reading import read_post_text
 from tui.core.sanitize import clean_line
+from tui.core.saved_searches import SearchesStore
 
 DEFAULT_FOLDER = Path("posts")
 SUBCOMMANDS = ("list", "show", "check")
@@ -98,6 +99,14 @@ def command_list(arguments: argparse.Namespace) -> int:
     read_keys, notice = stored_read_keys(folder, Locations.default().state_dir)
     if notice:
         print(f"krant: warning: {notice}", file=sys.stderr)
+    # Hide rules leave their posts out here too (the file is only read: a damaged one is left as it is).
+    rules = SearchesStore(Locations.default().config_dir).read(repair=False)
+    for problem in rules.notices:
+        print(f"krant: warning: {problem}", file=sys.stderr)
+    if query is not None and query.empty:
+        query = None
+    if rules.searches.rule_tree("hide") is not None:
+        query = rules.searches.visible(query or Query("", None))
     if query is None:
         library = Library.read_folder(folder, arguments.all)
         posts = library.view(arguments.category or ALL)

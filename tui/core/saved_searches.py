@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from tui.core.query import Query, QueryError, parse
+from tui.core.query import All, Any, Node, Not, Query, QueryError, parse
 from tui.core.sanitize import clean_line
 from tui.core.store_files import keep_aside, write_atomically
 
@@ -76,10 +76,22 @@ class Searches:
     def removed(self, name: str) -> Searches:
         return replace(self, searches=tuple(each for each in self.searches if each.name != name))
 
-    def rule_queries(self, action: str) -> list[Query]:
-        """The parsed queries of the rules with this action (one with a mistake in its query does nothing)."""
+    def rule_tree(self, action: str) -> Node | None:
+        """One query tree finding what any rule with this action finds (a rule whose query has a mistake
+        finds nothing), or None when there is no such rule."""
         queries = [saved_query(rule.query) for rule in self.rules if rule.action == action]
-        return [query for query in queries if isinstance(query, Query)]
+        roots = [query.root for query in queries if isinstance(query, Query) and query.root is not None]
+        if not roots:
+            return None
+        return roots[0] if len(roots) == 1 else Any(tuple(roots))
+
+    def visible(self, query: Query) -> Query:
+        """`query` without what hide rules find (an empty query: every post but those)."""
+        hidden = self.rule_tree("hide")
+        if hidden is None:
+            return query
+        root = Not(hidden) if query.root is None else All((query.root, Not(hidden)))
+        return Query(query.text, root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +116,9 @@ class SearchesStore:
         self.path = config_dir / SEARCHES_FILE
         self._clock = clock or datetime.now
 
-    def read(self) -> LoadedSearches:
-        """What the file holds; nothing when there is none, or when it is not TOML (then moved aside)."""
+    def read(self, *, repair: bool = True) -> LoadedSearches:
+        """What the file holds; nothing when there is none, or when it is not TOML (then moved aside,
+        with `repair`; `krant list` only reads)."""
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -115,7 +128,12 @@ class SearchesStore:
         try:
             data = tomllib.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            return LoadedSearches(notices=(self._move_aside(clean_line(str(error))),))
+            reason = clean_line(str(error))
+            if not repair:
+                return LoadedSearches(
+                    notices=(f"{self.path} is not valid TOML ({reason}); its rules are not used.",)
+                )
+            return LoadedSearches(notices=(self._move_aside(reason),))
         notices: list[str] = []
         searches: list[SavedSearch] = []
         for number, entry in enumerate(_tables(data, "search", notices), start=1):

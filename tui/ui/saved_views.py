@@ -23,7 +23,7 @@ from textual.timer import Timer
 from tui.core.index import PostIndex
 from tui.core.library import Library
 from tui.core.post import Post
-from tui.core.query import All, Any, MarkSnapshot, Node, Not, Query, QueryError, State
+from tui.core.query import All, MarkSnapshot, Node, Query, QueryError, State
 from tui.core.saved_searches import (
     ACTIONS,
     SEARCHES_FILE,
@@ -42,14 +42,6 @@ REFRESH_DELAY = 0.3
 """Seconds over which library and mark changes are gathered before the saved searches are counted again."""
 HEADING = "Saved searches"
 MUTED = "Muted"
-
-
-def _any_of(queries: list[Query]) -> Node | None:
-    """One tree that finds what any of the queries finds (None for none)."""
-    roots = [query.root for query in queries if query.root is not None]
-    if not roots:
-        return None
-    return roots[0] if len(roots) == 1 else Any(tuple(roots))
 
 
 @dataclass
@@ -134,10 +126,7 @@ class SavedViews:
 
     def visible(self, query: Query) -> Query:
         """`query` without the posts hide rules find: what search and counts show."""
-        hidden = _any_of(self.searches.rule_queries("hide"))
-        if hidden is None or query.root is None:
-            return query
-        return Query(query.text, All((query.root, Not(hidden))))
+        return self.searches.visible(query) if query.root is not None else query
 
     def posts(self, name: str) -> list[Post]:
         """The posts of a saved search as last found (empty until then), newest first."""
@@ -188,7 +177,7 @@ class SavedViews:
             query = saved_query(search.query)
             if isinstance(query, Query):
                 queries[search.name] = self.visible(query)
-        rules = {action: _any_of(self.searches.rule_queries(action)) for action in ACTIONS}
+        rules = {action: self.searches.rule_tree(action) for action in ACTIONS}
         reading = rules["read"]
         if reading is not None:  # what arrived unread and a read rule finds
             rules["read"] = All((reading, State("new"), State("unread")))
