@@ -106,7 +106,8 @@ class KrantApp(App[None]):
         # typed (or pasted) straight after `/` lands in the search box rather than on the list.
         Binding("slash", "search", "Search", key_display="/", priority=True, id="app.search"),
         # A control key, so that it works in the search box too.
-        Binding("ctrl+o", "search_order", "Best/newest first", show=False, id="app.search-order"),
+        # Shown (and working) only while searching: see check_action.
+        Binding("ctrl+o", "search_order", "Best/newest first", id="app.search-order"),
         Binding("n", "next_article", "Next unread", id="app.next"),
         Binding("p", "previous_article", "Previous unread", id="app.previous"),
         Binding("o", "open_link", "Browser", id="app.open-link"),
@@ -267,6 +268,12 @@ class KrantApp(App[None]):
     def main(self) -> MainScreen:
         """The main screen (the default screen, under any other)."""
         return self._main
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Ctrl+O orders search results: shown in the footer, and working, only while searching."""
+        if action == "search_order":
+            return getattr(self, "_main", None) is not None and self._main.content.searching
+        return True
 
     @property
     def loading(self) -> bool:

@@ -81,8 +81,7 @@ class MainScreen(Screen[None]):
         self._is_new = is_new
         self.status_changed = status_changed
         """Call when what the header says about the list may have changed (the app words it)."""
-        self.content = ListContent()
-        """What the list pane shows; changed only by the methods below."""
+        self._content = ListContent()
         self.search = SearchMode(self, library, index)
         """Search in the list pane: `/` opens it, Esc leaves it."""
 
@@ -127,6 +126,19 @@ class MainScreen(Screen[None]):
             "-sidebar-shown"
         ):
             self.article_list.focus()
+
+    @property
+    def content(self) -> ListContent:
+        """What the list pane shows; changed only by the methods below (and search)."""
+        return self._content
+
+    @content.setter
+    def content(self, content: ListContent) -> None:
+        searching, self._content = self._content.searching, content
+        if content.searching != searching:
+            self.refresh_bindings()  # the footer shows the keys of search (see KrantApp.check_action)
+        # Results without an article beside them take the article pane's room too (see app.tcss).
+        self.set_class(content.searching, "-searching")
 
     @property
     def wide(self) -> bool:

@@ -19,6 +19,9 @@ DRAFT_MARK = "draft · "
 """Before the title of a draft (shown with `--all` only)."""
 NEW_MARKER = "✚"
 """Marks a post that arrived while krant runs, until it is seen (unread posts have "●")."""
+SNIPPET_LEAST = 16
+"""Cells a search match in context keeps at least (and a third of the row); its title gets the rest."""
+TITLE_LEAST = 12
 CATEGORY_COLUMNS: tuple[tuple[int, int], ...] = ((90, 12), (60, 10), (40, 8), (0, 0))
 """(narrowest list width, category width): narrower lists give the title the room."""
 
@@ -68,6 +71,7 @@ class ArticleList(CursorList):
         """What "today" is for the date column (`14:03` today, `Tue 14:03` this week)."""
         self._posts: Sequence[Post] = ()
         self._snippets: Sequence[str] | None = None
+        self._title_column = 0
         self._highlights: Sequence[Sequence[tuple[int, int]]] | None = None
         self._by_date = True
         self.is_unread: Callable[[Post], bool] | None = None
@@ -122,6 +126,8 @@ class ArticleList(CursorList):
         old, plain = self._posts, self._snippets is None and snippets is None
         self._posts, self._snippets, self._by_date = posts, snippets, by_date
         self._highlights = highlights
+        # Snippets start in one column, after the longest title (a search shows a couple hundred rows).
+        self._title_column = max((cell_len(post.title) for post in posts), default=0) if snippets else 0
 
         def same(row: int) -> bool:
             """The row shows the same post (the same object: a post read again is a new one) as before."""
@@ -190,8 +196,9 @@ class ArticleList(CursorList):
         room = width - sum(segment.cell_length for segment in segments)
         snippet = self._snippets[index] if self._snippets is not None and index < len(self._snippets) else ""
         if snippet:
-            # The match in context matters more than the whole title: the title gets at most 2/5.
-            title_room = min(cell_len(post.title), max(12, room * 2 // 5))
+            # The title gets what the match in context leaves: the snippet keeps a third of the row at least.
+            snippet_room = max(SNIPPET_LEAST, room // 3)
+            title_room = min(self._title_column, max(TITLE_LEAST, room - snippet_room - 2))
             segments.append(Segment(fit(post.title, title_room), style))
             spans = self._highlights[index] if self._highlights is not None else ()
             segments.append(Segment("  ", style))
@@ -208,7 +215,9 @@ class ArticleList(CursorList):
         if room <= 0:
             return []
         start = 0
-        if spans and cell_len(snippet[: spans[0][1]]) > room:
+        # The first match shows whole, with room for the `…` after it when the text goes on.
+        word_end = snippet.find(" ", spans[0][1]) if spans else -1
+        if spans and cell_len(snippet[: word_end if word_end >= 0 else len(snippet)]) > room - 1:
             start = max(0, spans[0][0] - room // 4)
             space = snippet.find(" ", start, spans[0][0])  # begin with a whole word
             start = space + 1 if space >= 0 else start

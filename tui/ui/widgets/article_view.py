@@ -70,6 +70,7 @@ class ArticleView(VerticalScroll):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self.add_class("-empty")
         self._clock = clock
         self._placeholder = placeholder
         self.post: Post | None = None
@@ -104,6 +105,7 @@ class ArticleView(VerticalScroll):
         self.post = None
         self.loaded = False
         self._show_parts(False)
+        self.add_class("-empty")
 
     def show_reading(self, post: Post, *, focus: bool = False) -> None:
         """Note the post being read; nothing is drawn until its article (or `show_reading_notice`).
@@ -115,6 +117,7 @@ class ArticleView(VerticalScroll):
         self.post = post
         self.loaded = False
         self._focus_from = self.app.focused if focus else self
+        self.remove_class("-empty")
 
     def _take_focus(self) -> None:
         if self._focus_from is not self and self.app.focused is self._focus_from:
