@@ -415,9 +415,13 @@ def _command(item: dict[str, object], entry: int, reader: _Reader) -> CommandSpe
     def note(message: str, key: str | None) -> None:
         reader.note(message, key, "commands", entry)
 
-    for key in item:
-        if key not in _COMMAND_KEYS:
-            note(f"{label}: unknown setting {key!r} (known: {', '.join(_COMMAND_KEYS)})", key)
+    unknown = [key for key in item if key not in _COMMAND_KEYS]
+    if unknown:  # a misspelt `when` or `terminal` would change what the command does: left out
+        note(
+            f"{label}: unknown setting {unknown[0]!r} (known: {', '.join(_COMMAND_KEYS)}); left out",
+            unknown[0],
+        )
+        return None
     name = reader.text(item, "name", "commands", entry)
     key = reader.text(item, "key", "commands", entry)
     run = reader.text(item, "run", "commands", entry)
@@ -550,7 +554,6 @@ DEFAULT_FILE = """\
 
 # The folder `krant` alone opens (default: ./posts), and named folders: `krant news`.
 # folder = "~/news/_posts"
-# [folders] below names others.
 
 # The theme krant starts in. One chosen in the command palette (Ctrl+P → Theme) is remembered and wins.
 # theme = "textual-dark"
