@@ -779,6 +779,13 @@ class KrantApp(App[None]):
         if self.main.search.active:
             self.main.search.toggle_order()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In a prompt `/` is only a character: as the app's priority binding it would be taken before the
+        # keys typed ahead of it, and a pasted `/usr/bin/less` came out as `//usrbinless`.
+        if action == "search" and isinstance(self.screen, PromptScreen):
+            return False
+        return super().check_action(action, parameters)
+
     def action_search(self) -> None:
         """`/`: the search box above the list (from an article on its own screen too)."""
         if isinstance(self.focused, Input):
