@@ -354,3 +354,8 @@ def test_a_pipe_command_is_split_like_a_shell_would_but_is_no_shell():
     for bad in ("", "   ", "echo 'open"):
         with pytest.raises(ValueError):
             pipe_command(bad)
+
+
+def test_the_readme_shows_the_default_file_as_krant_prints_it():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"```toml\n{default_file()}```" in readme
