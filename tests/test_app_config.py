@@ -69,7 +69,9 @@ async def test_mistakes_are_shown_at_start_and_the_rest_of_the_file_is_used(tmp_
         await wait_loaded(pilot, app)
         await until_shown(pilot, app, "2019-05-15 22:01")  # date_style was used
         notice = "\n".join(notification.message for notification in notifications(app))
-        assert "config.toml line 2: mark_read must be one of on_open, on_cursor, never, not 'always'" in notice
+        assert (
+            "config.toml line 2: mark_read must be one of on_open, on_cursor, never, not 'always'\n" in notice
+        )
         assert "config.toml line 3: unknown setting 'colour'" in notice
         assert "config.toml line 6: keys: 'n' is bound twice, to app.quit and app.next" in notice
         assert "config.toml line 7: keys: unknown action 'theme'" in notice

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,14 @@ from tui.core.config import (
     parse_config,
 )
 from tui.core.post import Post
-from tui.core.user_commands import applies, editor_command, fields_of, missing_fields, pipe_command
+from tui.core.user_commands import (
+    applies,
+    editor_command,
+    fields_of,
+    missing_fields,
+    pipe_command,
+    run_in_background,
+)
 
 
 def loaded(text: str, tmp_path: Path) -> LoadedConfig:
@@ -214,11 +222,7 @@ def test_the_default_file_is_every_setting_commented_out(tmp_path: Path):
     text = default_file()
     assert loaded(text, tmp_path).config == Config() and loaded(text, tmp_path).problems == []
     # Uncommented, the example lines are a valid file that sets every setting.
-    uncommented = "\n".join(
-        line[2:]
-        for line in text.splitlines()
-        if re.match(r'# (\w+ = |\[|")', line)
-    )
+    uncommented = "\n".join(line[2:] for line in text.splitlines() if re.match(r'# (\w+ = |\[|")', line))
     result = loaded(uncommented, tmp_path)
     assert result.problems == []
     settings = set(Config.__dataclass_fields__)
@@ -359,3 +363,12 @@ def test_a_pipe_command_is_split_like_a_shell_would_but_is_no_shell():
 def test_the_readme_shows_the_default_file_as_krant_prints_it():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"```toml\n{default_file()}```" in readme
+
+
+def test_a_program_that_cannot_start_or_fails_says_so(tmp_path: Path):
+    missing = run_in_background([str(tmp_path / "no-such-program"), "x"])
+    assert not missing.done and missing.program == "no-such-program"
+    assert missing.reason.startswith("it could not be started (")
+    failed = run_in_background([sys.executable, "-c", "import sys; sys.exit(4)"])
+    assert (failed.done, failed.reason) == (False, "it exited with status 4")
+    assert run_in_background([sys.executable, "-c", "pass"]).done

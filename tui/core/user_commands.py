@@ -10,6 +10,7 @@ import os
 import shlex
 import subprocess
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from tui.core.config import CommandSpec, when_terms
 from tui.core.desktop import Outcome
@@ -57,37 +58,28 @@ def applies(spec: CommandSpec, post: Post) -> bool:
 
 def run_in_background(argv: Sequence[str]) -> Outcome:
     """Run a program that does not use the terminal (its output is thrown away) until it ends."""
-    program = os.path.basename(argv[0])
-    try:
-        completed = subprocess.run(
-            list(argv),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # a Ctrl+C in krant's terminal is not the program's
-            check=False,
-        )
-    except OSError as error:
-        return Outcome(False, program, f"it could not be started ({error.strerror or error})")
-    if completed.returncode != 0:
-        return Outcome(False, program, f"it exited with status {completed.returncode}")
-    return Outcome(True, program, "it exited with status 0")
+    return _run(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a Ctrl+C in krant's terminal is not the program's
+    )
 
 
 def run_in_terminal(argv: Sequence[str], text: str | None = None) -> Outcome:
     """Run a program on krant's terminal (krant has stepped aside), `text` on its standard input."""
+    return _run(argv, input=text.encode("utf-8", "surrogateescape") if text is not None else None)
+
+
+def _run(argv: Sequence[str], **options: Any) -> Outcome:
+    """Run a program until it ends; how it ended, in words that end a sentence."""
     program = os.path.basename(argv[0])
     try:
-        completed = subprocess.run(
-            list(argv),
-            input=text.encode("utf-8", "surrogateescape") if text is not None else None,
-            check=False,
-        )
+        status = subprocess.run(list(argv), check=False, **options).returncode
     except OSError as error:
         return Outcome(False, program, f"it could not be started ({error.strerror or error})")
-    if completed.returncode != 0:
-        return Outcome(False, program, f"it exited with status {completed.returncode}")
-    return Outcome(True, program, "it exited with status 0")
+    return Outcome(status == 0, program, f"it exited with status {status}")
 
 
 def editor_command(path: str, environment: Mapping[str, str] | None = None) -> list[str]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from textual import events, on, work
@@ -1151,6 +1152,12 @@ class KrantApp(App[None]):
             "Mark category read", "Mark every post in this category as read", self.action_mark_category_read
         )
         yield SystemCommand("Only unread", "Show only unread posts, or all again", self.action_only_unread)
+        yield SystemCommand(
+            "Open in editor", "Open the article's file in $VISUAL or $EDITOR", self.action_edit
+        )
+        yield SystemCommand("Pipe to a command", "Send the article's text to a command", self.action_pipe)
+        for number, spec in enumerate(self.commands):
+            yield SystemCommand(spec.name, spec.run, partial(self.action_run_command, number))
 
 
 KEY_HOLDERS = (
