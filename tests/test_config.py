@@ -372,3 +372,12 @@ def test_a_program_that_cannot_start_or_fails_says_so(tmp_path: Path):
     failed = run_in_background([sys.executable, "-c", "import sys; sys.exit(4)"])
     assert (failed.done, failed.reason) == (False, "it exited with status 4")
     assert run_in_background([sys.executable, "-c", "pass"]).done
+
+
+def test_a_commands_name_and_line_are_shown_without_controls_but_run_exactly(tmp_path: Path):
+    result = loaded(
+        '[[commands]]\nname = "Evil\\u001b[2J"\nkey = "E"\nrun = "echo \\u001b]52;x {title}"\n', tmp_path
+    )
+    (spec,) = result.config.commands
+    assert "\x1b" not in spec.name and "\x1b" not in spec.run and spec.name.startswith("Evil")
+    assert spec.argv == ("echo", "\x1b]52;x", "{title}")

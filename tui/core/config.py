@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Literal
 import platformdirs
 
 from tui.core.locations import APP_NAME
+from tui.core.sanitize import clean_line
 
 CONFIG_FILE = "config.toml"
 DATE_STYLES = ("relative", "iso")
@@ -52,7 +52,7 @@ class CommandSpec:
     when: str | None = None
     """Only for posts matching this filter (evaluated by the app, see `user_commands.applies`)."""
     run: str = ""
-    """The command line as written, to show."""
+    """The command line as written, to show (control characters taken out)."""
     entry: int = field(default=0, compare=False)
     """Which `[[commands]]` entry of the file it is (from 0), for problems' line numbers."""
 
@@ -230,6 +230,8 @@ def parse_config(raw: bytes, path: Path) -> LoadedConfig:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return LoadedConfig(Config(), [f"{path.name} line {line}: not UTF-8 text; using the defaults"], path)
+    import tomllib  # only with a file to read: ~7 ms of every start otherwise
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -238,7 +240,7 @@ def parse_config(raw: bytes, path: Path) -> LoadedConfig:
     return LoadedConfig(_read(data, _Reader(loaded)), loaded.problems, path, text)
 
 
-def _decode_problem(path: Path, error: tomllib.TOMLDecodeError) -> str:
+def _decode_problem(path: Path, error: ValueError) -> str:
     """`config.toml line 3: …` from tomllib's message, which ends `(at line 3, column 7)` before 3.14."""
     message = str(error)
     line = getattr(error, "lineno", None)
@@ -441,7 +443,10 @@ def _command(item: dict[str, object], entry: int, reader: _Reader) -> CommandSpe
     if when is not None and (bad := _bad_when(when)) is not None:
         note(f"{label}: when: {bad}", "when")
         return None
-    return CommandSpec(name.strip(), key.strip() or key, argv, terminal, when, run, entry)
+    # The name and line are shown (notices, help): without controls. The arguments stay exact.
+    return CommandSpec(
+        clean_line(name.strip()), key.strip() or key, argv, terminal, when, clean_line(run), entry
+    )
 
 
 def when_terms(when: str) -> list[tuple[str, str]]:
