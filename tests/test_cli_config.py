@@ -134,3 +134,15 @@ def test_a_broken_config_never_stops_a_command(
     assert code == 0 and NEWER in out
     code, _out, err = run(capsys, "config")
     assert code == 1 and err.startswith("krant: config.toml line 2: not UTF-8 text")
+
+
+def test_keys_of_the_main_screen_clash_with_the_apps_and_back_may_be_moved(capsys, own_locations: Path):
+    own_locations.write_text(
+        '[keys]\n"app.back" = ["escape", "backspace"]\n"app.edit" = "b"\n', encoding="utf-8"
+    )
+    code, _out, err = run(capsys, "config")
+    assert code == 1
+    assert err.splitlines() == [
+        "krant: config.toml line 3: keys: 'b' is bound twice, to app.edit and main.toggle-sidebar; "
+        "app.edit keeps its own keys"
+    ]

@@ -15,9 +15,9 @@ from textual.keys import format_key
 from tui.core.config import Action, CommandSpec
 from tui.ui.textual_internals import normalized_key
 
-SAME_KEYS = {"main": "app", "reader": "app"}
-"""Namespaces whose keys are looked up together with the app's (a screen's keys are always active with
-the app's), so a key given to two of them is a clash."""
+SAME_KEYS = {"main": "app"}
+"""Namespaces whose keys are looked up together with the app's (the main screen is under every other),
+so a key given to two of them is a clash. The reader screen's only key is the app's own Back again."""
 
 KEY_NAMES = {
     "escape": "Esc",
