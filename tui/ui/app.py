@@ -16,12 +16,14 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from textual import events, on, work
-from textual.app import App, SystemCommand
+from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES
 from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -30,7 +32,8 @@ from tui.core.arrivals import arrival_notice
 from tui.core.article import Article, read_article
 from tui.core.body_text import is_safe_link
 from tui.core.body_text import warm_up as warm_up_body_text
-from tui.core.desktop import Desktop
+from tui.core.config import Action, CommandSpec, Config, LoadedConfig, check_keys, default_path
+from tui.core.desktop import Desktop, Outcome
 from tui.core.document import Link, document_links
 from tui.core.document import warm_up as warm_up_document
 from tui.core.error_log import log_errors_to
@@ -40,33 +43,48 @@ from tui.core.loader import load_batches, prepare_workers
 from tui.core.locations import Locations
 from tui.core.post import Post, Problem
 from tui.core.read_marks import ReadMarks
-from tui.core.reading import site_of
+from tui.core.reading import read_post_text, site_of
 from tui.core.sanitize import clean_line
 from tui.core.settings import SettingsStore
 from tui.core.site import folder_name
 from tui.core.unread import UnreadCounts, find_unread, next_with_unread
 from tui.core.updates import FolderUpdates
+from tui.core.user_commands import (
+    applies,
+    editor_command,
+    fields_of,
+    missing_fields,
+    pipe_command,
+    run_in_background,
+    run_in_terminal,
+)
+from tui.ui.article_text import article_text
 from tui.ui.commands import CategoryCommands
+from tui.ui.keys import actions_of, key_shown, keymap_for_textual
 from tui.ui.live_updates import Applied, LiveUpdates
 from tui.ui.messages import (
     ArticleLoaded,
     BrowserDone,
     ClipboardDone,
+    CommandDone,
     FolderChanged,
     IndexChanged,
     LoadFailed,
+    PipeReady,
     PostsLoaded,
 )
 from tui.ui.screens.confirm import ConfirmScreen
-from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.help import HelpScreen, help_rows
 from tui.ui.screens.links import LinksScreen
 from tui.ui.screens.main import WIDE_COLUMNS, MainScreen
+from tui.ui.screens.prompt import PromptScreen
 from tui.ui.screens.reader import ReaderScreen
-from tui.ui.textual_internals import sub_title_without_repaint
+from tui.ui.textual_internals import add_bindings, normalized_key, sub_title_without_repaint
 from tui.ui.widgets.article_body import ArticleBody
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.cursor_list import CursorList
 from tui.ui.widgets.problem_list import ProblemList
+from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.sidebar import EntryKind, Sidebar
 
 MARKS_REFRESH_SECONDS = 3.0
@@ -79,6 +97,8 @@ once): each apply redraws the list, sidebar and header, and on two cores every b
 taken from the reading processes (once a second: a 100,000-post cold start ~0.5 s sooner than at 0.5 s)."""
 APPLY_PER_TURN = 4_000
 """Loaded posts applied to the library in one turn of the UI's loop at most (a few tens of ms)."""
+PIPE_WIDTH = 80
+"""Columns the article's text is laid out at for `|` (a pager or `wc` does not care about the screen)."""
 ARRIVALS_NOTICE_DELAY = 1.5
 """Seconds over which arrivals are gathered into one notice ("3 new posts in buitenland")."""
 
@@ -134,6 +154,8 @@ class KrantApp(App[None]):
         Binding("u", "undo_mark", "Undo", show=False, id="app.undo-mark"),
         Binding("U", "only_unread", "Unread only", id="app.only-unread"),
         Binding("escape,h", "close_article", "Back", show=False, id="app.back"),
+        Binding("e", "edit", "Editor", show=False, id="app.edit"),
+        Binding("vertical_line", "pipe", "Pipe", key_display="|", show=False, id="app.pipe"),
     ]
 
     def __init__(
@@ -148,8 +170,29 @@ class KrantApp(App[None]):
         include_unpublished: bool = False,
         watch: bool = True,
         poll: bool = False,
+        config: LoadedConfig | None = None,
     ) -> None:
         super().__init__()
+        self.loaded_config = config or LoadedConfig(Config(), [], default_path())
+        """The user's settings, and the mistakes found in their file (shown at start)."""
+        self.config = self.loaded_config.config
+        self.config_problems = list(self.loaded_config.problems)
+        checked = check_keys(self.loaded_config, all_actions(self.config.commands), normalized_key)
+        self.config_problems += checked.problems
+        self.keymap = checked.keymap
+        """The user's keys that can be used, by binding id."""
+        self.commands = [each for each in self.config.commands if each.id not in checked.dropped_commands]
+        """The user's own commands, each on its key."""
+        add_bindings(
+            self,
+            (
+                Binding(normalized_key(each.key), f"run_command({number})", each.name, show=False, id=each.id)
+                for number, each in enumerate(self.commands)
+            ),
+        )
+        if self.config.wrap_width is not None:
+            # Per instance: Textual reads the app's CSS from the instance when it starts.
+            self.CSS = f"ArticleView > * {{ max-width: {self.config.wrap_width}; }}"
         self.desktop = desktop
         """The browser `o` opens and the clipboard tool `y` copies with."""
         prepare_workers()  # before Textual replaces sys.stderr (see there)
@@ -229,12 +272,21 @@ class KrantApp(App[None]):
         return self.live.new_posts.is_new(post)
 
     def on_mount(self) -> None:
+        self.set_keymap(keymap_for_textual(self.keymap))
         loaded = self.settings_store.read()
         self._settings = loaded.settings
         if loaded.notice:
             self.notify(loaded.notice, severity="warning", markup=False, timeout=10)
-        if loaded.settings.theme in self.available_themes:
-            self.theme = loaded.settings.theme
+        self._start_theme(loaded.settings.theme)
+        if self.config_problems:
+            self.notify(
+                "\n".join(self.config_problems)
+                + "\nThose settings keep their defaults (krant config shows them).",
+                title="Settings",
+                severity="warning",
+                markup=False,
+                timeout=20,
+            )
         self.watch(self, "theme", self._remember_theme, init=False)
         self._show_state_notice()
         self._show_index_notice()
@@ -242,6 +294,9 @@ class KrantApp(App[None]):
 
     @on(MainScreen.Ready)
     def _start_loading(self) -> None:
+        self.main.article_list.set_columns(self.config.columns, self.config.date_style)
+        if not self.config.sidebar:
+            self.main.add_class("-sidebar-hidden")
         self._load_folder()
 
     def on_unmount(self) -> None:
@@ -254,6 +309,18 @@ class KrantApp(App[None]):
         self.main.search.close()
         self.index.close()
         self.read_marks.close()
+
+    def _start_theme(self, chosen: str | None) -> None:
+        """The theme chosen in the palette (remembered), else the config's, else Textual's default."""
+        wanted = self.config.theme
+        problem = theme_problem(self.loaded_config, self.available_themes)
+        if problem is not None:
+            self.config_problems.append(problem)
+            wanted = None
+        if chosen in self.available_themes:
+            wanted = chosen
+        if wanted is not None:
+            self.theme = wanted
 
     def _remember_theme(self, theme: str) -> None:
         if theme == self._settings.theme:
@@ -491,6 +558,9 @@ class KrantApp(App[None]):
         post = self.main.article_list.selected_post
         if post is not None:
             self._seen(post)
+            if self.config.mark_read == "on_cursor" and self.unread.is_unread(post):
+                self.unread.mark([post.key], True)
+                self.marks_changed(post)
 
     @on(CursorList.Selected, "#articles")
     def _article_chosen(self, message: CursorList.Selected) -> None:
@@ -564,7 +634,7 @@ class KrantApp(App[None]):
         self._show_opened()  # a post opened before this one
         self._request += 1
         self._marked_on_open = None
-        if self.unread.is_unread(post):
+        if self.config.mark_read != "never" and self.unread.is_unread(post):
             self._marked_on_open = (self._request, self.unread.mark([post.key], True))
         self._opened = post
         self._opened_timer = self.set_timer(READING_NOTICE_DELAY, self._reading_is_slow)
@@ -716,6 +786,13 @@ class KrantApp(App[None]):
         """Ctrl+O while searching: results best first, or newest first."""
         if self.main.search.active:
             self.main.search.toggle_order()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In a prompt `/` is only a character: as the app's priority binding it would be taken before the
+        # keys typed ahead of it, and a pasted `/usr/bin/less` came out as `//usrbinless`.
+        if action == "search" and isinstance(self.screen, PromptScreen):
+            return False
+        return super().check_action(action, parameters)
 
     def action_search(self) -> None:
         """`/`: the search box above the list (from an article on its own screen too)."""
@@ -966,7 +1043,105 @@ class KrantApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            commands = [(each.key, f"{each.name}: {each.run}") for each in self.commands]
+            self.push_screen(HelpScreen(help_rows(self.keys_in_effect(), commands)))
+
+    def keys_in_effect(self) -> dict[str, list[str]]:
+        """Every action's keys as they are now: the user's where `[keys]` gives them, else its own."""
+        actions = all_actions(self.commands)
+        return {action.id: list(self.keymap.get(action.id, action.keys)) for action in actions.values()}
+
+    # The user's programs -----------------------------------------------------------------------
+
+    def action_run_command(self, number: int) -> None:
+        """One of the user's `[[commands]]`, on the current post."""
+        spec = self.commands[number]
+        post = self.current_post()
+        if post is None:
+            self.notify(f"{spec.name}: no article chosen.", markup=False)
+            return
+        if not applies(spec, post):
+            self.notify(f"{spec.name} is only for posts matching {spec.when}.", markup=False)
+            return
+        missing = missing_fields(spec.argv, post)
+        if missing:
+            self.notify(f"{spec.name}: this article has no {missing[0]}.", markup=False)
+            return
+        argv = spec.arguments(fields_of(post))
+        if spec.terminal:
+            self._run_on_terminal(spec.name, argv)
+        else:
+            self._run_in_background(spec, argv)
+
+    @work(thread=True, exit_on_error=False, group="commands", name="run a command")
+    def _run_in_background(self, spec: CommandSpec, argv: list[str]) -> None:
+        self.post_message(CommandDone(spec.name, run_in_background(argv)))
+
+    @on(CommandDone)
+    def _command_done(self, message: CommandDone) -> None:
+        self._report(message.name, message.outcome)
+
+    def _report(self, name: str, outcome: Outcome) -> None:
+        program = outcome.program or name
+        if outcome.done:
+            self.notify(f"{name}: {program} {outcome.reason.removeprefix('it ')}.", markup=False)
+        else:
+            self.notify(f"{name}: {program}: {outcome.reason}.", severity="warning", markup=False, timeout=10)
+
+    def _run_on_terminal(self, name: str, argv: list[str], text: str | None = None) -> None:
+        """Step aside from the terminal while a program uses it, then come back and say how it ended."""
+        try:
+            with self.suspend():
+                outcome = run_in_terminal(argv, text)
+        except SuspendNotSupported:
+            self.notify(
+                f"{name}: krant cannot step aside from this terminal.", severity="warning", markup=False
+            )
+            return
+        self.refresh(layout=True)
+        self._report(name, outcome)
+
+    def action_edit(self) -> None:
+        """`e`: the article's file in the user's editor (read-only where the editor allows it)."""
+        post = self.current_post()
+        if post is None:
+            self.notify("No article to open in the editor.", markup=False)
+            return
+        self._run_on_terminal("Editor", editor_command(post.path))
+
+    def action_pipe(self) -> None:
+        """`|`: ask for a command, and send it the article's text on its standard input."""
+        post = self.current_post()
+        if post is None:
+            self.notify("No article to send to a command.", markup=False)
+            return
+
+        def answered(line: str | None) -> None:
+            if not line:
+                return
+            try:
+                argv = pipe_command(line)
+            except ValueError as error:
+                self.notify(f"Cannot run {line}: {error}.", severity="warning", markup=False)
+                return
+            self._make_pipe_text(post, argv)
+
+        self.push_screen(PromptScreen(f"Send {post.title} to the command:", "less"), answered)
+
+    @work(thread=True, exit_on_error=False, group="commands", name="article text for a pipe")
+    def _make_pipe_text(self, post: Post, argv: list[str]) -> None:
+        result = read_post_text(Path(post.path), self.folder)
+        if isinstance(result, Problem):
+            self.post_message(PipeReady(argv, None, result.reason))
+        else:
+            self.post_message(PipeReady(argv, article_text(result, PIPE_WIDTH)))
+
+    @on(PipeReady)
+    def _pipe_ready(self, message: PipeReady) -> None:
+        if message.text is None:
+            self.notify(f"The article cannot be read: {message.reason}.", severity="warning", markup=False)
+            return
+        self._run_on_terminal(message.argv[0], message.argv, message.text)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Of Textual's own, only what works and helps here: its Keys panel does not close with Esc,
@@ -984,6 +1159,66 @@ class KrantApp(App[None]):
             "Mark category read", "Mark every post in this category as read", self.action_mark_category_read
         )
         yield SystemCommand("Only unread", "Show only unread posts, or all again", self.action_only_unread)
+        yield SystemCommand(
+            "Open in editor", "Open the article's file in $VISUAL or $EDITOR", self.action_edit
+        )
+        yield SystemCommand("Pipe to a command", "Send the article's text to a command", self.action_pipe)
+        for number, spec in enumerate(self.commands):
+            yield SystemCommand(spec.name, spec.run, partial(self.action_run_command, number))
+
+
+KEY_HOLDERS = (
+    KrantApp,
+    MainScreen,
+    ReaderScreen,
+    CursorList,
+    ArticleView,
+    SearchBar,
+    HelpScreen,
+    LinksScreen,
+    ConfirmScreen,
+    PromptScreen,
+)
+"""Every class whose bindings the user may rebind (`[keys]`), in the order `krant config --keys` lists."""
+
+
+def all_actions(commands: Sequence[CommandSpec] = ()) -> dict[str, Action]:
+    """Every action a key can do, by its binding id, the user's commands last."""
+    return actions_of(KEY_HOLDERS, commands)
+
+
+def theme_problem(loaded: LoadedConfig, themes: Iterable[str]) -> str | None:
+    """The problem with the config's theme, if it names none of these."""
+    wanted = loaded.config.theme
+    if wanted is None or wanted in themes:
+        return None
+    return loaded.problem(f"theme: no theme called {wanted!r} (known: {', '.join(sorted(themes))})", "theme")
+
+
+def config_problems(loaded: LoadedConfig) -> list[str]:
+    """Every mistake in the settings: the file's own, then its keys' and theme's (which need the UI)."""
+    problems = (
+        loaded.problems + check_keys(loaded, all_actions(loaded.config.commands), normalized_key).problems
+    )
+    theme = theme_problem(loaded, BUILTIN_THEMES)
+    return problems + ([theme] if theme else [])
+
+
+def key_lines(loaded: LoadedConfig) -> list[str]:
+    """`krant config --keys`: each action's id, its keys in effect and what it does, in columns."""
+    app_keys = check_keys(loaded, all_actions(loaded.config.commands), normalized_key)
+    rows = [
+        (
+            action.id,
+            " ".join(clean_line(key_shown(key)) for key in app_keys.keymap.get(action.id, action.keys)),
+            clean_line(action.description),
+        )
+        for action in all_actions(loaded.config.commands).values()
+        if action.id not in app_keys.dropped_commands
+    ]
+    width = max(len(row[0]) for row in rows) + 2
+    keys_width = max(len(row[1]) for row in rows) + 2
+    return [f"{action:<{width}}{keys:<{keys_width}}{what}".rstrip() for action, keys, what in rows]
 
 
 def _keep_out_of_collections() -> None:
@@ -1007,6 +1242,7 @@ def make_app(
     read_marks: ReadMarks | None = None,
     index: PostIndex | None = None,
     desktop: Desktop | None = None,
+    config: LoadedConfig | None = None,
 ) -> KrantApp:
     """Build the app with its parts: tests pass a tmp folder, tmp locations and a fixed clock.
 
@@ -1021,14 +1257,17 @@ def make_app(
         clock=clock or local_now,
         read_marks=read_marks or ReadMarks.open(folder, locations.state_dir),
         index=index if index is not None else PostIndex.open(folder, locations),
-        desktop=desktop or Desktop(),
+        desktop=desktop or Desktop(browser=config.config.browser if config else None),
         include_unpublished=include_unpublished,
         watch=watch,
         poll=poll,
+        config=config,
     )
 
 
-def run_app(folder: Path, *, poll: bool = False, include_unpublished: bool = False) -> int:
+def run_app(
+    folder: Path, *, poll: bool = False, include_unpublished: bool = False, config: LoadedConfig | None = None
+) -> int:
     """Run krant on a folder until the user quits; the exit status for the shell."""
-    make_app(folder, poll=poll, include_unpublished=include_unpublished).run()
+    make_app(folder, poll=poll, include_unpublished=include_unpublished, config=config).run()
     return 0

@@ -10,7 +10,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 
-from tui.core.date_format import DateNames, list_date
+from tui.core.date_format import DateNames, list_date, sortable_date
 from tui.core.post import Post
 from tui.ui.widgets.cursor_list import CursorList
 
@@ -78,6 +78,10 @@ class ArticleList(CursorList):
         """Set by read state: unread rows get a marker and bold text. None: no marker column content."""
         self.is_new: Callable[[Post], bool] | None = None
         """Set by live updates: posts that arrived while krant runs get the new marker until seen."""
+        self.columns: tuple[str, ...] = ("date", "category", "title")
+        """The columns after the marker, in order (the settings' `columns`)."""
+        self.date_style = "relative"
+        """`relative` (`14:03`, `Tue 14:03`, `15 May`) or `iso` (`2019-05-15 22:01`)."""
 
     @property
     def posts(self) -> Sequence[Post]:
@@ -183,17 +187,41 @@ class ArticleList(CursorList):
         if index != self.cursor:
             category_style = self.component_style("article-list--category", style)
         category_width = next(cells for least, cells in CATEGORY_COLUMNS if width >= least)
-        segments = [
-            Segment(self._marker(post, unread), style),
-            Segment(list_date(post.date, self._clock(), DateNames.from_locale()), date_style),
-            Segment("  ", style),
-        ]
+        if self.date_style == "iso":
+            date_text = sortable_date(post.date)
+        else:
+            date_text = list_date(post.date, self._clock(), DateNames.from_locale())
+        others = {"date": [Segment(date_text, date_style)]}
         if category_width:  # a list narrower than 40 columns gives the title the category's room
             categories = fit(", ".join(post.categories), category_width)
-            segments += [Segment(categories, category_style), Segment("  ", style)]
+            others["category"] = [Segment(categories, category_style)]
+        shown = [column for column in self.columns if column == "title" or column in others]
+        room = width - MARKER_WIDTH - 2 * (len(shown) - 1)
+        room -= sum(segment.cell_length for column in shown for segment in others.get(column, ()))
+        title = self._title_segments(post, index, room, style, date_style)
+        if shown[-1] != "title":  # the columns after it stay aligned
+            title.append(Segment(" " * max(0, room - sum(segment.cell_length for segment in title)), style))
+        segments = [Segment(self._marker(post, unread), style)]
+        for number, column in enumerate(shown):
+            if number:
+                segments.append(Segment("  ", style))
+            segments += title if column == "title" else others[column]
+        return segments
+
+    def set_columns(self, columns: Sequence[str], date_style: str) -> None:
+        """Show these columns in this order (of `date`, `category`, `title`), dates in this style."""
+        self.columns = tuple(columns)
+        self.date_style = date_style
+        self.refresh()
+
+    def _title_segments(
+        self, post: Post, index: int, room: int, style: Style, date_style: Style
+    ) -> list[Segment]:
+        """The title column in `room` cells: a draft's mark, the title, and a search hit's snippet."""
+        segments = []
         if post.draft:
             segments.append(Segment(DRAFT_MARK, date_style))
-        room = width - sum(segment.cell_length for segment in segments)
+            room -= len(DRAFT_MARK)
         snippet = self._snippets[index] if self._snippets is not None and index < len(self._snippets) else ""
         if snippet:
             # The title gets what the match in context leaves: the snippet keeps a third of the row at least.
