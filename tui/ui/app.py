@@ -336,12 +336,6 @@ class KrantApp(App[None]):
         """The main screen (the default screen, under any other)."""
         return self._main
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Ctrl+O orders search results: shown in the footer, and working, only while searching."""
-        if action == "search_order":
-            return getattr(self, "_main", None) is not None and self._main.content.searching
-        return True
-
     @property
     def loading(self) -> bool:
         """True until the first full read of the folder is done."""
@@ -788,17 +782,19 @@ class KrantApp(App[None]):
             self.main.search.toggle_order()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # In a prompt `/` is only a character: as the app's priority binding it would be taken before the
-        # keys typed ahead of it, and a pasted `/usr/bin/less` came out as `//usrbinless`.
-        if action == "search" and isinstance(self.screen, PromptScreen):
+        """Which keys work (and show in the footer) where the user is."""
+        # In a text field (the search box, a prompt) `/` is only a character: as the app's priority
+        # binding it would be taken before the keys typed ahead of it, and a pasted `/usr/bin/less` came
+        # out as `//usrbinless`.
+        if action == "search" and isinstance(self.focused, Input):
             return False
+        # Ctrl+O orders search results: shown, and working, only while searching.
+        if action == "search_order":
+            return getattr(self, "_main", None) is not None and self._main.content.searching
         return super().check_action(action, parameters)
 
     def action_search(self) -> None:
         """`/`: the search box above the list (from an article on its own screen too)."""
-        if isinstance(self.focused, Input):
-            self.focused.insert_text_at_cursor("/")  # in a text field, `/` is just a slash
-            return
         if self.reader is not None:
             self.pop_screen()
             self.call_after_refresh(self.main.search.enter)
