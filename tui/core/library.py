@@ -1,4 +1,8 @@
-"""The library: every post of a folder in newest-first order, its categories and its problems."""
+"""The library: every post of a folder in newest-first order, its categories and its problems.
+
+Posts with the same story link (`tui.core.story`) are one story: the library lists it once, as its newest
+copy (its row), under every category any copy has; `copies` gives all of them. Files stay files: `get`,
+`paths`, `all_posts` and every `Change` are about each post, copies included."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from pathlib import Path
 from tui.core.folder import find_post_entries, unreadable_folder
 from tui.core.post import Post, Problem
 from tui.core.reading import read_post
+from tui.core.story import story_link
 
 ALL = "All"
 """The name of the view that holds every post."""
@@ -47,6 +52,21 @@ class Change:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Story:
+    """The posts of a story that has several (its newest first: the one listed), and its categories."""
+
+    posts: tuple[Post, ...]
+    categories: tuple[str, ...]
+    """Every category of its posts, once each, the newest post's first."""
+
+
+_Token = str | tuple[str]
+"""A story in one change: its story link, or a post that is a story of its own by `(path,)`."""
+_Before = tuple[Post | None, tuple[str, ...]]
+"""A story's row and categories as they were before a change (no row: it had no posts)."""
+
+
 @dataclass
 class Library:
     """Posts and problems of one folder, kept sorted; updated one file at a time as the folder changes.
@@ -57,12 +77,17 @@ class Library:
     root: Path
     include_unpublished: bool = False
     _by_path: dict[str, Post] = field(default_factory=dict)
-    """Keyed by `Post.path` (text); `get` and `remove` also take Paths."""
+    """Every post, copies of a story too; keyed by `Post.path` (text); `get` and `remove` also take Paths."""
     _posts: list[Post] = field(default_factory=list)
-    """Every shown post, by `sort_key` ascending (newest first). Keys are not kept: they cost 8 MB at
-    100,000 posts, and a bisection makes only ~17 of them."""
+    """Every story's row (its newest post), by `sort_key` ascending (newest first). Keys are not kept: they
+    cost 8 MB at 100,000 posts, and a bisection makes only ~17 of them."""
+    _stories: dict[str, Post | list[Post]] = field(default_factory=dict)
+    """Posts by story link: the post, or the posts newest first when a story has several."""
+    _copies: dict[str, Story] = field(default_factory=dict)
+    """The story of each post that shares it with others, by path (a post alone is not here)."""
     _problems: dict[str, Problem] = field(default_factory=dict)
     _category_counts: Counter[str] = field(default_factory=Counter)
+    """Stories per category."""
     _views: dict[str, list[Post]] = field(default_factory=dict)
     _folders: set[str] | None = None
     """The folders that hold known files, worked out when a removal first needs them (see
@@ -81,7 +106,7 @@ class Library:
 
     @property
     def posts(self) -> Sequence[Post]:
-        """Every shown post, newest first."""
+        """Every story's row (its newest post), newest first."""
         return self.view(ALL)
 
     @property
@@ -90,27 +115,54 @@ class Library:
         return sorted(self._problems.values(), key=lambda problem: problem.relpath)
 
     def __len__(self) -> int:
+        """The number of stories (each listed once, however many posts it has)."""
         return len(self._posts)
 
     def paths(self) -> Iterable[str]:
         """The path of every file the library holds: its posts and its problems."""
         return chain(self._by_path, self._problems)
 
+    def all_posts(self) -> Iterable[Post]:
+        """Every post, each copy of a story too, in no particular order."""
+        return self._by_path.values()
+
     def get(self, path: str | os.PathLike[str]) -> Post | None:
         return self._by_path.get(os.fspath(path))
 
+    def copies(self, post: Post) -> tuple[Post, ...]:
+        """Every post of the story `post` is in, newest (its row) first; just `post` when it is alone."""
+        story = self._copies.get(post.path)
+        return story.posts if story is not None else (post,)
+
+    def categories_of(self, post: Post) -> tuple[str, ...]:
+        """Every category of the story `post` is in, once each: those of its newest post first."""
+        story = self._copies.get(post.path)
+        return story.categories if story is not None else post.categories
+
+    def row_of(self, path: str | os.PathLike[str]) -> Post | None:
+        """The post listed for the story of the file at `path` (its newest copy), or None."""
+        post = self._by_path.get(os.fspath(path))
+        if post is None:
+            return None
+        story = self._copies.get(post.path)
+        return story.posts[0] if story is not None else post
+
     def categories(self) -> list[tuple[str, int]]:
-        """Every category with its number of posts, by name (case-insensitive)."""
+        """Every category with its number of stories, by name (case-insensitive)."""
         return sorted(self._category_counts.items(), key=lambda item: item[0].casefold())
 
     def view(self, category: str = ALL) -> Sequence[Post]:
-        """The posts of a category (or of All), newest first. Cached until the library changes."""
+        """The stories of a category (or of All) by their rows, newest first. Cached until the library
+        changes."""
         cached = self._views.get(category)
         if cached is None:
             if category == ALL:
                 cached = self._posts.copy()
-            else:
+            elif not self._copies:
                 cached = [post for post in self._posts if category in post.categories]
+            else:
+                categories_of = self.categories_of
+                cached = [post for post in self._posts if category in categories_of(post)]
             self._views[category] = cached
         return cached
 
@@ -128,16 +180,12 @@ class Library:
         updated: list[Post] = []
         removed: list[Post] = []
         problems_changed = False
-        # New posts are placed in order once at the end (one sort for a big batch); a path seen twice
-        # in one batch replaces its pending post.
-        pending: dict[str, Post] = {}
+        # The rows are put right once at the end, for every story the batch touched (one sort for a big
+        # batch); a path seen twice in one batch replaces what it held earlier in the batch.
+        touched: dict[_Token, _Before] = {}
         for result in results:
             path = result.path
-            old = pending.pop(path, None)
-            if old is not None:
-                del self._by_path[path]
-            else:
-                old = self._drop(path)
+            old = self._drop(path, touched)
             hidden = not isinstance(result, Problem) and (result.draft or not result.published)
             if self._folders is not None:
                 self._folders.add(path.rpartition(os.sep)[0])
@@ -152,24 +200,25 @@ class Library:
                 continue
             if self._problems:
                 problems_changed |= self._problems.pop(path, None) is not None
-            self._by_path[path] = result
-            pending[path] = result
+            self._file(result, touched)
             (updated if old is not None else added).append(result)
-        self._place(list(pending.values()))
+        self._settle(touched)
         return self._changed(Change(tuple(added), tuple(updated), tuple(removed), problems_changed))
 
     def remove(self, paths: Iterable[str | os.PathLike[str]]) -> Change:
         """Forget files that are gone from the folder (or a whole folder that is gone)."""
         removed: list[Post] = []
         problems_changed = False
+        touched: dict[_Token, _Before] = {}
         for path in (os.fspath(path) for path in paths):
             for known in self._paths_at_or_below(path, self._by_path):
-                post = self._drop(known)
+                post = self._drop(known, touched)
                 if post is not None:
                     removed.append(post)
             for known in self._paths_at_or_below(path, self._problems):
                 del self._problems[known]
                 problems_changed = True
+        self._settle(touched)
         return self._changed(Change(removed=tuple(removed), problems_changed=problems_changed))
 
     def _paths_at_or_below(self, path: str, known: Mapping[str, object]) -> list[str]:
@@ -197,11 +246,110 @@ class Library:
             self._views.clear()
         return change
 
+    # Stories ------------------------------------------------------------------------------
+    # A change first files and drops posts (`_file`, `_drop`), noting for each story it touches the row
+    # and categories it had (`_touch`); `_settle` then puts the rows and category counts right.
+
+    def _touch(self, post: Post, touched: dict[_Token, _Before]) -> str | tuple[str] | None:
+        """Note the story of `post` as it is before this change (once per change); its token."""
+        link = story_link(post.link)
+        token: _Token = link if link is not None else (post.path,)
+        if token not in touched:
+            if link is None:
+                touched[token] = (post, post.categories) if post.path in self._by_path else (None, ())
+            else:
+                known = self._stories.get(link)
+                if known is None:
+                    touched[token] = (None, ())
+                elif isinstance(known, Post):
+                    touched[token] = (known, known.categories)
+                else:
+                    touched[token] = (known[0], self._copies[known[0].path].categories)
+        return token
+
+    def _file(self, post: Post, touched: dict[_Token, _Before]) -> None:
+        """Put a post (whose path holds none now) in the library and in its story."""
+        token = self._touch(post, touched)
+        self._by_path[post.path] = post
+        if isinstance(token, str):
+            known = self._stories.get(token)
+            if known is None:
+                self._stories[token] = post
+            elif isinstance(known, Post):
+                self._stories[token] = sorted((known, post), key=_sort_key)
+            else:
+                bisect.insort_right(known, post, key=_sort_key)
+
+    def _drop(self, path: str, touched: dict[_Token, _Before]) -> Post | None:
+        """Take the post at `path` out of the library and out of its story; the post, if there was one."""
+        post = self._by_path.get(path)
+        if post is None:
+            return None
+        token = self._touch(post, touched)
+        del self._by_path[path]
+        if isinstance(token, str):
+            known = self._stories[token]
+            self._copies.pop(path, None)
+            if isinstance(known, Post):
+                del self._stories[token]
+            else:
+                known.remove(post)
+                if len(known) == 1:
+                    self._stories[token] = known[0]
+        return post
+
+    def _settle(self, touched: dict[_Token, _Before]) -> None:
+        """Put right the rows and category counts of the stories a change touched."""
+        if not touched:
+            return
+        going: list[Post] = []
+        coming: list[Post] = []
+        uncounted: list[str] = []
+        counted: list[str] = []
+        for token, (row, categories) in touched.items():
+            if isinstance(token, tuple):  # a post of its own: what its path holds now, if that has no story
+                now = self._by_path.get(token[0])
+                if now is not None and story_link(now.link) is not None:
+                    now = None
+                now_categories = now.categories if now is not None else ()
+            else:
+                now, now_categories = self._settle_story(token)
+            if now is not row:
+                if row is not None:
+                    going.append(row)
+                if now is not None:
+                    coming.append(now)
+            if categories != now_categories:
+                uncounted.extend(categories)
+                counted.extend(now_categories)
+        self._unplace(going)
+        self._place(coming)
+        self._category_counts.update(counted)
+        if uncounted:
+            counts = self._category_counts
+            counts.subtract(uncounted)
+            for category in set(uncounted):
+                if counts[category] <= 0:
+                    del counts[category]
+
+    def _settle_story(self, link: str) -> tuple[Post | None, tuple[str, ...]]:
+        """A story's row and categories now, with `_copies` kept for each of its posts."""
+        known = self._stories.get(link)
+        if known is None:
+            return None, ()
+        if isinstance(known, Post):
+            self._copies.pop(known.path, None)
+            return known, known.categories
+        categories = tuple(dict.fromkeys(chain.from_iterable(each.categories for each in known)))
+        story = Story(tuple(known), categories)
+        for each in known:
+            self._copies[each.path] = story
+        return known[0], story.categories
+
     def _place(self, posts: list[Post]) -> None:
-        """Put posts (already in `_by_path`) in newest-first order and count their categories."""
+        """Put rows in newest-first order."""
         if not posts:
             return
-        self._category_counts.update(chain.from_iterable(post.categories for post in posts))
         if len(posts) < BULK_FROM:
             for post in posts:
                 index = bisect.bisect_right(self._posts, post.sort_key, key=_sort_key)
@@ -217,20 +365,18 @@ class Library:
         tail.sort(key=_sort_key)
         self._posts[start:] = tail
 
-    def _drop(self, path: str) -> Post | None:
-        post = self._by_path.pop(path, None)
-        if post is None:
-            return None
-        index = bisect.bisect_left(self._posts, post.sort_key, key=_sort_key)
-        while index < len(self._posts) and self._posts[index].path != path:
-            index += 1
-        if index < len(self._posts):
-            del self._posts[index]
-        self._category_counts.subtract(post.categories)
-        for category in post.categories:
-            if self._category_counts[category] <= 0:
-                del self._category_counts[category]
-        return post
+    def _unplace(self, posts: list[Post]) -> None:
+        """Take rows out of the newest-first order (each found by bisection; many at once by one pass)."""
+        if len(posts) >= BULK_FROM:
+            going = {id(post) for post in posts}
+            self._posts = [post for post in self._posts if id(post) not in going]
+            return
+        for post in posts:
+            index = bisect.bisect_left(self._posts, post.sort_key, key=_sort_key)
+            while index < len(self._posts) and self._posts[index] is not post:
+                index += 1
+            if index < len(self._posts):
+                del self._posts[index]
 
 
 _sort_key = attrgetter("sort_key")
