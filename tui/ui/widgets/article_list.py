@@ -74,6 +74,8 @@ class ArticleList(CursorList):
         """Set by read state: unread rows get a marker and bold text. None: no marker column content."""
         self.is_new: Callable[[Post], bool] | None = None
         """Set by live updates: posts that arrived while krant runs get the new marker until seen."""
+        self.categories_of: Callable[[Post], tuple[str, ...]] | None = None
+        """Set by the library: a row's categories are those of its story (`Library.categories_of`)."""
 
     @property
     def posts(self) -> Sequence[Post]:
@@ -183,7 +185,8 @@ class ArticleList(CursorList):
             Segment("  ", style),
         ]
         if category_width:  # a list narrower than 40 columns gives the title the category's room
-            categories = fit(", ".join(post.categories), category_width)
+            names = self.categories_of(post) if self.categories_of is not None else post.categories
+            categories = fit(", ".join(names), category_width)
             segments += [Segment(categories, category_style), Segment("  ", style)]
         if post.draft:
             segments.append(Segment(DRAFT_MARK, date_style))
