@@ -6,15 +6,21 @@ its newest post, under every category its posts have, through any mix of changes
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ui_helpers import write_post
 
+from tui.cli import main
 from tui.core.library import ALL, Library
+from tui.core.locations import Locations
 from tui.core.post import Post, Problem
+from tui.core.read_marks import ReadMarks
 from tui.core.story import story_link
 
 ROOT = Path("/posts")
@@ -254,3 +260,43 @@ def test_stories_follow_any_mix_of_changes(steps: list[tuple]) -> None:
         assert library.view(ALL) == library.posts
         for each in library.all_posts():
             assert library.row_of(each.path) is library.copies(each)[0]
+
+
+# krant list and check --------------------------------------------------------------------------------
+
+
+def test_krant_list_is_a_line_a_story_and_json_names_its_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    folder = tmp_path / "posts"
+    for category, minute, link in (("binnenland", "00", LINK), ("politiek", "01", LINK + "?utm_source=rss")):
+        (folder / category).mkdir(parents=True)
+        write_post(
+            folder / category, "kabinet.md", "Kabinet valt", f"2019-05-15 10:{minute}:00", category, link
+        )
+    write_post(folder, "oranje.md", "Oranje wint", "2019-05-14 20:00:00", "sport", "https://nos.nl/l/2")
+
+    assert main(["list", str(folder)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith("politiek, binnenland  Kabinet valt")
+    assert main(["list", str(folder), "--category", "binnenland"]) == 0
+    assert capsys.readouterr().out.count("Kabinet valt") == 1
+
+    with ReadMarks.open(folder.resolve(), Locations.default().state_dir) as marks:
+        marks.mark(["link:" + LINK], True)  # the older copy only
+    assert main(["list", str(folder), "--unread"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith("Oranje wint")
+    assert main(["list", str(folder), "--json"]) == 0
+    story, other = json.loads(capsys.readouterr().out)
+    assert story["path"] == str((folder / "politiek" / "kabinet.md").resolve())
+    assert story["copies"] == [str((folder / "binnenland" / "kabinet.md").resolve())]
+    assert story["categories"] == ["politiek", "binnenland"] and story["read"] is True
+    assert other["copies"] == [] and other["read"] is False
+
+    assert main(["check", str(folder)]) == 0
+    assert "3 posts, 0 problems" in capsys.readouterr().err  # check counts files: each copy too
+
+
+LINK = "https://nos.nl/artikel/2500000-kabinet-valt"
