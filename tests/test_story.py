@@ -21,7 +21,7 @@ from tui.core.library import ALL, Library
 from tui.core.locations import Locations
 from tui.core.post import Post, Problem
 from tui.core.read_marks import ReadMarks
-from tui.core.story import story_link
+from tui.core.story import ALREADY_NORMAL, normalised, story_link
 
 ROOT = Path("/posts")
 NOON = datetime(2019, 5, 15, 12, tzinfo=UTC)
@@ -300,3 +300,14 @@ def test_krant_list_is_a_line_a_story_and_json_names_its_copies(
 
 
 LINK = "https://nos.nl/artikel/2500000-kabinet-valt"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        urls(HOSTS), st.text(alphabet="htps:/.aZ-é?#\t\n %0", max_size=30).map(lambda t: "https://" + t)
+    )
+)
+def test_the_quick_way_agrees_with_the_long_way(link: str) -> None:
+    if ALREADY_NORMAL.fullmatch(link):
+        assert normalised(link) == link

@@ -32,13 +32,11 @@ class UnreadCounts:
     def __init__(self, state: ReadMarks) -> None:
         self.state = state
         """The read-state store; read it freely, but change marks through this object."""
-        self._library: Library | None = None
         self._rows: dict[str, Post] = {}
         """The counted stories by their row's path: the row, as it was when counted."""
         self._stories: dict[str, _Counted] = {}
-        """How a story with several posts was counted, by its row's path (a post alone is not here)."""
-        self._row_of_copy: dict[str, str] = {}
-        """The row's path each counted post that is no row was counted with, by its path."""
+        """How a story with several posts was counted, by the path of each of its posts (a post alone is
+        not here): one lookup tells a row drawn whether it is read."""
         self._rows_by_key: dict[str, str | list[str]] = {}
         """The rows whose read state a key decides: one path, or a list when stories share a key."""
         self._unread: Counter[str] = Counter()
@@ -57,20 +55,18 @@ class UnreadCounts:
         return self._unread[category]
 
     def is_unread(self, post: Post) -> bool:
-        """Whether no post of its story has been read."""
+        """Whether no post of its story has been read (asked for every row drawn, and by `n` of each)."""
         is_read = self.state.is_read
-        if self._library is None:
-            return not is_read(post.key)
-        copies = self._library.copies(post)
-        if len(copies) == 1:
-            return not is_read(post.key)
-        return not any(is_read(each.key) for each in copies)
+        if self._stories:
+            story = self._stories.get(post.path)
+            if story is not None:
+                return not any(is_read(key) for key in story.keys)
+        return not is_read(post.key)
 
     # Posts --------------------------------------------------------------------------------
 
     def library_changed(self, library: Library, change: Change) -> None:
         """Count the stories a library change touched, as the library holds them now."""
-        self._library = library
         changed: list[Post] = []
         if not change.removed and not change.updated:
             rows, copies = self._rows, library.copies
@@ -105,10 +101,9 @@ class UnreadCounts:
         else:
             keys = tuple(dict.fromkeys(each.key for each in copies))
             categories = library.categories_of(row)
-            paths = tuple(each.path for each in copies[1:])
-            self._stories[row.path] = _Counted(keys, categories, paths)
-            for path in paths:
-                self._row_of_copy[path] = row.path
+            counted = _Counted(row.path, keys, categories, tuple(each.path for each in copies[1:]))
+            for each in copies:
+                self._stories[each.path] = counted
         for key in keys:
             self._remember_row(key, row.path)
         if self._read_keys.isdisjoint(keys):
@@ -148,17 +143,17 @@ class UnreadCounts:
 
     def _forget_story_of(self, path: str) -> tuple[str, ...]:
         """Uncount the story a post was counted in (as its row or a copy); the paths it was counted for."""
-        row_path = self._row_of_copy.get(path, path)
+        story = self._stories.get(path)
+        row_path = story.row if story is not None else path
         row = self._rows.pop(row_path, None)
         if row is None:
             return ()
-        story = self._stories.pop(row_path, None)
         if story is None:
             keys, categories, paths = (row.key,), row.categories, (row_path,)
         else:
             keys, categories, paths = story.keys, story.categories, (row_path, *story.copies)
-            for copy in story.copies:
-                del self._row_of_copy[copy]
+            for each in paths:
+                del self._stories[each]
         for key in keys:
             rows = self._rows_of(key)
             rows.remove(row_path)
@@ -248,9 +243,10 @@ class UnreadCounts:
 
 @dataclass(frozen=True, slots=True)
 class _Counted:
-    """How a story with several posts was counted: the keys that decide it, its categories, its other
-    posts' paths."""
+    """How a story with several posts was counted: its row's path, the keys that decide it, its
+    categories, its other posts' paths."""
 
+    row: str
     keys: tuple[str, ...]
     categories: tuple[str, ...]
     copies: tuple[str, ...]
