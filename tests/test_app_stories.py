@@ -189,3 +189,29 @@ async def test_the_reader_on_its_own_screen_lists_both_files_too(tmp_path: Path)
         screen = screen_text(app)
         assert "Categories: politiek, binnenland" in screen, screen
         assert "Files: politiek/kabinet.md, binnenland/kabinet.md" in screen, screen
+
+
+async def test_the_cursor_stays_on_a_story_whose_newer_copy_arrives(tmp_path: Path):
+    folder = shared_story(tmp_path, both=False)
+    write_post(
+        folder, "nieuwst.md", "Nieuwste bericht", "2019-05-16 08:00:00 +0200", "sport", "https://nos.nl/l/3"
+    )
+    app = live_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, app)
+        assert await until(pilot, lambda: listed_titles(app) == ["Nieuwste bericht", TITLE, OTHER])
+        await pilot.press("j")
+        articles = app.main.article_list
+        assert await until(
+            pilot, lambda: articles.selected_post is not None and articles.selected_post.title == TITLE
+        )
+        write_post(
+            folder / "politiek", "kabinet.md", TITLE, "2019-05-17 09:00:00 +0200", "politiek", LINK + "#x"
+        )
+
+        def moved_up() -> None:
+            assert listed_titles(app) == [TITLE, "Nieuwste bericht", OTHER]
+            assert articles.selected_post is not None and articles.selected_post.title == TITLE
+            assert articles.cursor == 0
+
+        await eventually(pilot, moved_up)
