@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_library import ROOT
+from test_library import post as library_post
 from ui_helpers import write_post
 
 from tui.cli import main
@@ -22,9 +23,6 @@ from tui.core.locations import Locations
 from tui.core.post import Post, Problem
 from tui.core.read_marks import ReadMarks
 from tui.core.story import ALREADY_NORMAL, normalised, story_link
-
-ROOT = Path("/posts")
-NOON = datetime(2019, 5, 15, 12, tzinfo=UTC)
 
 
 def test_links_written_differently_are_one_story_link() -> None:
@@ -107,17 +105,9 @@ def test_tracking_fragments_and_slashes_never_split_a_story(link: str, extra: st
 # The library ---------------------------------------------------------------------------------------
 
 
-def post(name: str, hours: float, categories: tuple[str, ...], link: str | None, **fields: object) -> Post:
-    return Post(
-        path=ROOT / name,
-        relpath=name,
-        title=fields.pop("title", name),  # type: ignore[arg-type]
-        date=NOON + timedelta(hours=hours),
-        categories=categories,
-        link=link,
-        key=f"link:{link}" if link else f"post:{name}",
-        **fields,  # type: ignore[arg-type]
-    )
+def post(name: str, hours: float, categories: tuple[str, ...], link: str | None) -> Post:
+    """A post of the library's tests, with a link and the key krant gives it."""
+    return library_post(name, hours, categories, link=link, key=f"link:{link}" if link else f"post:{name}")
 
 
 def names(posts) -> list[str]:
@@ -183,8 +173,9 @@ def test_front_pages_and_posts_without_links_stay_apart() -> None:
         [
             post("a.md", 1, ("x",), "https://nos.nl/"),
             post("b.md", 2, ("x",), "https://nos.nl"),
-            post("c.md", 3, ("x",), None),
-            post("d.md", 3, ("x",), None, title="c.md"),
+            # The same title and date: one read mark (as today), but two posts.
+            library_post("c.md", 3, ("x",), title="Zonder link", key="post:same"),
+            library_post("d.md", 3, ("x",), title="Zonder link", key="post:same"),
         ]
     )
     assert len(library) == 4
