@@ -341,7 +341,8 @@ async def test_a_slash_typed_in_the_search_box_is_part_of_the_query(tmp_path: Pa
         app.main.search_bar.value = ""
         for character in "tcp/ip/udp":
             app.post_message(events.Key("slash" if character == "/" else character, character))
-        assert await until(pilot, lambda: app.main.search_bar.value == "tcp/ip/udp"), app.main.search_bar.value
+        typed = app.main.search_bar
+        assert await until(pilot, lambda: typed.value == "tcp/ip/udp"), typed.value
 
 
 async def test_ctrl_o_switches_between_best_first_and_newest_first(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ import re
 import shlex
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
 from pathlib import Path
 
 import tui
@@ -69,12 +70,15 @@ def shown(text: str) -> str:
     return clean_line(text)
 
 
-def post_record(post: Post, folder: Path, read: bool = False) -> dict[str, object]:
+def post_record(
+    post: Post, folder: Path, read: bool = False, copies: Sequence[Post] = ()
+) -> dict[str, object]:
     """Every field of a post and whether it has been read, for `--json`.
 
     `path` and `file` are the file's exact name, for scripts to hand back to `krant show`: as `os` gives
     it (a byte of a name that is not UTF-8 as a lone surrogate, `\udce9`), and then also its bytes in
-    base64 as `path_base64`, for tools whose JSON reader replaces lone surrogates.
+    base64 as `path_base64`, for tools whose JSON reader replaces lone surrogates. A story in several
+    files is one record: its newest post's, with the categories of all and the other files in `copies`.
     """
     prefix = os.path.join(folder, "")
     exact = os.fsencode(post.path)
@@ -87,7 +91,7 @@ def post_record(post: Post, folder: Path, read: bool = False) -> dict[str, objec
     return {
         "title": post.title,
         "date": post.date.isoformat(),
-        "categories": list(post.categories),
+        "categories": list(dict.fromkeys(c for each in (post, *copies) for c in each.categories)),
         "link": post.link,
         "image": post.image,
         "layout": post.layout,
@@ -99,6 +103,7 @@ def post_record(post: Post, folder: Path, read: bool = False) -> dict[str, objec
         "warnings": list(post.warnings),
         "key": post.key,
         "read": read,
+        "copies": [each.path for each in copies],
     }
 
 
@@ -110,21 +115,27 @@ def command_list(arguments: argparse.Namespace) -> int:
     read_keys, notice = stored_read_keys(folder, Locations.default().state_dir)
     if notice:
         print(f"krant: warning: {notice}", file=sys.stderr)
+
+    def is_read(post: Post) -> bool:  # a story is read when any of its posts is
+        return any(each.key in read_keys for each in library.copies(post))
+
     if arguments.unread:
-        posts = [post for post in posts if post.key not in read_keys]
+        posts = [post for post in posts if not is_read(post)]
     if arguments.json:
-        records = [post_record(post, folder, post.key in read_keys) for post in posts]
+        records = [post_record(post, folder, is_read(post), library.copies(post)[1:]) for post in posts]
         sys.stdout.write(json_text(records) + "\n")
         return 0
-    for line in list_lines(posts):
+    for line in list_lines(posts, library.categories_of):
         print(line)
     return 0
 
 
-def list_lines(posts: Sequence[Post]) -> list[str]:
-    """One line a post, in columns as `ls -l` aligns them: date, categories, then the title (last, so
-    it may hold anything)."""
-    categories = [", ".join(post.categories) for post in posts]
+def list_lines(
+    posts: Sequence[Post], categories_of: Callable[[Post], tuple[str, ...]] = attrgetter("categories")
+) -> list[str]:
+    """One line a post (a story: its newest post, with the categories of all), in columns as `ls -l`
+    aligns them: date, categories, then the title (last, so it may hold anything)."""
+    categories = [", ".join(categories_of(post)) for post in posts]
     width = min(max((cells(text) for text in categories), default=0), CATEGORY_COLUMN_CAP)
     return [
         f"{sortable_date(post.date)}  {text}{' ' * (width - cells(text))}  {post.title}"
@@ -180,10 +191,11 @@ def command_check(arguments: argparse.Namespace) -> int:
     library = Library.read_folder(folder, include_unpublished=True)
     for problem in library.problems:
         print(f"{problem.relpath}: {problem.reason}")
-    for post in sorted(library.posts, key=lambda post: post.relpath):
+    every_post = sorted(library.all_posts(), key=lambda post: post.relpath)  # each copy of a story too
+    for post in every_post:
         for warning in post.warnings:
             print(f"{post.relpath}: warning: {warning}")
-    posts, problems = len(library), len(library.problems)
+    posts, problems = len(every_post), len(library.problems)
     print(f"{posts} posts, {problems} problems", file=sys.stderr)
     return 1 if problems else 0
 
@@ -286,7 +298,10 @@ EPILOGS = {
         "Scripting: krant list [PATH], krant show FILE…, krant check [PATH]; settings: krant config. "
         "Each has its own --help. PATH may be a name from the config's [folders]."
     ),
-    "list": "--json gives every field of each post (its exact path, read or not) instead of the columns.",
+    "list": (
+        "A story filed in several files (the same link) is one line. --json gives every field of each post "
+        "(its exact path, read or not, the story's other files as copies) instead of the columns."
+    ),
 }
 
 

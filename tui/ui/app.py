@@ -619,7 +619,7 @@ class KrantApp(App[None]):
         """Show a post, read and converted in a thread: drawn whole when it comes (the header and
         "Reading…" first only if that takes longer than `READING_NOTICE_DELAY`)."""
         if not self.main.wide and self.reader is None:
-            self.push_screen(ReaderScreen(self.clock))
+            self.push_screen(ReaderScreen(self.clock, self.library))
             self.call_after_refresh(self._start_reading, post)
         else:
             self._start_reading(post, focus=self.reader is None)
@@ -813,8 +813,9 @@ class KrantApp(App[None]):
         """Trouble with the index mid-session: say so now, fill an emptied index again, search again."""
         self._show_index_notice()
         if self.index.take_refill():
-            newest_first = [post.path for post in self.library.posts]
-            self._refill_index([*newest_first, *(problem.path for problem in self.library.problems)])
+            posts = sorted(self.library.all_posts(), key=lambda post: post.sort_key)  # copies too
+            problems = self.library.problems
+            self._refill_index([*(post.path for post in posts), *(problem.path for problem in problems)])
         self.main.search.library_changed()  # by title meanwhile (the index has a notice), bodies once back
 
     @work(thread=True, exit_on_error=False, group="index", name="refill index")

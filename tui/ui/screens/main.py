@@ -93,7 +93,7 @@ class MainScreen(Screen[None]):
                 yield SearchBar(id="search")
                 yield ArticleList(self._clock, id="articles")
                 yield ProblemList(id="problems")
-            yield ArticleView(self._clock, id="article")
+            yield ArticleView(self._clock, copies_of=self.library.copies, id="article")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -101,6 +101,7 @@ class MainScreen(Screen[None]):
         self.search_bar.display = False
         self.article_list.is_unread = self.unread.is_unread
         self.article_list.is_new = self._is_new
+        self.article_list.categories_of = self.library.categories_of
         self.article_list.focus()
         self.fit_width(self.app.size.width)
         self.post_message(self.Ready())

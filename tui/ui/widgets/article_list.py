@@ -82,6 +82,8 @@ class ArticleList(CursorList):
         """The columns after the marker, in order (the settings' `columns`)."""
         self.date_style = "relative"
         """`relative` (`14:03`, `Tue 14:03`, `15 May`) or `iso` (`2019-05-15 22:01`)."""
+        self.categories_of: Callable[[Post], tuple[str, ...]] | None = None
+        """Set by the library: a row's categories are those of its story (`Library.categories_of`)."""
 
     @property
     def posts(self) -> Sequence[Post]:
@@ -193,7 +195,8 @@ class ArticleList(CursorList):
             date_text = list_date(post.date, self._clock(), DateNames.from_locale())
         others = {"date": [Segment(date_text, date_style)]}
         if category_width:  # a list narrower than 40 columns gives the title the category's room
-            categories = fit(", ".join(post.categories), category_width)
+            names = self.categories_of(post) if self.categories_of is not None else post.categories
+            categories = fit(", ".join(names), category_width)
             others["category"] = [Segment(categories, category_style)]
         shown = [column for column in self.columns if column == "title" or column in others]
         room = width - MARKER_WIDTH - 2 * (len(shown) - 1)

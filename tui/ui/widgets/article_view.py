@@ -1,9 +1,11 @@
-"""The article pane: title, a line of facts (date, age, categories, link, image), then the body."""
+"""The article pane: title, a line of facts (date, age, categories, files of a story, link, image), then the
+body."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from itertools import chain
 
 from rich.console import Group
 from rich.text import Text
@@ -18,6 +20,7 @@ from tui.core.article import Article
 from tui.core.date_format import full_date
 from tui.core.document import Document
 from tui.core.post import Post
+from tui.core.sanitize import clean_line
 from tui.ui.widgets.article_body import ArticleBody
 
 
@@ -66,6 +69,7 @@ class ArticleView(VerticalScroll):
         clock: Callable[[], datetime],
         *,
         placeholder: str = "Choose an article and press Enter to read it.",
+        copies_of: Callable[[Post], Sequence[Post]] | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -73,6 +77,8 @@ class ArticleView(VerticalScroll):
         self.add_class("-empty")
         self._clock = clock
         self._placeholder = placeholder
+        self._copies_of = copies_of
+        """Every post of a post's story (`Library.copies`): the header lists their categories and files."""
         self.post: Post | None = None
         """The post shown (or being read), if any."""
         self._notes: list[str] = []
@@ -187,8 +193,12 @@ class ArticleView(VerticalScroll):
             facts.append(" · draft")
         if post.authors:
             facts.append("\nBy " + ", ".join(post.authors))
-        facts.append("\n" + ("Categories: " if len(post.categories) > 1 else "Category: "))
-        facts.append(", ".join(post.categories))
+        copies = self._copies_of(post) if self._copies_of is not None else (post,)
+        categories = tuple(dict.fromkeys(chain.from_iterable(each.categories for each in copies)))
+        facts.append("\n" + ("Categories: " if len(categories) > 1 else "Category: "))
+        facts.append(", ".join(categories))
+        if len(copies) > 1:  # one story in several files: where each copy is
+            facts.append("\nFiles: " + ", ".join(clean_line(each.relpath) for each in copies))
         if post.tags and post.tags != post.categories:
             facts.append("\n" + ("Tags: " if len(post.tags) > 1 else "Tag: ") + ", ".join(post.tags))
         # An address is never wrapped (a lone `6` on a line of its own): a long one ends in `…` at the
