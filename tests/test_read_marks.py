@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tui.core import read_marks as state_module
 from tui.core.post import Post
-from tui.core.read_marks import ReadMarks, store_path, stored_read_keys
+from tui.core.read_marks import ReadMarks, store_path, stored_marks
 from tui.core.reading import read_post
 from tui.core.store_files import keep_aside
 
@@ -43,7 +43,7 @@ def saves_marks(state: ReadMarks, folder: Path, state_dir: Path) -> bool:
     """Whether a mark made now reaches the store on disk, rather than staying in memory only."""
     probe = "probe:is-this-saved"
     state.mark([probe], True)
-    saved = probe in stored_read_keys(folder, state_dir)[0]
+    saved = probe in stored_marks(folder, state_dir).read
     state.mark([probe], False)
     return saved
 
@@ -347,7 +347,7 @@ def test_read_only_store_keeps_its_marks_and_new_ones_in_memory(
 def test_a_failed_save_keeps_the_mark_and_retries(
     folder: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def read_only(db: sqlite3.Connection, marks: object) -> int:
+    def read_only(db: sqlite3.Connection, marks: object, stars: object) -> int:
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
     with ReadMarks.open(folder, state_dir) as state:
@@ -385,11 +385,11 @@ def test_damage_found_while_running_starts_a_new_store_with_the_session_marks(
     original = state_module._write_marks
     calls = []
 
-    def malformed_once(db: sqlite3.Connection, marks: dict[str, bool]) -> int:
+    def malformed_once(db: sqlite3.Connection, marks: dict[str, bool], stars: dict[str, bool]) -> int:
         calls.append(dict(marks))
         if len(calls) == 1:
             raise sqlite3.DatabaseError("database disk image is malformed")
-        return original(db, marks)
+        return original(db, marks, stars)
 
     with ReadMarks.open(folder, state_dir) as state:
         state.mark(["link:a"])
@@ -441,27 +441,27 @@ def test_any_key_round_trips(tmp_path: Path, keys: set[str]) -> None:
         state.mark(keys)
     with ReadMarks.open(folder, state_dir) as state:
         assert state.read_keys() == keys
-    assert stored_read_keys(folder, state_dir) == (keys, None)
+    assert stored_marks(folder, state_dir) == (keys, frozenset(), None)
 
 
-def test_stored_read_keys_creates_nothing(folder: Path, state_dir: Path) -> None:
-    assert stored_read_keys(folder, state_dir) == (frozenset(), None)
+def test_stored_marks_creates_nothing(folder: Path, state_dir: Path) -> None:
+    assert stored_marks(folder, state_dir) == (frozenset(), frozenset(), None)
     assert not state_dir.exists()
 
 
-def test_stored_read_keys_reads_marks_and_leaves_no_files(folder: Path, state_dir: Path) -> None:
+def test_stored_marks_reads_marks_and_leaves_no_files(folder: Path, state_dir: Path) -> None:
     with ReadMarks.open(folder, state_dir) as state:
         state.mark(["link:a", "link:b"])
         state.mark(["link:b"], read=False)
     files = sorted(state_dir.iterdir())
-    assert stored_read_keys(folder, state_dir) == ({"link:a"}, None)
+    assert stored_marks(folder, state_dir) == ({"link:a"}, frozenset(), None)
     assert sorted(state_dir.iterdir()) == files
 
 
-def test_stored_read_keys_reports_a_damaged_store_and_leaves_it(folder: Path, state_dir: Path) -> None:
+def test_stored_marks_reports_a_damaged_store_and_leaves_it(folder: Path, state_dir: Path) -> None:
     state_dir.mkdir(parents=True)
     store_path(folder, state_dir).write_bytes(b"not a database at all" * 100)
-    keys, notice = stored_read_keys(folder, state_dir)
+    keys, _starred, notice = stored_marks(folder, state_dir)
     assert keys == frozenset()
     assert notice is not None and "could not be read" in notice
     assert store_path(folder, state_dir).read_bytes() == b"not a database at all" * 100
@@ -497,7 +497,7 @@ def test_a_store_in_a_read_only_folder_shows_its_marks_and_keeps_new_ones_in_mem
     with ReadMarks.open(folder, state_dir) as state:
         state.mark(["link:old", "link:older"])
     with read_only(state_dir):
-        assert stored_read_keys(folder, state_dir) == ({"link:old", "link:older"}, None)
+        assert stored_marks(folder, state_dir) == ({"link:old", "link:older"}, frozenset(), None)
         with ReadMarks.open(folder, state_dir) as state:
             assert state.notice is not None and "cannot be saved" in state.notice
             assert state.read_keys() == {"link:old", "link:older"}

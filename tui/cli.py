@@ -18,7 +18,7 @@ from tui.core.date_format import cells, full_date, sortable_date, use_locale_nam
 from tui.core.library import ALL, Library
 from tui.core.locations import Locations
 from tui.core.post import Post, PostText, Problem
-from tui.core.read_marks import stored_read_keys
+from tui.core.read_marks import stored_marks
 from tui.core.reading import read_post_text
 from tui.core.sanitize import clean_line
 
@@ -57,8 +57,8 @@ def shown(text: str) -> str:
     return clean_line(text)
 
 
-def post_record(post: Post, folder: Path, read: bool = False) -> dict[str, object]:
-    """Every field of a post and whether it has been read, for `--json`.
+def post_record(post: Post, folder: Path, read: bool = False, starred: bool = False) -> dict[str, object]:
+    """Every field of a post, whether it has been read and whether it is starred, for `--json`.
 
     `path` and `file` are the file's exact name, for scripts to hand back to `krant show`: as `os` gives
     it (a byte of a name that is not UTF-8 as a lone surrogate, `\udce9`), and then also its bytes in
@@ -87,6 +87,7 @@ def post_record(post: Post, folder: Path, read: bool = False) -> dict[str, objec
         "warnings": list(post.warnings),
         "key": post.key,
         "read": read,
+        "starred": starred,
     }
 
 
@@ -95,13 +96,15 @@ def command_list(arguments: argparse.Namespace) -> int:
     library = Library.read_folder(folder, arguments.all)
     posts = library.view(arguments.category or ALL)
     # Only reads the store: listing never creates state files, and with no store every post is unread.
-    read_keys, notice = stored_read_keys(folder, Locations.default().state_dir)
+    read_keys, starred, notice = stored_marks(folder, Locations.default().state_dir)
     if notice:
         print(f"krant: warning: {notice}", file=sys.stderr)
     if arguments.unread:
         posts = [post for post in posts if post.key not in read_keys]
+    if arguments.starred:
+        posts = [post for post in posts if post.key in starred]
     if arguments.json:
-        records = [post_record(post, folder, post.key in read_keys) for post in posts]
+        records = [post_record(post, folder, post.key in read_keys, post.key in starred) for post in posts]
         sys.stdout.write(json_text(records) + "\n")
         return 0
     for line in list_lines(posts):
@@ -224,7 +227,10 @@ DESCRIPTIONS = {
 }
 EPILOGS = {
     None: "Scripting: krant list [PATH], krant show FILE…, krant check [PATH]. Each has its own --help.",
-    "list": "--json gives every field of each post (its exact path, read or not) instead of the columns.",
+    "list": (
+        "--json gives every field of each post (its exact path, read or not, starred or not) instead of "
+        "the columns."
+    ),
 }
 
 
@@ -252,6 +258,7 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument(
             "--unread", action="store_true", help="only posts not yet read (opened or marked) in krant"
         )
+        parser.add_argument("--starred", action="store_true", help="only posts starred in krant (s)")
     elif command is None:
         parser.add_argument("--poll", action="store_true", help="watch the folder by polling")
     return parser
