@@ -34,6 +34,9 @@ class UnreadCounts:
         self._unread: Counter[str] = Counter()
         self._unread_all = 0
         self._read_keys = state.read_keys()
+        self._starred_keys = state.starred_keys()
+        self._starred_posts: list[Post] | None = None
+        """The starred posts of the library, newest first; None until asked for after a change."""
 
     # Reading ------------------------------------------------------------------------------
 
@@ -49,6 +52,18 @@ class UnreadCounts:
     def is_unread(self, post: Post) -> bool:
         return not self.state.is_read(post.key)
 
+    def is_starred(self, post: Post) -> bool:
+        return self.state.is_starred(post.key)
+
+    def starred_posts(self) -> list[Post]:
+        """The library's starred posts, newest first (found by key: a walk over the stars, not the posts)."""
+        self._sync()
+        if self._starred_posts is None:
+            posts = [self._posts[path] for key in self._starred_keys for path in self._paths_of(key)]
+            posts.sort(key=lambda post: post.sort_key)
+            self._starred_posts = posts
+        return self._starred_posts
+
     # Posts --------------------------------------------------------------------------------
 
     def library_changed(self, library: Library, change: Change) -> None:
@@ -58,6 +73,7 @@ class UnreadCounts:
             if len(fresh) == len(change.added):
                 self._add_new(fresh)
                 return
+        self._starred_posts = None
         paths = {post.path for post in (*change.removed, *change.added, *change.updated)}
         for path in paths:
             self._forget(path)
@@ -88,6 +104,7 @@ class UnreadCounts:
 
     def _add_new(self, posts: Iterable[Post]) -> None:
         """`_add` for posts not counted yet, counted together (a cold start adds 100,000 of them)."""
+        self._starred_posts = None
         known, by_key, read = self._posts, self._paths_by_key, self._read_keys
         unread: list[str] = []
         for post in posts:
@@ -145,12 +162,19 @@ class UnreadCounts:
         self._sync()
 
     def refresh(self) -> bool:
-        """Pick up marks made by another window; True when any count or mark here changed."""
+        """Pick up marks and stars made by another window; True when any count, mark or star here changed."""
         self.state.refresh()
         return self._sync()
 
     def _sync(self) -> bool:
-        """Recount the posts whose keys changed mark since the last look; whether any key did."""
+        """Recount the posts whose keys changed mark since the last look; whether any key or star did."""
+        starred = self.state.starred_keys()
+        stars_changed = starred is not self._starred_keys
+        if stars_changed:
+            self._starred_keys, self._starred_posts = starred, None
+        return self._sync_read() or stars_changed
+
+    def _sync_read(self) -> bool:
         now = self.state.read_keys()
         if now is self._read_keys:
             return False

@@ -129,7 +129,9 @@ class KrantApp(App[None]):
             id="app.next-category",
         ),
         Binding("m", "toggle_read", "Read/unread", id="app.toggle-read"),
+        Binding("s", "toggle_star", "Star", id="app.toggle-star"),
         Binding("A", "mark_category_read", "All read", id="app.mark-category-read"),
+        Binding("M", "mark_above_read", "Read above", show=False, id="app.mark-above-read"),
         Binding("u", "undo_mark", "Undo", show=False, id="app.undo-mark"),
         Binding("U", "only_unread", "Unread only", id="app.only-unread"),
         Binding("escape,h", "close_article", "Back", show=False, id="app.back"),
@@ -183,7 +185,7 @@ class KrantApp(App[None]):
         self._loader_idle = threading.Event()
         self._loader_idle.set()
         self._undo: tuple[str, dict[str, bool]] | None = None
-        """The last mark-all: where it was and the marks from before it, for `u`."""
+        """The last mark-all (`A`) or mark-above (`M`): where it was and the marks from before it, for `u`."""
         self._notice_shown: str | None = None
         self._progress: tuple[int, int] = (0, 0)
         self._checking = False
@@ -757,6 +759,7 @@ class KrantApp(App[None]):
         `post`: only this post's mark changed, so only its row needs drawing again.
         """
         self.main.refresh_sidebar()
+        self.main.stars_changed()
         if post is None:
             self.main.article_list.refresh()
         else:
@@ -786,6 +789,32 @@ class KrantApp(App[None]):
         self.marks_changed()
         self.notify(f"Marked {'read' if read else 'unread'}: {post.title}", markup=False)
 
+    def action_toggle_star(self) -> None:
+        """`s`: star the selected or open post (saved for later), or unstar it."""
+        post = self.current_post()
+        if post is None:
+            self.notify("No article to star.", markup=False)
+            return
+        starred = self.read_marks.toggle_star(post.key)
+        self.marks_changed()
+        self.notify(f"{'Starred' if starred else 'Unstarred'}: {post.title}", markup=False)
+
+    def action_mark_above_read(self) -> None:
+        """`M`: mark every post above the cursor in the list read (`u` undoes it, as after `A`)."""
+        articles = self.main.article_list
+        if not articles.display:
+            self.notify("Choose a category to mark as read.", markup=False)
+            return
+        above = articles.posts[: max(articles.cursor, 0)]
+        keys = [post.key for post in above if self.unread.is_unread(post)]
+        if not keys:
+            self.notify("No unread posts above this one.", markup=False)
+            return
+        self._undo = (" above it", self.unread.mark(keys, True))
+        self.marks_changed()
+        posts = f"{len(keys):,} post{'s' if len(keys) != 1 else ''}"
+        self.notify(f"Marked {posts} above this one as read (u undoes).", markup=False)
+
     def action_mark_category_read(self) -> None:
         kind, name = self.main.content.entry
         if kind is EntryKind.PROBLEMS:
@@ -793,11 +822,15 @@ class KrantApp(App[None]):
             return
         everywhere = kind is EntryKind.ALL
         where = "" if everywhere else f" in {name}"
-        count = self.unread.total if everywhere else self.unread.in_category(name)
+        in_entry = self.main.entry_posts()
+        if kind is EntryKind.STARRED:
+            count = sum(self.unread.is_unread(post) for post in in_entry)
+        else:
+            count = self.unread.total if everywhere else self.unread.in_category(name)
         if count == 0:
             self.notify(f"No unread posts{where}.", markup=False)
             return
-        keys = [post.key for post in self.library.view(name)]
+        keys = [post.key for post in in_entry]
         posts = f"{'all ' if everywhere else ''}{count:,} post{'s' if count != 1 else ''}"
 
         def answered(yes: bool | None) -> None:
@@ -977,6 +1010,16 @@ class KrantApp(App[None]):
             "Mark category read", "Mark every post in this category as read", self.action_mark_category_read
         )
         yield SystemCommand("Only unread", "Show only unread posts, or all again", self.action_only_unread)
+        yield SystemCommand(
+            "Star / unstar",
+            "Save the article for later (Starred in the sidebar), or unstar it",
+            self.action_toggle_star,
+        )
+        yield SystemCommand(
+            "Mark above read",
+            "Mark every post above the cursor as read (u undoes)",
+            self.action_mark_above_read,
+        )
 
 
 def _keep_out_of_collections() -> None:

@@ -14,11 +14,13 @@ from tui.core.date_format import DateNames, list_date
 from tui.core.post import Post
 from tui.ui.widgets.cursor_list import CursorList
 
-MARKER_WIDTH = 2
 DRAFT_MARK = "draft · "
 """Before the title of a draft (shown with `--all` only)."""
 NEW_MARKER = "✚"
 """Marks a post that arrived while krant runs, until it is seen (unread posts have "●")."""
+UNREAD_MARKER = "●"
+STAR_MARKER = "★"
+"""Marks a starred post (saved for later), beside its unread or new marker."""
 CATEGORY_COLUMNS: tuple[tuple[int, int], ...] = ((90, 12), (60, 10), (40, 8), (0, 0))
 """(narrowest list width, category width): narrower lists give the title the room."""
 
@@ -74,6 +76,8 @@ class ArticleList(CursorList):
         """Set by read state: unread rows get a marker and bold text. None: no marker column content."""
         self.is_new: Callable[[Post], bool] | None = None
         """Set by live updates: posts that arrived while krant runs get the new marker until seen."""
+        self.is_starred: Callable[[Post], bool] | None = None
+        """Set by read state: starred posts get the star marker."""
 
     @property
     def posts(self) -> Sequence[Post]:
@@ -161,10 +165,14 @@ class ArticleList(CursorList):
         return None
 
     def _marker(self, post: Post, unread: bool) -> str:
-        """The marker column: new (arrived while krant runs, not yet seen) before unread."""
+        """The marker column, three cells wide: new (arrived while krant runs, not yet seen) or unread,
+        then the star."""
         if self.is_new is not None and self.is_new(post):
-            return NEW_MARKER + " "
-        return "● " if unread else " " * MARKER_WIDTH
+            first = NEW_MARKER
+        else:
+            first = UNREAD_MARKER if unread else " "
+        starred = self.is_starred is not None and self.is_starred(post)
+        return first + (STAR_MARKER if starred else " ") + " "
 
     def render_row(self, index: int, width: int, style: Style) -> list[Segment]:
         post = self._posts[index]
