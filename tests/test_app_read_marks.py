@@ -74,7 +74,7 @@ def row(app: KrantApp, title: str) -> str:
 
 
 def marked_unread(app: KrantApp, title: str) -> bool:
-    return "● " in row(app, title)
+    return "●" in row(app, title)  # then the star column: "● " or "●★ "
 
 
 def counted(app: KrantApp, name: str, count: str) -> None:
