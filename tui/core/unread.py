@@ -55,6 +55,11 @@ class UnreadCounts:
     def is_starred(self, post: Post) -> bool:
         return self.state.is_starred(post.key)
 
+    def post_with_key(self, key: str) -> Post | None:
+        """A post of the library with this key (the first of those sharing it), or None."""
+        paths = self._paths_of(key)
+        return self._posts[paths[0]] if paths else None
+
     def starred_posts(self) -> list[Post]:
         """The library's starred posts, newest first (found by key: a walk over the stars, not the posts)."""
         self._sync()

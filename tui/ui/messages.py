@@ -78,3 +78,10 @@ class ClipboardDone(Message):
 
     text: str
     outcome: Outcome
+
+
+@dataclass
+class ResumeNotSaved(Message):
+    """Where the reader left off could not be written (said once, until it can be again)."""
+
+    notice: str

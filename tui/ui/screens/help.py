@@ -23,15 +23,15 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("PgUp / PgDn", "A page up / down"),
     ("Tab / Shift+Tab", "Next / previous pane"),
     ("m", "Mark the article read / unread"),
-    ("s", "Star the article (save it for later: Starred in the sidebar), or unstar it"),
     ("A", "Mark the whole category read (asks first)"),
-    ("M", "Mark every article above the cursor read"),
     ("u", "Undo the last A or M"),
     ("U", "Show only unread articles, or all again"),
     ("[ / ]", "Previous / next category"),
     ("o", "Open the article's link in the browser (says so when no browser can be started)"),
     ("y", "Copy the article's link (through the terminal, and wl-copy, xclip, xsel or pbcopy when there)"),
     ("L", "The article's links (its own address and image first), to open one in the browser"),
+    ("s", "Star the article to read later (Starred, in the sidebar), or unstar it"),
+    ("M", "Mark every article above the cursor read (u undoes it)"),
     ("Ctrl+P", "Command palette: go to category, open, copy, theme"),
 )
 """The keys, as shown here and in the README."""
