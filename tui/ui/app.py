@@ -21,6 +21,7 @@ from pathlib import Path
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -632,7 +633,7 @@ class KrantApp(App[None]):
             where = self.resume.position(key)  # an article left unfinished opens where it was left
         self._reopen_scroll = None
         if where:
-            self.call_after_refresh(view.scroll_to, y=where, animate=False, immediate=True)
+            view.scroll_to_line(where)
 
     def _could_not_read(self, request: int, article: Article) -> None:
         """A post whose file cannot be read now (a folder made unreadable, a file gone bad) is a problem,
@@ -952,8 +953,12 @@ class KrantApp(App[None]):
         """Save where the reader is when it changed (in a thread); `final`: now, on quit."""
         if self._resume_pending is not None or not self.screen_stack:
             return  # not gone back there yet: what the file holds is still where the reader is
-        self._leave_article(self.article_view)
-        snapshot = self.resume.snapshot(self._place(), always=final)
+        try:
+            self._leave_article(self.article_view)
+            place = self._place()
+        except NoMatches:
+            return  # the panes are being taken down: quitting, whose own save came first
+        snapshot = self.resume.snapshot(place, always=final)
         if snapshot is None:
             return
         if final:
