@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 from disks import fill, read_only, small_disk
 from test_read_marks import corrupt_copies, write_post
+from test_unread import ROOT, post
 
 from tui.core import read_marks as state_module
+from tui.core.library import Library
 from tui.core.post import Post
 from tui.core.read_marks import SCHEMA_VERSION, ReadMarks, store_path, stored_marks
 from tui.core.reading import read_post
+from tui.core.unread import UnreadCounts
 
 
 @pytest.fixture
@@ -229,3 +232,26 @@ def test_local_changes_are_told_and_remote_ones_are_not(folder: Path, state_dir:
         assert not state.apply_remote({"link:c": True}, {})
     with ReadMarks.open(folder, state_dir) as state:
         assert state.read_keys() == {"link:a", "link:c"} and state.starred_keys() == {"link:d"}
+
+
+def test_starred_posts_are_the_librarys_newest_first_and_follow_changes(tmp_path: Path) -> None:
+    library = Library(ROOT)
+    here = ReadMarks.open(ROOT, tmp_path)
+    counts = UnreadCounts(here)
+    counts.library_changed(
+        library, library.apply([post(1, 1, ("sport",)), post(2, 2, ("sport",)), post(3, 1, ("binnenland",))])
+    )
+    assert counts.starred_posts() == []
+    here.star(["key:1", "key:9"])  # key:9: no such post here
+    assert [each.title for each in counts.starred_posts()] == ["Bericht 1", "Bericht 3"]  # both share key:1
+    assert counts.post_with_key("key:2") is not None and counts.post_with_key("key:9") is None
+    counts.library_changed(library, library.remove([ROOT / "1.md"]))
+    assert [each.title for each in counts.starred_posts()] == ["Bericht 3"]
+    assert counts.refresh()  # the star made meanwhile is news to the screen once
+    assert not counts.refresh()
+    with ReadMarks.open(ROOT, tmp_path) as other:
+        other.star(["key:2"])
+    assert [each.title for each in counts.starred_posts()] == ["Bericht 3"]  # not refreshed yet
+    assert counts.refresh()
+    assert [each.title for each in counts.starred_posts()] == ["Bericht 2", "Bericht 3"]
+    here.close()

@@ -37,6 +37,8 @@ class UnreadCounts:
         self._starred_keys = state.starred_keys()
         self._starred_posts: list[Post] | None = None
         """The starred posts of the library, newest first; None until asked for after a change."""
+        self._starred_posts_of: frozenset[str] | None = None
+        """The stars `_starred_posts` was found for."""
 
     # Reading ------------------------------------------------------------------------------
 
@@ -62,11 +64,12 @@ class UnreadCounts:
 
     def starred_posts(self) -> list[Post]:
         """The library's starred posts, newest first (found by key: a walk over the stars, not the posts)."""
-        self._sync()
-        if self._starred_posts is None:
-            posts = [self._posts[path] for key in self._starred_keys for path in self._paths_of(key)]
+        # Not through `_sync`: what changed since the last `refresh` is still to be told by it.
+        starred = self.state.starred_keys()
+        if self._starred_posts is None or self._starred_posts_of is not starred:
+            posts = [self._posts[path] for key in starred for path in self._paths_of(key)]
             posts.sort(key=lambda post: post.sort_key)
-            self._starred_posts = posts
+            self._starred_posts, self._starred_posts_of = posts, starred
         return self._starred_posts
 
     # Posts --------------------------------------------------------------------------------
@@ -176,7 +179,7 @@ class UnreadCounts:
         starred = self.state.starred_keys()
         stars_changed = starred is not self._starred_keys
         if stars_changed:
-            self._starred_keys, self._starred_posts = starred, None
+            self._starred_keys = starred
         return self._sync_read() or stars_changed
 
     def _sync_read(self) -> bool:
