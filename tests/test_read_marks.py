@@ -57,6 +57,16 @@ def write_post(path: Path, title: str, link: str | None = None) -> Post:
     return post
 
 
+def move_post(folder: Path, name: str) -> Post:
+    """Move a post's file into another folder under another name, as a user would: the post found there."""
+    moved = folder / "archive" / f"renamed-{name}"
+    moved.parent.mkdir(exist_ok=True)
+    (folder / name).rename(moved)
+    again = read_post(moved, folder)
+    assert isinstance(again, Post)
+    return again
+
+
 def test_every_post_is_unread_until_marked(folder: Path, state_dir: Path) -> None:
     with ReadMarks.open(folder, state_dir) as state:
         assert not state.is_read("link:a")
@@ -109,11 +119,7 @@ def test_a_renamed_or_moved_post_keeps_its_mark(folder: Path, state_dir: Path, l
     post = write_post(folder / "2024-03-01-story.html", "A story", link)
     with ReadMarks.open(folder, state_dir) as state:
         state.mark([post.key])
-    moved = folder / "archive" / "renamed-story.html"
-    moved.parent.mkdir()
-    (folder / "2024-03-01-story.html").rename(moved)
-    again = read_post(moved, folder)
-    assert isinstance(again, Post)
+    again = move_post(folder, "2024-03-01-story.html")
     other = write_post(folder / "other.html", "Another story")
     with ReadMarks.open(folder, state_dir) as state:
         assert state.is_read(again.key)
@@ -263,22 +269,26 @@ def test_truncated_store_is_kept_aside_and_replaced(folder: Path, state_dir: Pat
         assert "link:new" in state.read_keys()
 
 
-def test_readable_marks_are_recovered_from_a_damaged_store(
-    folder: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with ReadMarks.open(folder, state_dir) as state:
-        state.mark(["link:a", "link:b"])
-
+def damaged_on_first_look(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store reads as damaged the first time it is looked at, and as it is afterwards."""
     original = state_module._check_version
     checked: list[sqlite3.Connection] = []
 
-    def damaged_on_first_look(db: sqlite3.Connection) -> None:
+    def check(db: sqlite3.Connection) -> None:
         checked.append(db)
         if len(checked) == 1:
             raise sqlite3.DatabaseError("database disk image is malformed")
         original(db)
 
-    monkeypatch.setattr(state_module, "_check_version", damaged_on_first_look)
+    monkeypatch.setattr(state_module, "_check_version", check)
+
+
+def test_readable_marks_are_recovered_from_a_damaged_store(
+    folder: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ReadMarks.open(folder, state_dir) as state:
+        state.mark(["link:a", "link:b"])
+    damaged_on_first_look(monkeypatch)
     with ReadMarks.open(folder, state_dir) as state:
         assert state.notice is not None and "2 marks recovered" in state.notice
         assert state.read_keys() == {"link:a", "link:b"}

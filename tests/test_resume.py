@@ -17,19 +17,6 @@ from tui.core.post import Post
 from tui.core.resume import MAX_POSITIONS, Place, Resume, resume_path
 from tui.core.store_files import ASIDE_MARK
 
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    posts = tmp_path / "posts"
-    posts.mkdir()
-    return posts
-
-
-@pytest.fixture
-def state_dir(tmp_path: Path) -> Path:
-    return tmp_path / "state" / "krant"
-
-
 PLACE = Place(entry=("category", "sport"), selected="link:a", opened="link:b", opened_scroll=12)
 
 
@@ -39,25 +26,25 @@ def save(resume: Resume, place: Place, *, always: bool = False) -> None:
     assert resume.save(snapshot) is None
 
 
-def test_the_place_and_positions_come_back(folder: Path, state_dir: Path) -> None:
-    resume = Resume.open(folder, state_dir, clock=lambda: 1_700_000_000.5)
+def test_the_place_and_positions_come_back(posts_folder: Path, state_dir: Path) -> None:
+    resume = Resume.open(posts_folder, state_dir, clock=lambda: 1_700_000_000.5)
     assert resume.place == Place() and resume.last_seen is None and resume.notice is None
     resume.left_at("link:b", 12)
     resume.left_at("link:c", 40)
     resume.left_at("link:d", 7)
     resume.read_to_end("link:d")
     save(resume, PLACE)
-    again = Resume.open(folder, state_dir)
+    again = Resume.open(posts_folder, state_dir)
     assert again.place == PLACE
     assert again.position("link:b") == 12 and again.position("link:c") == 40
     assert again.position("link:d") is None
     assert again.last_seen == 1_700_000_000.5
-    assert resume_path(folder, state_dir).parent == state_dir
-    assert list(folder.iterdir()) == []
+    assert resume_path(posts_folder, state_dir).parent == state_dir
+    assert list(posts_folder.iterdir()) == []
 
 
-def test_nothing_is_written_when_nothing_changed_but_on_quit(folder: Path, state_dir: Path) -> None:
-    resume = Resume.open(folder, state_dir)
+def test_nothing_is_written_when_nothing_changed_but_on_quit(posts_folder: Path, state_dir: Path) -> None:
+    resume = Resume.open(posts_folder, state_dir)
     save(resume, PLACE)
     assert resume.snapshot(PLACE) is None
     resume.left_at("link:x", 3)
@@ -66,27 +53,27 @@ def test_nothing_is_written_when_nothing_changed_but_on_quit(folder: Path, state
     assert resume.snapshot(PLACE, always=True) is not None  # on quit: when krant last looked
 
 
-def test_a_later_snapshot_is_never_overwritten_by_an_earlier_one(folder: Path, state_dir: Path) -> None:
-    resume = Resume.open(folder, state_dir)
+def test_a_later_snapshot_is_never_overwritten_by_an_earlier_one(posts_folder: Path, state_dir: Path) -> None:
+    resume = Resume.open(posts_folder, state_dir)
     first = resume.snapshot(PLACE)
     later = resume.snapshot(Place(selected="link:later"))
     assert first is not None and later is not None
     resume.save(later)
     resume.save(first)  # a slow thread, done last
-    assert Resume.open(folder, state_dir).place.selected == "link:later"
+    assert Resume.open(posts_folder, state_dir).place.selected == "link:later"
 
 
-def test_only_the_last_positions_are_kept(folder: Path, state_dir: Path) -> None:
-    resume = Resume.open(folder, state_dir)
+def test_only_the_last_positions_are_kept(posts_folder: Path, state_dir: Path) -> None:
+    resume = Resume.open(posts_folder, state_dir)
     for number in range(MAX_POSITIONS + 50):
         resume.left_at(f"link:{number}", number + 1)
     resume.left_at("link:0", 5)  # left again: the most recent now
     save(resume, Place())
-    again = Resume.open(folder, state_dir)
+    again = Resume.open(posts_folder, state_dir)
     assert again.position("link:0") == 5
     assert again.position("link:1") is None
     assert again.position(f"link:{MAX_POSITIONS + 49}") == MAX_POSITIONS + 50
-    kept = json.loads(resume_path(folder, state_dir).read_text())["positions"]
+    kept = json.loads(resume_path(posts_folder, state_dir).read_text())["positions"]
     assert len(kept) == MAX_POSITIONS
 
 
@@ -96,24 +83,24 @@ def test_only_the_last_positions_are_kept(folder: Path, state_dir: Path) -> None
     ids=["broken", "not an object", "not utf-8", "too deep"],
 )
 def test_a_damaged_file_is_kept_aside_and_krant_starts_at_the_top(
-    folder: Path, state_dir: Path, content: bytes
+    posts_folder: Path, state_dir: Path, content: bytes
 ) -> None:
     state_dir.mkdir(parents=True)
-    path = resume_path(folder, state_dir)
+    path = resume_path(posts_folder, state_dir)
     path.write_bytes(content)
-    resume = Resume.open(folder, state_dir)
+    resume = Resume.open(posts_folder, state_dir)
     assert resume.place == Place() and resume.last_seen is None
     assert resume.notice is not None and "could not be read" in resume.notice
     [kept] = [each for each in state_dir.iterdir() if ASIDE_MARK in each.name]
     assert kept.read_bytes() == content and kept.name in resume.notice
     assert not path.exists()
     save(resume, PLACE)
-    assert Resume.open(folder, state_dir).place == PLACE
+    assert Resume.open(posts_folder, state_dir).place == PLACE
 
 
-def test_odd_values_are_left_out_not_fatal(folder: Path, state_dir: Path) -> None:
+def test_odd_values_are_left_out_not_fatal(posts_folder: Path, state_dir: Path) -> None:
     state_dir.mkdir(parents=True)
-    resume_path(folder, state_dir).write_text(
+    resume_path(posts_folder, state_dir).write_text(
         json.dumps(
             {
                 "entry": ["category"],
@@ -125,7 +112,7 @@ def test_odd_values_are_left_out_not_fatal(folder: Path, state_dir: Path) -> Non
             }
         )
     )
-    resume = Resume.open(folder, state_dir)
+    resume = Resume.open(posts_folder, state_dir)
     assert resume.notice is None
     assert resume.place == Place(opened="link:b")
     assert resume.position("link:a") is None and resume.position("link:c") == 9
@@ -146,28 +133,28 @@ def test_any_json_value_in_any_field_never_raises(
     assert resume.snapshot(resume.place, always=True) is not None
 
 
-def test_a_newer_krants_file_is_left_as_it_is(folder: Path, state_dir: Path) -> None:
+def test_a_newer_krants_file_is_left_as_it_is(posts_folder: Path, state_dir: Path) -> None:
     state_dir.mkdir(parents=True)
-    path = resume_path(folder, state_dir)
+    path = resume_path(posts_folder, state_dir)
     path.write_text('{"version": 99, "selected": "link:a", "future": true}')
-    resume = Resume.open(folder, state_dir)
+    resume = Resume.open(posts_folder, state_dir)
     assert resume.place == Place() and resume.notice is None
     assert path.read_text() == '{"version": 99, "selected": "link:a", "future": true}'
 
 
-def test_a_key_with_a_lone_surrogate_round_trips(folder: Path, state_dir: Path) -> None:
+def test_a_key_with_a_lone_surrogate_round_trips(posts_folder: Path, state_dir: Path) -> None:
     key = "link:https://example.com/caf\udce9"
-    resume = Resume.open(folder, state_dir)
+    resume = Resume.open(posts_folder, state_dir)
     resume.left_at(key, 4)
     save(resume, Place(selected=key))
-    again = Resume.open(folder, state_dir)
+    again = Resume.open(posts_folder, state_dir)
     assert again.place.selected == key and again.position(key) == 4
 
 
 def test_a_read_only_state_folder_is_said_once_and_nothing_is_lost_in_memory(
-    folder: Path, state_dir: Path
+    posts_folder: Path, state_dir: Path
 ) -> None:
-    resume = Resume.open(folder, state_dir)
+    resume = Resume.open(posts_folder, state_dir)
     save(resume, PLACE)
     with read_only(state_dir):
         resume.left_at("link:z", 3)
@@ -177,27 +164,29 @@ def test_a_read_only_state_folder_is_said_once_and_nothing_is_lost_in_memory(
         assert notice is not None and "Could not save where you left off" in notice
         second = resume.snapshot(Place(selected="link:zz"))
         assert second is not None and resume.save(second) is None  # said once
-        assert Resume.open(folder, state_dir).place == PLACE  # the file is untouched
+        assert Resume.open(posts_folder, state_dir).place == PLACE  # the file is untouched
     third = resume.snapshot(Place(selected="link:back"), always=True)
     assert third is not None and resume.save(third) is None
-    assert Resume.open(folder, state_dir).place.selected == "link:back"
+    assert Resume.open(posts_folder, state_dir).place.selected == "link:back"
 
 
-def test_a_full_disk_keeps_the_last_file_and_saves_once_there_is_room(folder: Path, tmp_path: Path) -> None:
+def test_a_full_disk_keeps_the_last_file_and_saves_once_there_is_room(
+    posts_folder: Path, tmp_path: Path
+) -> None:
     with small_disk(tmp_path / "disk") as disk:
         state_dir = disk / "krant"
-        resume = Resume.open(folder, state_dir)
+        resume = Resume.open(posts_folder, state_dir)
         save(resume, PLACE)
         ballast = fill(disk)
         snapshot = resume.snapshot(Place(selected="link:full"))
         assert snapshot is not None
         assert resume.save(snapshot) is not None
-        assert Resume.open(folder, state_dir).place == PLACE
-        assert [each.name for each in state_dir.iterdir()] == [resume_path(folder, state_dir).name]
+        assert Resume.open(posts_folder, state_dir).place == PLACE
+        assert [each.name for each in state_dir.iterdir()] == [resume_path(posts_folder, state_dir).name]
         ballast.unlink()
         later = resume.snapshot(Place(selected="link:room"))
         assert later is not None and resume.save(later) is None
-        assert Resume.open(folder, state_dir).place.selected == "link:room"
+        assert Resume.open(posts_folder, state_dir).place.selected == "link:room"
 
 
 def make_post(key: str, mtime: float) -> Post:
