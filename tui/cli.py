@@ -20,7 +20,7 @@ from tui.core.date_format import cells, sortable_date, use_locale_names
 from tui.core.library import ALL, Library
 from tui.core.locations import Locations
 from tui.core.post import Post, Problem
-from tui.core.read_marks import stored_read_keys
+from tui.core.read_marks import stored_marks
 from tui.core.reading import read_post_text
 from tui.core.sanitize import clean_line
 
@@ -71,9 +71,9 @@ def shown(text: str) -> str:
 
 
 def post_record(
-    post: Post, folder: Path, read: bool = False, copies: Sequence[Post] = ()
+    post: Post, folder: Path, read: bool = False, copies: Sequence[Post] = (), starred: bool = False
 ) -> dict[str, object]:
-    """Every field of a post and whether it has been read, for `--json`.
+    """Every field of a post, whether it has been read and whether it is starred, for `--json`.
 
     `path` and `file` are the file's exact name, for scripts to hand back to `krant show`: as `os` gives
     it (a byte of a name that is not UTF-8 as a lone surrogate, `\udce9`), and then also its bytes in
@@ -104,6 +104,7 @@ def post_record(
         "key": post.key,
         "read": read,
         "copies": [each.path for each in copies],
+        "starred": starred,
     }
 
 
@@ -112,17 +113,25 @@ def command_list(arguments: argparse.Namespace) -> int:
     library = Library.read_folder(folder, arguments.all)
     posts = library.view(arguments.category or ALL)
     # Only reads the store: listing never creates state files, and with no store every post is unread.
-    read_keys, notice = stored_read_keys(folder, Locations.default().state_dir)
+    read_keys, starred, notice = stored_marks(folder, Locations.default().state_dir)
     if notice:
         print(f"krant: warning: {notice}", file=sys.stderr)
 
     def is_read(post: Post) -> bool:  # a story is read when any of its posts is
         return any(each.key in read_keys for each in library.copies(post))
 
+    def is_starred(post: Post) -> bool:  # and starred when any of its posts is
+        return any(each.key in starred for each in library.copies(post))
+
     if arguments.unread:
         posts = [post for post in posts if not is_read(post)]
+    if arguments.starred:
+        posts = [post for post in posts if is_starred(post)]
     if arguments.json:
-        records = [post_record(post, folder, is_read(post), library.copies(post)[1:]) for post in posts]
+        records = [
+            post_record(post, folder, is_read(post), library.copies(post)[1:], is_starred(post))
+            for post in posts
+        ]
         sys.stdout.write(json_text(records) + "\n")
         return 0
     for line in list_lines(posts, library.categories_of):
@@ -300,7 +309,8 @@ EPILOGS = {
     ),
     "list": (
         "A story filed in several files (the same link) is one line. --json gives every field of each post "
-        "(its exact path, read or not, the story's other files as copies) instead of the columns."
+        "(its exact path, read or not, starred or not, the story's other files as copies) instead of the "
+        "columns."
     ),
 }
 
@@ -338,6 +348,7 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument(
             "--unread", action="store_true", help="only posts not yet read (opened or marked) in krant"
         )
+        parser.add_argument("--starred", action="store_true", help="only posts starred in krant (s)")
     elif command is None:
         parser.add_argument("--poll", action="store_true", help="watch the folder by polling")
     return parser

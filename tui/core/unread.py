@@ -42,6 +42,12 @@ class UnreadCounts:
         self._unread: Counter[str] = Counter()
         self._unread_all = 0
         self._read_keys = state.read_keys()
+        self._starred_keys = state.starred_keys()
+        self._starred_posts: list[Post] | None = None
+        """The starred stories of the library (by their rows), newest first; None until asked for after a
+        change."""
+        self._starred_posts_of: frozenset[str] | None = None
+        """The stars `_starred_posts` was found for."""
 
     # Reading ------------------------------------------------------------------------------
 
@@ -63,10 +69,36 @@ class UnreadCounts:
                 return not any(is_read(key) for key in story.keys)
         return not is_read(post.key)
 
+    def is_starred(self, post: Post) -> bool:
+        """Whether any post of its story is starred."""
+        is_starred = self.state.is_starred
+        if self._stories:
+            story = self._stories.get(post.path)
+            if story is not None:
+                return any(is_starred(key) for key in story.keys)
+        return is_starred(post.key)
+
+    def post_with_key(self, key: str) -> Post | None:
+        """The row of a story with this key (the first of those sharing it), or None."""
+        rows = self._rows_of(key)
+        return self._rows[rows[0]] if rows else None
+
+    def starred_posts(self) -> list[Post]:
+        """The starred stories, newest first (found by key: a walk over the stars, not the posts)."""
+        # Not through `_sync`: what changed since the last `refresh` is still to be told by it.
+        starred = self.state.starred_keys()
+        if self._starred_posts is None or self._starred_posts_of is not starred:
+            paths = dict.fromkeys(path for key in starred for path in self._rows_of(key))
+            posts = [self._rows[path] for path in paths]
+            posts.sort(key=lambda post: post.sort_key)
+            self._starred_posts, self._starred_posts_of = posts, starred
+        return self._starred_posts
+
     # Posts --------------------------------------------------------------------------------
 
     def library_changed(self, library: Library, change: Change) -> None:
         """Count the stories a library change touched, as the library holds them now."""
+        self._starred_posts = None
         changed: list[Post] = []
         if not change.removed and not change.updated:
             rows, copies = self._rows, library.copies
@@ -127,6 +159,7 @@ class UnreadCounts:
     def _add_new(self, posts: Iterable[Post]) -> None:
         """`_add` for posts alone in their story and not counted yet, counted together (a cold start adds
         100,000 of them)."""
+        self._starred_posts = None
         known, by_key, read = self._rows, self._rows_by_key, self._read_keys
         unread: list[str] = []
         for post in posts:
@@ -199,8 +232,16 @@ class UnreadCounts:
         self.state.restore(marks)
         self._sync()
 
+    def toggle_star(self, key: str) -> bool:
+        """Star or unstar one post's story (every copy's key); returns whether it is starred now."""
+        keys = self._with_copies([key])
+        starred = not any(self.state.is_starred(each) for each in keys)
+        self.state.star(keys, starred)
+        self._sync()
+        return starred
+
     def refresh(self) -> bool:
-        """Pick up marks made by another window; True when any count or mark here changed."""
+        """Pick up marks and stars made by another window; True when any count, mark or star here changed."""
         self.state.refresh()
         return self._sync()
 
@@ -216,7 +257,14 @@ class UnreadCounts:
         return list(every)
 
     def _sync(self) -> bool:
-        """Recount the stories whose keys changed mark since the last look; whether any key did."""
+        """Recount the stories whose keys changed mark since the last look; whether any key or star did."""
+        starred = self.state.starred_keys()
+        stars_changed = starred is not self._starred_keys
+        if stars_changed:
+            self._starred_keys = starred
+        return self._sync_read() or stars_changed
+
+    def _sync_read(self) -> bool:
         now = self.state.read_keys()
         if now is self._read_keys:
             return False

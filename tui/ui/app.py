@@ -22,6 +22,7 @@ from pathlib import Path
 from textual import events, on, work
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES
 from textual.timer import Timer
@@ -44,6 +45,7 @@ from tui.core.locations import Locations
 from tui.core.post import Post, Problem
 from tui.core.read_marks import ReadMarks
 from tui.core.reading import read_post_text, site_of
+from tui.core.resume import Place, Resume, Snapshot
 from tui.core.sanitize import clean_line
 from tui.core.settings import SettingsStore
 from tui.core.site import folder_name
@@ -72,6 +74,7 @@ from tui.ui.messages import (
     LoadFailed,
     PipeReady,
     PostsLoaded,
+    ResumeNotSaved,
 )
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen, help_rows
@@ -101,6 +104,8 @@ PIPE_WIDTH = 80
 """Columns the article's text is laid out at for `|` (a pager or `wc` does not care about the screen)."""
 ARRIVALS_NOTICE_DELAY = 1.5
 """Seconds over which arrivals are gathered into one notice ("3 new posts in buitenland")."""
+RESUME_SAVE_SECONDS = 2.0
+"""How often where the reader is gets saved when it changed (and always on quit)."""
 
 
 TEXTUAL_COMMANDS_KEPT = frozenset({"Theme", "Quit"})
@@ -150,7 +155,9 @@ class KrantApp(App[None]):
             id="app.next-category",
         ),
         Binding("m", "toggle_read", "Read/unread", id="app.toggle-read"),
+        Binding("s", "toggle_star", "Star", id="app.toggle-star"),
         Binding("A", "mark_category_read", "All read", id="app.mark-category-read"),
+        Binding("M", "mark_above_read", "Read above", show=False, id="app.mark-above-read"),
         Binding("u", "undo_mark", "Undo", show=False, id="app.undo-mark"),
         Binding("U", "only_unread", "Unread only", id="app.only-unread"),
         Binding("escape,h", "close_article", "Back", show=False, id="app.back"),
@@ -221,13 +228,19 @@ class KrantApp(App[None]):
         self.read_marks = read_marks
         """Which posts are read; closed when the app ends. Marks change only through `unread`."""
         self.unread = UnreadCounts(read_marks)
+        self.resume = Resume.open(folder, locations.state_dir)
+        """Where the reader left off last time (gone to once the folder is read), kept up to date."""
+        self._resume_pending: Place | None = self.resume.place if self.resume.place != Place() else None
+        """The place to go back to, until it is gone to (or the user has pressed a key first)."""
+        self._reopen_scroll: tuple[str, int] | None = None
+        """The article reopened at start and how far it was scrolled then."""
         self.arrivals_notice_delay = ARRIVALS_NOTICE_DELAY
         """Seconds over which arrivals are gathered into one notice."""
         self._index_notice_shown: str | None = None
         self._loader_idle = threading.Event()
         self._loader_idle.set()
         self._undo: tuple[str, dict[str, bool]] | None = None
-        """The last mark-all: where it was and the marks from before it, for `u`."""
+        """The last mark-all (`A`) or mark-above (`M`): where it was and the marks from before it, for `u`."""
         self._notice_shown: str | None = None
         self._progress: tuple[int, int] = (0, 0)
         self._checking = False
@@ -262,10 +275,11 @@ class KrantApp(App[None]):
             self.index,
             folder_name=self.site_name,
             status_changed=self.refresh_status,
-            is_new=self._is_new if self.watch_folder else None,
+            is_new=self._is_new,
         )
         self._main = main
         self.live = LiveUpdates(self.library, self._change_library, self._show_change, main)
+        self.live.new_posts.since(self.resume.last_seen)  # posts that came while krant was not running
         return main
 
     def _is_new(self, post: Post) -> bool:
@@ -290,7 +304,10 @@ class KrantApp(App[None]):
         self.watch(self, "theme", self._remember_theme, init=False)
         self._show_state_notice()
         self._show_index_notice()
+        if self.resume.notice:
+            self.notify(self.resume.notice, severity="warning", markup=False, timeout=10)
         self.set_interval(MARKS_REFRESH_SECONDS, self._refresh_marks)
+        self.set_interval(RESUME_SAVE_SECONDS, self._save_resume)
 
     @on(MainScreen.Ready)
     def _start_loading(self) -> None:
@@ -392,6 +409,7 @@ class KrantApp(App[None]):
         if results or not last.batch.removed:
             self.update_library(results)
         _keep_out_of_collections()
+        self._go_back_to_where_left(final=False)
         if self._queued:  # the rest in a later turn, after the keys that came meanwhile
             self.call_later(self._apply_queued)
             return
@@ -431,6 +449,7 @@ class KrantApp(App[None]):
         applied = self.live.load_finished(self.article_view.post)
         if applied is not None:
             self._show_applied(applied)
+        self._go_back_to_where_left(final=True)
         if not self._reader_warmed:
             self._reader_warmed = True
             self._warm_up_reader()
@@ -600,6 +619,7 @@ class KrantApp(App[None]):
             return  # resized again meanwhile: the last resize decides
         wide = width >= WIDE_COLUMNS
         if wide and self.reader is not None and isinstance(self.screen_stack[-2], MainScreen):
+            self._leave_article(self.reader.article_view)  # reopened beside the list where it was
             post = self.reader.article_view.post
             self.pop_screen()
             if post is not None:
@@ -608,6 +628,7 @@ class KrantApp(App[None]):
             view = self.main.article_view
             focused = self.focused
             if view.post is not None and focused is not None and view in focused.ancestors_with_self:
+                self._leave_article(view)
                 self.main.fit_width(width)  # before the main screen's own resize comes: no pane beside
                 self.open_post(view.post)
 
@@ -626,6 +647,7 @@ class KrantApp(App[None]):
 
     def _start_reading(self, post: Post, *, focus: bool = False) -> None:
         self._show_opened()  # a post opened before this one
+        self._leave_article(self.article_view)
         self._request += 1
         self._marked_on_open = None
         if self.config.mark_read != "never" and self.unread.is_unread(post):
@@ -671,7 +693,18 @@ class KrantApp(App[None]):
         if article.error is not None:
             self._could_not_read(message.request, article)
         self._show_opened()
-        self.article_view.show_article(article, keep_scroll=message.keep_scroll)
+        view = self.article_view
+        view.show_article(article, keep_scroll=message.keep_scroll)
+        if message.keep_scroll:
+            return
+        key = article.post.key
+        if self._reopen_scroll is not None and self._reopen_scroll[0] == key:
+            where: int | None = self._reopen_scroll[1]
+        else:
+            where = self.resume.position(key)  # an article left unfinished opens where it was left
+        self._reopen_scroll = None
+        if where:
+            view.scroll_to_line(where)
 
     def _could_not_read(self, request: int, article: Article) -> None:
         """A post whose file cannot be read now (a folder made unreadable, a file gone bad) is a problem,
@@ -684,6 +717,7 @@ class KrantApp(App[None]):
         self.marks_changed()
 
     def action_close_article(self) -> None:
+        self._leave_article(self.article_view)
         if self.reader is not None:
             self.pop_screen()
         elif self.main.search.active and self.focused is not self.main.article_view:
@@ -838,6 +872,7 @@ class KrantApp(App[None]):
         `post`: only this post's mark changed, so only its row needs drawing again.
         """
         self.main.refresh_sidebar()
+        self.main.stars_changed()
         if post is None:
             self.main.article_list.refresh()
         else:
@@ -867,6 +902,32 @@ class KrantApp(App[None]):
         self.marks_changed()
         self.notify(f"Marked {'read' if read else 'unread'}: {post.title}", markup=False)
 
+    def action_toggle_star(self) -> None:
+        """`s`: star the selected or open post (saved for later), or unstar it."""
+        post = self.current_post()
+        if post is None:
+            self.notify("No article to star.", markup=False)
+            return
+        starred = self.unread.toggle_star(post.key)  # every copy of its story
+        self.marks_changed()
+        self.notify(f"{'Starred' if starred else 'Unstarred'}: {post.title}", markup=False)
+
+    def action_mark_above_read(self) -> None:
+        """`M`: mark every post above the cursor in the list read (`u` undoes it, as after `A`)."""
+        articles = self.main.article_list
+        if not articles.display:
+            self.notify("Choose a category to mark as read.", markup=False)
+            return
+        above = articles.posts[: max(articles.cursor, 0)]
+        keys = [post.key for post in above if self.unread.is_unread(post)]
+        if not keys:
+            self.notify("No unread posts above this one.", markup=False)
+            return
+        self._undo = (" above it", self.unread.mark(keys, True))
+        self.marks_changed()
+        posts = f"{len(keys):,} post{'s' if len(keys) != 1 else ''}"
+        self.notify(f"Marked {posts} above this one as read (u undoes).", markup=False)
+
     def action_mark_category_read(self) -> None:
         kind, name = self.main.content.entry
         if kind is EntryKind.PROBLEMS:
@@ -874,11 +935,15 @@ class KrantApp(App[None]):
             return
         everywhere = kind is EntryKind.ALL
         where = "" if everywhere else f" in {name}"
-        count = self.unread.total if everywhere else self.unread.in_category(name)
+        in_entry = self.main.entry_posts()
+        if kind is EntryKind.STARRED:
+            count = sum(self.unread.is_unread(post) for post in in_entry)
+        else:
+            count = self.unread.total if everywhere else self.unread.in_category(name)
         if count == 0:
             self.notify(f"No unread posts{where}.", markup=False)
             return
-        keys = [post.key for post in self.library.view(name)]
+        keys = [post.key for post in in_entry]
         posts = f"{'all ' if everywhere else ''}{count:,} post{'s' if count != 1 else ''}"
 
         def answered(yes: bool | None) -> None:
@@ -904,6 +969,97 @@ class KrantApp(App[None]):
         only_unread = self.main.toggle_only_unread()
         self.refresh_status()
         self.notify("Showing only unread posts." if only_unread else "Showing all posts.", markup=False)
+
+    # Where you left off ----------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._resume_pending = None  # the user has begun elsewhere: krant does not move them
+        await super().on_event(event)
+
+    def _go_back_to_where_left(self, *, final: bool) -> None:
+        """Show the entry, post and article of last time, once they are read (`final`: the folder is
+        read; go to what is there of them). Only while the user has not pressed a key yet."""
+        place = self._resume_pending
+        if place is None:
+            return
+        main, unread = self.main, self.unread
+        entry = _entry_of(place.entry)
+        index = main.sidebar.index_of(entry) if entry is not None else None
+        selected = unread.post_with_key(place.selected) if place.selected else None
+        opened = unread.post_with_key(place.opened) if place.opened else None
+        if not final and (
+            (entry is not None and index is None)
+            or (place.selected and selected is None)
+            or (place.opened and opened is None)
+        ):
+            return  # not read yet: perhaps in a later batch
+        self._resume_pending = None
+        if entry is not None and index is not None and entry != main.content.entry:
+            main.sidebar.rows_changed(cursor=index)  # not move_cursor: its Highlighted comes later
+            main.choose_entry(entry)
+        articles = main.article_list
+        row = articles.index_of(selected) if selected is not None else None
+        if row is not None:
+            articles.rows_changed(cursor=row, top=max(0, row - articles.size.height // 3))
+            self._seen(selected)
+        if opened is not None:
+            self._reopen_scroll = (opened.key, place.opened_scroll)
+            self.open_post(opened)
+
+    def _leave_article(self, view: ArticleView) -> None:
+        """Note how far the article in `view` is read: an unfinished one opens there again."""
+        post = view.post
+        if post is None or not view.loaded:
+            return
+        if view.is_vertical_scroll_end:
+            self.resume.read_to_end(post.key)
+        else:
+            self.resume.left_at(post.key, round(view.scroll_y))
+
+    def _place(self) -> Place:
+        main = self.main
+        kind, name = main.content.entry
+        selected = main.article_list.selected_post if main.article_list.display else None
+        view = self.article_view
+        opened = view.post if view.loaded else None
+        return Place(
+            entry=(kind.value, name),
+            selected=selected.key if selected is not None else None,
+            opened=opened.key if opened is not None else None,
+            opened_scroll=round(view.scroll_y) if opened is not None else 0,
+        )
+
+    def _save_resume(self, *, final: bool = False) -> None:
+        """Save where the reader is when it changed (in a thread); `final`: now, on quit."""
+        if self._resume_pending is not None or not self.screen_stack:
+            return  # not gone back there yet: what the file holds is still where the reader is
+        try:
+            self._leave_article(self.article_view)
+            place = self._place()
+        except NoMatches:
+            return  # the panes are being taken down: quitting, whose own save came first
+        snapshot = self.resume.snapshot(place, always=final)
+        if snapshot is None:
+            return
+        if final:
+            self.resume.save(snapshot)  # a few kB: no time to wait for a thread when quitting
+        else:
+            self._write_resume(snapshot)
+
+    @work(thread=True, exit_on_error=False, group="resume", name="save where you left off")
+    def _write_resume(self, snapshot: Snapshot) -> None:
+        notice = self.resume.save(snapshot)
+        if notice is not None:
+            self.post_message(ResumeNotSaved(notice))
+
+    @on(ResumeNotSaved)
+    def _resume_not_saved(self, message: ResumeNotSaved) -> None:
+        self.notify(message.notice, severity="warning", markup=False, timeout=10)
+
+    async def action_quit(self) -> None:
+        self._save_resume(final=True)
+        await super().action_quit()
 
     # Links -----------------------------------------------------------------------------------
 
@@ -1162,6 +1318,26 @@ class KrantApp(App[None]):
         yield SystemCommand("Pipe to a command", "Send the article's text to a command", self.action_pipe)
         for number, spec in enumerate(self.commands):
             yield SystemCommand(spec.name, spec.run, partial(self.action_run_command, number))
+        yield SystemCommand(
+            "Star / unstar",
+            "Save the article for later (Starred in the sidebar), or unstar it",
+            self.action_toggle_star,
+        )
+        yield SystemCommand(
+            "Mark above read",
+            "Mark every post above the cursor as read (u undoes)",
+            self.action_mark_above_read,
+        )
+
+
+def _entry_of(stored: tuple[str, str] | None) -> tuple[EntryKind, str] | None:
+    """A sidebar entry as `Resume` stores it, or None when there is none (or it is not understood)."""
+    if stored is None:
+        return None
+    try:
+        return (EntryKind(stored[0]), stored[1])
+    except ValueError:
+        return None
 
 
 KEY_HOLDERS = (

@@ -96,3 +96,10 @@ class PipeReady(Message):
     text: str | None
     """None: the post could not be read (`reason` says why)."""
     reason: str = ""
+
+
+@dataclass
+class ResumeNotSaved(Message):
+    """Where the reader left off could not be written (said once, until it can be again)."""
+
+    notice: str

@@ -29,7 +29,7 @@ from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.problem_list import ProblemList
 from tui.ui.widgets.search_bar import SearchBar
-from tui.ui.widgets.sidebar import EntryKind, Sidebar, SidebarEntry
+from tui.ui.widgets.sidebar import STARRED_NAME, EntryKind, Sidebar, SidebarEntry
 
 WIDE_COLUMNS = 120
 FOLD_SIDEBAR_COLUMNS = 60
@@ -38,8 +38,11 @@ FOLD_SIDEBAR_COLUMNS = 60
 
 
 def sidebar_entries(library: Library, unread: UnreadCounts) -> list[SidebarEntry]:
-    """All, each category with its count and unread count, and Problems if any file is unreadable."""
+    """All, Starred if any post is, each category with its count and unread count, and Problems if any
+    file is unreadable."""
     entries = [SidebarEntry(EntryKind.ALL, ALL, len(library), unread.total)]
+    if starred := len(unread.starred_posts()):
+        entries.append(SidebarEntry(EntryKind.STARRED, STARRED_NAME, starred))
     entries += [
         SidebarEntry(EntryKind.CATEGORY, name, count, unread.in_category(name))
         for name, count in library.categories()
@@ -102,6 +105,7 @@ class MainScreen(Screen[None]):
         self.article_list.is_unread = self.unread.is_unread
         self.article_list.is_new = self._is_new
         self.article_list.categories_of = self.library.categories_of
+        self.article_list.is_starred = self.unread.is_starred
         self.article_list.focus()
         self.fit_width(self.app.size.width)
         self.post_message(self.Ready())
@@ -192,10 +196,13 @@ class MainScreen(Screen[None]):
             entries.sort(
                 key=lambda entry: (
                     entry.kind is not EntryKind.ALL,
+                    entry.kind is not EntryKind.STARRED,
                     entry.kind is EntryKind.PROBLEMS,
                     entry.name.casefold(),
                 )
             )
+        elif kind is EntryKind.STARRED and all(entry.kind is not kind for entry in entries):
+            entries.insert(1, SidebarEntry(EntryKind.STARRED, STARRED_NAME, 0))  # the last star went
         self.sidebar.set_entries(entries)
 
     # Choosing what the list shows -----------------------------------------------------------
@@ -206,6 +213,18 @@ class MainScreen(Screen[None]):
         self.content = self.content.but(entry=entry)
         self.refresh_sidebar()
         self.show_list(keep_selection=False)
+
+    def stars_changed(self) -> None:
+        """A post was starred or unstarred: the Starred entry's list follows at once."""
+        if self.content.entry[0] is EntryKind.STARRED:
+            self.show_list(keep_selection=True)
+
+    def entry_posts(self) -> Sequence[Post]:
+        """The posts of the chosen sidebar entry (All for Problems), newest first, whatever the list hides."""
+        kind, name = self.content.entry
+        if kind is EntryKind.STARRED:
+            return self.unread.starred_posts()
+        return self.library.view(name if kind is not EntryKind.PROBLEMS else ALL)
 
     def toggle_only_unread(self) -> bool:
         """Show only unread posts, or all again; whether only unread ones are shown now."""
@@ -234,10 +253,10 @@ class MainScreen(Screen[None]):
                 if content.folder_gone
                 else self._empty_message(name)
             )
-            posts = self.library.view(name)
+            posts = all_posts = self.entry_posts()
             if content.only_unread:
                 posts = self._unread_only(posts, keep_shown=keep_selection and not refilter)
-                if self.library.view(name):
+                if all_posts:
                     where = "" if name == ALL else f" in {name}"
                     empty_message = f"No unread posts{where} (U shows all posts)."
             self.article_list.set_posts(posts, keep_selection=keep_selection, empty_message=empty_message)
@@ -266,6 +285,8 @@ class MainScreen(Screen[None]):
             )
         if name == ALL:
             return "No posts."
+        if self.content.entry[0] is EntryKind.STARRED:
+            return "No starred posts (s stars the selected or open post)."
         return f"No posts in the category {name}."
 
     # The list's selection -------------------------------------------------------------------

@@ -14,7 +14,6 @@ from tui.core.date_format import DateNames, list_date, sortable_date
 from tui.core.post import Post
 from tui.ui.widgets.cursor_list import CursorList
 
-MARKER_WIDTH = 2
 DRAFT_MARK = "draft · "
 """Before the title of a draft (shown with `--all` only)."""
 NEW_MARKER = "✚"
@@ -22,6 +21,11 @@ NEW_MARKER = "✚"
 SNIPPET_LEAST = 16
 """Cells a search match in context keeps at least (and a third of the row); its title gets the rest."""
 TITLE_LEAST = 12
+UNREAD_MARKER = "●"
+STAR_MARKER = "★"
+"""Marks a starred post (saved for later), beside its unread or new marker."""
+MARKER_WIDTH = 3
+"""Cells of the marker column: new or unread, the star, a space."""
 CATEGORY_COLUMNS: tuple[tuple[int, int], ...] = ((90, 12), (60, 10), (40, 8), (0, 0))
 """(narrowest list width, category width): narrower lists give the title the room."""
 
@@ -84,6 +88,8 @@ class ArticleList(CursorList):
         """`relative` (`14:03`, `Tue 14:03`, `15 May`) or `iso` (`2019-05-15 22:01`)."""
         self.categories_of: Callable[[Post], tuple[str, ...]] | None = None
         """Set by the library: a row's categories are those of its story (`Library.categories_of`)."""
+        self.is_starred: Callable[[Post], bool] | None = None
+        """Set by read state: starred posts get the star marker."""
 
     @property
     def posts(self) -> Sequence[Post]:
@@ -173,10 +179,14 @@ class ArticleList(CursorList):
         return None
 
     def _marker(self, post: Post, unread: bool) -> str:
-        """The marker column: new (arrived while krant runs, not yet seen) before unread."""
+        """The marker column, three cells wide: new (arrived while krant runs, not yet seen) or unread,
+        then the star."""
         if self.is_new is not None and self.is_new(post):
-            return NEW_MARKER + " "
-        return "● " if unread else " " * MARKER_WIDTH
+            first = NEW_MARKER
+        else:
+            first = UNREAD_MARKER if unread else " "
+        starred = self.is_starred is not None and self.is_starred(post)
+        return first + (STAR_MARKER if starred else " ") + " "
 
     def render_row(self, index: int, width: int, style: Style) -> list[Segment]:
         post = self._posts[index]

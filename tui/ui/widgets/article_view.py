@@ -86,6 +86,8 @@ class ArticleView(VerticalScroll):
         """Whether the post's body is shown (not still being read)."""
         self._focus_from: Widget | None = self
         """The widget that had the focus when an article was opened to take it; `self` when none was."""
+        self._wanted_line: int | None = None
+        """A line to scroll to once the article is laid out that far (`scroll_to_line`)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self._placeholder), id="article-placeholder")
@@ -110,6 +112,7 @@ class ArticleView(VerticalScroll):
         self._focus_from = self
         self.post = None
         self.loaded = False
+        self._wanted_line = None
         self._show_parts(False)
         self.add_class("-empty")
 
@@ -122,6 +125,7 @@ class ArticleView(VerticalScroll):
         """
         self.post = post
         self.loaded = False
+        self._wanted_line = None
         self._focus_from = self.app.focused if focus else self
         self.remove_class("-empty")
 
@@ -178,6 +182,23 @@ class ArticleView(VerticalScroll):
             self.call_after_refresh(self.scroll_to, y=where, animate=False, immediate=True)
         else:
             self.scroll_home(animate=False, immediate=True)
+
+    def scroll_to_line(self, line: int) -> None:
+        """Scroll the article shown to a line, now or once it is laid out that far (the rest of a long
+        article is laid out in a thread): where the reader left it."""
+        self._wanted_line = line
+        self.call_after_refresh(self._scroll_to_wanted)
+
+    def watch_virtual_size(self) -> None:
+        self._scroll_to_wanted()
+
+    def _scroll_to_wanted(self) -> None:
+        wanted = self._wanted_line
+        if wanted is None or self.max_scroll_y < wanted:
+            return
+        self.scroll_to(y=wanted, animate=False, immediate=True)
+        if self.scroll_y >= wanted:  # else its scrollbar is yet to come: tried again when it does
+            self._wanted_line = None
 
     def add_note(self, note: str) -> None:
         """Add a line to the notes above the body (the file was removed, say), keeping the article."""

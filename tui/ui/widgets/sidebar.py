@@ -1,4 +1,4 @@
-"""The sidebar: All, every category with its count, and Problems when some files are unreadable."""
+"""The sidebar: All, Starred, every category with its count, and Problems when some files are unreadable."""
 
 from __future__ import annotations
 
@@ -10,14 +10,18 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
-from tui.ui.widgets.article_list import fit
+from tui.ui.widgets.article_list import STAR_MARKER, fit
 from tui.ui.widgets.cursor_list import CursorList
 
 
 class EntryKind(Enum):
     ALL = "all"
+    STARRED = "starred"
     CATEGORY = "category"
     PROBLEMS = "problems"
+
+
+STARRED_NAME = "Starred"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,8 @@ class Sidebar(CursorList):
         entry = self._entries[index]
         count = entry.count_text
         label = entry.name if entry.kind is not EntryKind.PROBLEMS else f"Problems ({entry.total:,})"
+        if entry.kind is EntryKind.STARRED:
+            label = f"{STAR_MARKER} {entry.name}"
         if entry.kind is EntryKind.PROBLEMS:
             count = ""
         room = max(1, width - cell_len(count) - 3)
