@@ -45,6 +45,12 @@ def posts_folder(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    """krant's state folder for one test (not made yet: krant makes it)."""
+    return tmp_path / "state" / "krant"
+
+
 WritePost = Callable[..., Path]
 
 

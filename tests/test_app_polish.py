@@ -246,11 +246,11 @@ async def test_search_snippets_end_at_a_whole_word(tmp_path: Path):
         await pilot.press("slash", *"syrie")
         await until_shown(pilot, app, "2 results for 'syrie'")
         rows = [line for line in screen_text(app).splitlines() if "Syrië" in line]
-        assert len(rows) == 2
+        assert len(rows) == 2, screen_text(app)
         for row in rows:
             snippet = row.split("▕")[1].split("▏")[0].rstrip()
             assert snippet.endswith("…") and snippet[-2].isalpha(), snippet
-            assert snippet.endswith(("Ghika is…", "mobiliseerde…")), snippet
+            assert snippet.endswith(("Ghika is vice-commandant…", "mobiliseerde voor een…")), snippet
 
 
 
@@ -285,3 +285,37 @@ async def test_resizing_keeps_the_open_article_open_laid_out_for_the_new_width(t
         screen = await until_shown(pilot, app, NEWER_TITLE[:30])
         if wide:  # beside the list again, not a full-screen reader
             assert "All" in screen and "buitenland" in screen
+
+
+async def test_search_results_take_the_empty_article_pane_s_room_and_the_footer_shows_their_keys(
+    tmp_path: Path,
+):
+    folder = copy_seed(tmp_path)
+    long_title = "Een lange titel over Syrië, vroeger na vijftien tekens afgekapt"
+    write_post(folder, "lang.html", long_title, "2019-05-14 10:00:00", "nieuws", body="<p>Syrië, kort.</p>")
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_loaded(pilot, app)
+        assert app.main.article_view.display  # the empty pane beside the list, before searching
+        await pilot.press("slash", *"syrie")
+        screen = await until_shown(pilot, app, "3 results for 'syrie'", long_title)
+        assert not app.main.article_view.display  # no article to show: the results have the room
+        footer = screen.splitlines()[-1]
+        assert "Results" in footer and "Back" in footer and "Best/newest first" in footer, footer
+        lines = screen.splitlines()
+        titles = [post.title for post in app.main.article_list.posts]
+        rows = [next(line for line in lines if title in line) for title in titles]
+        # Each match in context starts in one column, after the longest title (shown whole).
+        starts = set()
+        for title, row in zip(titles, rows, strict=True):
+            after = row.index(title) + len(title)
+            starts.add(after + len(row[after:]) - len(row[after:].lstrip()))
+        assert starts == {rows[titles.index(long_title)].index(long_title) + len(long_title) + 2}, rows
+        await pilot.press("enter", "enter")  # to the results, and open the first
+        await wait_article(pilot, app)
+        assert app.main.article_view.display  # an article open from the results shows beside them
+        await pilot.press("escape")  # back to the results with the article still beside them
+        await pilot.press("escape")  # and out of search: the footer's keys are the list's again
+        assert await until(pilot, lambda: not app.main.content.searching)
+        footer = (await until_shown(pilot, app, "Quit")).splitlines()[-1]
+        assert "Best/newest first" not in footer and "Results" not in footer, footer

@@ -23,7 +23,7 @@ from ui_helpers import (  # noqa: F401 (amsterdam: a fixture)
 
 import tui.ui.app
 from tui.core.locations import Locations
-from tui.core.read_marks import ReadMarks, store_path, stored_read_keys
+from tui.core.read_marks import ReadMarks, store_path, stored_marks
 from tui.ui.app import KrantApp
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.reader import ReaderScreen
@@ -74,7 +74,7 @@ def row(app: KrantApp, title: str) -> str:
 
 
 def marked_unread(app: KrantApp, title: str) -> bool:
-    return "● " in row(app, title)
+    return "●" in row(app, title)  # then the star column: "● " or "●★ "
 
 
 def counted(app: KrantApp, name: str, count: str) -> None:
@@ -430,11 +430,11 @@ async def test_the_store_is_closed_on_quit(tmp_path: Path):
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await wait_loaded(pilot, app)
         state.mark(["probe:before"], True)
-        assert "probe:before" in stored_read_keys(folder, Locations.under(tmp_path).state_dir)[0]
+        assert "probe:before" in stored_marks(folder, Locations.under(tmp_path).state_dir).read
         await pilot.press("q")
         await pilot.pause()
     state.mark(["probe:after"], True)  # after quitting: in memory only
-    assert "probe:after" not in stored_read_keys(folder, Locations.under(tmp_path).state_dir)[0]
+    assert "probe:after" not in stored_marks(folder, Locations.under(tmp_path).state_dir).read
 
 
 class TroubledState(ReadMarks):

@@ -386,6 +386,12 @@ async def test_a_slash_typed_in_the_search_box_is_part_of_the_query(tmp_path: Pa
         await wait_loaded(pilot, app)
         await pilot.press("slash", "a", "slash", "b")
         assert app.main.search_bar.value == "a/b"
+        # Pasted: every key queued at once, the slashes among them keep their place.
+        app.main.search_bar.value = ""
+        for character in "tcp/ip/udp":
+            app.post_message(events.Key("slash" if character == "/" else character, character))
+        typed = app.main.search_bar
+        assert await until(pilot, lambda: typed.value == "tcp/ip/udp"), typed.value
 
 
 async def test_ctrl_o_switches_between_best_first_and_newest_first(tmp_path: Path) -> None:

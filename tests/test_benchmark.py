@@ -48,7 +48,15 @@ def _script(name: str, *arguments: str, timeout: float = 600) -> str:
     return done.stdout
 
 
-COVERED = {"run.py", "probe.py", "generate.py", "live_latency.py", "load_with_changes.py", "query_probe.py"}
+COVERED = {
+    "run.py",
+    "probe.py",
+    "generate.py",
+    "live_latency.py",
+    "load_with_changes.py",
+    "stories.py",
+    "query_probe.py",
+}
 """The scripts the tests below run at a tiny size."""
 
 
@@ -166,3 +174,12 @@ def test_a_long_wait_is_timed_by_the_output_that_changed_the_screen(run: ModuleT
         assert output.until(lambda screen: "never" in screen, timeout=0.3) is None
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], check=False)
+
+
+def test_the_stories_benchmark_prints_its_figures_for_a_few_posts() -> None:
+    printed = _script("stories.py", "--posts", "300", "--copies", "0.1", "--runs", "1")
+    assert "300 posts, 10% of them copies of a story:" in printed
+    rows = next(
+        line for line in printed.split("10% of them")[1].splitlines() if line.strip().startswith("rows")
+    )
+    assert 250 < int(rows.split()[-1]) < 300, printed  # some posts were copies: fewer rows than posts

@@ -99,6 +99,16 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     subprocess.run(["tmux", "-L", terminal.socket, "kill-server"], env=environment, capture_output=True)
 
 
+def notices(screen: str) -> str:
+    """The text of the notices (toasts) on screen without its spaces: a notice wraps at spaces and in
+    long links, so `unspaced(text) in notices(screen)` finds it however it was wrapped."""
+    return unspaced("".join(line.split("▌", 1)[1] for line in screen.splitlines() if "▌" in line))
+
+
+def unspaced(text: str) -> str:
+    return "".join(text.split())
+
+
 def article_pane(screen: str) -> str:
     """The text right of the article pane's border, lines joined: wrapped titles read whole again."""
     parts = [line.rsplit("▏", 1)[1] for line in screen.splitlines() if "▏" in line]
@@ -167,3 +177,42 @@ def test_a_post_of_one_long_paragraph_opens_with_its_text_and_krant_goes_idle(te
         if time.monotonic() > deadline:
             pytest.fail(f"krant never went idle with the article open:\n{terminal.screen()}")
     assert "woord0 woord1 woord2" in article_pane(terminal.screen())
+
+
+def test_y_copies_with_the_clipboard_tool_and_o_says_why_no_browser_opened(terminal: Terminal, tmp_path):
+    """A person in an X session with xclip (here a program that keeps what it is given) and a launcher
+    that fails: `y` says which tool copied the link, and `o` says that the browser did not open, and why."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    copied = tmp_path / "copied.txt"
+    (tools / "xclip").write_text(f"#!/bin/sh\ncat > '{copied}'\n")
+    (tools / "xdg-open").write_text("#!/bin/sh\nexit 3\n")
+    for tool in tools.iterdir():
+        tool.chmod(0o755)
+    terminal.environment.update(PATH=f"{tools}{os.pathsep}{terminal.environment['PATH']}", DISPLAY=":99")
+    terminal.environment.pop("WAYLAND_DISPLAY", None)
+    folder = copy_seed(tmp_path)
+    terminal.tmux("new-session", "-d", "-s", "krant", "-x", "160", "-y", "40", f"{KRANT} {folder}; sleep 60")
+    terminal.wait_for(NEWER_TITLE[:20])
+    terminal.press("y")
+    link = "http://feeds.nos.nl/~r/nosnieuwsbuitenland/~3/MgZNuWpkq7Y/2284826"  # the newest post's
+    copied_notice = f"Copied {link} to the clipboard (with xclip, and through the terminal)."
+    terminal.wait_for(unspaced(copied_notice), seen=notices)
+    assert copied.read_text() == link
+    terminal.press("o")
+    failed = f"Could not open {link} in a browser: it exited with status 3. Press y to copy the link instead."
+    terminal.wait_for(unspaced(failed), seen=notices)
+
+
+def test_search_results_in_a_real_terminal_get_the_room_and_their_keys(terminal: Terminal, tmp_path):
+    folder = copy_seed(tmp_path)
+    terminal.tmux("new-session", "-d", "-s", "krant", "-x", "160", "-y", "40", f"{KRANT} {folder}; sleep 60")
+    terminal.wait_for("Choose an article and press Enter to read it.")
+    terminal.press("/")
+    terminal.press("-l", "syrie")
+    screen = terminal.wait_for("2 results for 'syrie', newest first", NEWER_TITLE, OLDER_TITLE)
+    assert "Choose an article" not in screen  # the empty article pane made way for the results
+    footer = screen.splitlines()[-1]
+    assert "↓/enter Results" in footer and "esc Back" in footer and "Best/newest first" in footer, footer
+    terminal.press("C-o")
+    terminal.wait_for("2 results for 'syrie', best first")

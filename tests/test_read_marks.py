@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tui.core import read_marks as state_module
 from tui.core.post import Post
-from tui.core.read_marks import ReadMarks, store_path, stored_read_keys
+from tui.core.read_marks import ReadMarks, store_path, stored_marks
 from tui.core.reading import read_post
 from tui.core.store_files import keep_aside
 
@@ -43,7 +43,7 @@ def saves_marks(state: ReadMarks, folder: Path, state_dir: Path) -> bool:
     """Whether a mark made now reaches the store on disk, rather than staying in memory only."""
     probe = "probe:is-this-saved"
     state.mark([probe], True)
-    saved = probe in stored_read_keys(folder, state_dir)[0]
+    saved = probe in stored_marks(folder, state_dir).read
     state.mark([probe], False)
     return saved
 
@@ -55,6 +55,16 @@ def write_post(path: Path, title: str, link: str | None = None) -> Post:
     post = read_post(path, path.parent)
     assert isinstance(post, Post)
     return post
+
+
+def move_post(folder: Path, name: str) -> Post:
+    """Move a post's file into another folder under another name, as a user would: the post found there."""
+    moved = folder / "archive" / f"renamed-{name}"
+    moved.parent.mkdir(exist_ok=True)
+    (folder / name).rename(moved)
+    again = read_post(moved, folder)
+    assert isinstance(again, Post)
+    return again
 
 
 def test_every_post_is_unread_until_marked(folder: Path, state_dir: Path) -> None:
@@ -109,11 +119,7 @@ def test_a_renamed_or_moved_post_keeps_its_mark(folder: Path, state_dir: Path, l
     post = write_post(folder / "2024-03-01-story.html", "A story", link)
     with ReadMarks.open(folder, state_dir) as state:
         state.mark([post.key])
-    moved = folder / "archive" / "renamed-story.html"
-    moved.parent.mkdir()
-    (folder / "2024-03-01-story.html").rename(moved)
-    again = read_post(moved, folder)
-    assert isinstance(again, Post)
+    again = move_post(folder, "2024-03-01-story.html")
     other = write_post(folder / "other.html", "Another story")
     with ReadMarks.open(folder, state_dir) as state:
         assert state.is_read(again.key)
@@ -263,22 +269,26 @@ def test_truncated_store_is_kept_aside_and_replaced(folder: Path, state_dir: Pat
         assert "link:new" in state.read_keys()
 
 
-def test_readable_marks_are_recovered_from_a_damaged_store(
-    folder: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with ReadMarks.open(folder, state_dir) as state:
-        state.mark(["link:a", "link:b"])
-
+def damaged_on_first_look(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store reads as damaged the first time it is looked at, and as it is afterwards."""
     original = state_module._check_version
     checked: list[sqlite3.Connection] = []
 
-    def damaged_on_first_look(db: sqlite3.Connection) -> None:
+    def check(db: sqlite3.Connection) -> None:
         checked.append(db)
         if len(checked) == 1:
             raise sqlite3.DatabaseError("database disk image is malformed")
         original(db)
 
-    monkeypatch.setattr(state_module, "_check_version", damaged_on_first_look)
+    monkeypatch.setattr(state_module, "_check_version", check)
+
+
+def test_readable_marks_are_recovered_from_a_damaged_store(
+    folder: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ReadMarks.open(folder, state_dir) as state:
+        state.mark(["link:a", "link:b"])
+    damaged_on_first_look(monkeypatch)
     with ReadMarks.open(folder, state_dir) as state:
         assert state.notice is not None and "2 marks recovered" in state.notice
         assert state.read_keys() == {"link:a", "link:b"}
@@ -347,7 +357,7 @@ def test_read_only_store_keeps_its_marks_and_new_ones_in_memory(
 def test_a_failed_save_keeps_the_mark_and_retries(
     folder: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def read_only(db: sqlite3.Connection, marks: object) -> int:
+    def read_only(db: sqlite3.Connection, marks: object, stars: object) -> int:
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
     with ReadMarks.open(folder, state_dir) as state:
@@ -385,11 +395,11 @@ def test_damage_found_while_running_starts_a_new_store_with_the_session_marks(
     original = state_module._write_marks
     calls = []
 
-    def malformed_once(db: sqlite3.Connection, marks: dict[str, bool]) -> int:
+    def malformed_once(db: sqlite3.Connection, marks: dict[str, bool], stars: dict[str, bool]) -> int:
         calls.append(dict(marks))
         if len(calls) == 1:
             raise sqlite3.DatabaseError("database disk image is malformed")
-        return original(db, marks)
+        return original(db, marks, stars)
 
     with ReadMarks.open(folder, state_dir) as state:
         state.mark(["link:a"])
@@ -441,27 +451,27 @@ def test_any_key_round_trips(tmp_path: Path, keys: set[str]) -> None:
         state.mark(keys)
     with ReadMarks.open(folder, state_dir) as state:
         assert state.read_keys() == keys
-    assert stored_read_keys(folder, state_dir) == (keys, None)
+    assert stored_marks(folder, state_dir) == (keys, frozenset(), None)
 
 
-def test_stored_read_keys_creates_nothing(folder: Path, state_dir: Path) -> None:
-    assert stored_read_keys(folder, state_dir) == (frozenset(), None)
+def test_stored_marks_creates_nothing(folder: Path, state_dir: Path) -> None:
+    assert stored_marks(folder, state_dir) == (frozenset(), frozenset(), None)
     assert not state_dir.exists()
 
 
-def test_stored_read_keys_reads_marks_and_leaves_no_files(folder: Path, state_dir: Path) -> None:
+def test_stored_marks_reads_marks_and_leaves_no_files(folder: Path, state_dir: Path) -> None:
     with ReadMarks.open(folder, state_dir) as state:
         state.mark(["link:a", "link:b"])
         state.mark(["link:b"], read=False)
     files = sorted(state_dir.iterdir())
-    assert stored_read_keys(folder, state_dir) == ({"link:a"}, None)
+    assert stored_marks(folder, state_dir) == ({"link:a"}, frozenset(), None)
     assert sorted(state_dir.iterdir()) == files
 
 
-def test_stored_read_keys_reports_a_damaged_store_and_leaves_it(folder: Path, state_dir: Path) -> None:
+def test_stored_marks_reports_a_damaged_store_and_leaves_it(folder: Path, state_dir: Path) -> None:
     state_dir.mkdir(parents=True)
     store_path(folder, state_dir).write_bytes(b"not a database at all" * 100)
-    keys, notice = stored_read_keys(folder, state_dir)
+    keys, _starred, notice = stored_marks(folder, state_dir)
     assert keys == frozenset()
     assert notice is not None and "could not be read" in notice
     assert store_path(folder, state_dir).read_bytes() == b"not a database at all" * 100
@@ -497,7 +507,7 @@ def test_a_store_in_a_read_only_folder_shows_its_marks_and_keeps_new_ones_in_mem
     with ReadMarks.open(folder, state_dir) as state:
         state.mark(["link:old", "link:older"])
     with read_only(state_dir):
-        assert stored_read_keys(folder, state_dir) == ({"link:old", "link:older"}, None)
+        assert stored_marks(folder, state_dir) == ({"link:old", "link:older"}, frozenset(), None)
         with ReadMarks.open(folder, state_dir) as state:
             assert state.notice is not None and "cannot be saved" in state.notice
             assert state.read_keys() == {"link:old", "link:older"}

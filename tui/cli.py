@@ -10,22 +10,24 @@ import re
 import shlex
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
 from pathlib import Path
 
 import tui
-from tui.core.date_format import cells, full_date, sortable_date, use_locale_names
+from tui.core.config import Config, LoadedConfig, default_file, load_config
+from tui.core.date_format import cells, sortable_date, use_locale_names
 from tui.core.library import ALL, Library
 from tui.core.locations import Locations
-from tui.core.post import Post, PostText, Problem
+from tui.core.post import Post, Problem
 from tui.core.query import MarkSnapshot, Query, QueryError, parse
-from tui.core.read_marks import stored_read_keys
+from tui.core.read_marks import stored_marks
 from tui.core.reading import read_post_text
 from tui.core.sanitize import clean_line
 from tui.core.saved_searches import SearchesStore
 
 DEFAULT_FOLDER = Path("posts")
-SUBCOMMANDS = ("list", "show", "check")
+SUBCOMMANDS = ("list", "show", "check", "config")
 POST_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
 """What a post file is named like: given where a folder is expected, `krant show` is suggested."""
 CATEGORY_COLUMN_CAP = 30
@@ -36,9 +38,20 @@ class UsageError(Exception):
     """A mistake in how krant was called; reported on one line with exit status 2."""
 
 
-def folder_argument(text: str | None) -> Path:
-    """Check that a posts folder exists and can be read, with a one-line reason if not."""
-    folder = Path(text) if text else DEFAULT_FOLDER
+def folder_argument(text: str | None, config: Config | None = None) -> Path:
+    """The posts folder to open, checked to exist and be readable (a one-line reason if not).
+
+    Without one given, the config's `folder` (else `./posts`). A name of the config's `[folders]` that is
+    not also a path here opens that folder: a folder you can see wins over a name, so scripts keep
+    meaning what they meant (write the path as `./news` anyway, to be sure).
+    """
+    config = config or Config()
+    if not text:
+        folder = config.folder or DEFAULT_FOLDER
+    elif text in config.folders and os.sep not in text and not os.path.lexists(text):
+        folder = config.folders[text]
+    else:
+        folder = Path(text)
     if not folder.exists():
         raise UsageError(f"no such folder: {folder}")
     if not folder.is_dir():
@@ -59,12 +72,15 @@ def shown(text: str) -> str:
     return clean_line(text)
 
 
-def post_record(post: Post, folder: Path, read: bool = False) -> dict[str, object]:
-    """Every field of a post and whether it has been read, for `--json`.
+def post_record(
+    post: Post, folder: Path, read: bool = False, copies: Sequence[Post] = (), starred: bool = False
+) -> dict[str, object]:
+    """Every field of a post, whether it has been read and whether it is starred, for `--json`.
 
     `path` and `file` are the file's exact name, for scripts to hand back to `krant show`: as `os` gives
     it (a byte of a name that is not UTF-8 as a lone surrogate, `\udce9`), and then also its bytes in
-    base64 as `path_base64`, for tools whose JSON reader replaces lone surrogates.
+    base64 as `path_base64`, for tools whose JSON reader replaces lone surrogates. A story in several
+    files is one record: its newest post's, with the categories of all and the other files in `copies`.
     """
     prefix = os.path.join(folder, "")
     exact = os.fsencode(post.path)
@@ -77,7 +93,7 @@ def post_record(post: Post, folder: Path, read: bool = False) -> dict[str, objec
     return {
         "title": post.title,
         "date": post.date.isoformat(),
-        "categories": list(post.categories),
+        "categories": list(dict.fromkeys(c for each in (post, *copies) for c in each.categories)),
         "link": post.link,
         "image": post.image,
         "layout": post.layout,
@@ -89,14 +105,16 @@ def post_record(post: Post, folder: Path, read: bool = False) -> dict[str, objec
         "warnings": list(post.warnings),
         "key": post.key,
         "read": read,
+        "copies": [each.path for each in copies],
+        "starred": starred,
     }
 
 
 def command_list(arguments: argparse.Namespace) -> int:
-    folder = folder_argument(arguments.path)
+    folder = folder_argument(arguments.path, configured(arguments).config)
     query = _query_argument(arguments.query)
     # Only reads the store: listing never creates state files, and with no store every post is unread.
-    read_keys, notice = stored_read_keys(folder, Locations.default().state_dir)
+    read_keys, starred, notice = stored_marks(folder, Locations.default().state_dir)
     if notice:
         print(f"krant: warning: {notice}", file=sys.stderr)
     # Hide rules leave their posts out here too (the file is only read: a damaged one is left as it is).
@@ -111,14 +129,27 @@ def command_list(arguments: argparse.Namespace) -> int:
         library = Library.read_folder(folder, arguments.all)
         posts = library.view(arguments.category or ALL)
     else:
-        posts = _posts_found(folder, query, arguments.all, MarkSnapshot(read_keys), arguments.category)
+        marks = MarkSnapshot(read_keys, starred)
+        library, posts = _posts_found(folder, query, arguments.all, marks, arguments.category)
+
+    def is_read(post: Post) -> bool:  # a story is read when any of its posts is
+        return any(each.key in read_keys for each in library.copies(post))
+
+    def is_starred(post: Post) -> bool:  # and starred when any of its posts is
+        return any(each.key in starred for each in library.copies(post))
+
     if arguments.unread:
-        posts = [post for post in posts if post.key not in read_keys]
+        posts = [post for post in posts if not is_read(post)]
+    if arguments.starred:
+        posts = [post for post in posts if is_starred(post)]
     if arguments.json:
-        records = [post_record(post, folder, post.key in read_keys) for post in posts]
+        records = [
+            post_record(post, folder, is_read(post), library.copies(post)[1:], is_starred(post))
+            for post in posts
+        ]
         sys.stdout.write(json_text(records) + "\n")
         return 0
-    for line in list_lines(posts):
+    for line in list_lines(posts, library.categories_of):
         print(line)
     return 0
 
@@ -137,10 +168,11 @@ def _query_argument(text: str | None) -> Query | None:
 
 def _posts_found(
     folder: Path, query: Query, include_unpublished: bool, marks: MarkSnapshot, category: str | None
-) -> list[Post]:
-    """The posts `query` finds, newest first: the folder read into an index in memory, searched as `/` does.
+) -> tuple[Library, list[Post]]:
+    """The folder's library and the posts `query` finds, newest first, searched as `/` does.
 
-    In memory, so listing neither writes the cache nor trusts an index that may be older than the folder.
+    The folder is read into an index in memory: listing neither writes the cache nor trusts an index
+    that may be older than the folder.
     """
     from tui.core.folder import find_post_entries  # the index and search: only `--query` needs them
     from tui.core.index import PostIndex, read_entry
@@ -155,13 +187,15 @@ def _posts_found(
         found = set(index.matching(query, marks=marks))
     finally:
         index.close()
-    return [post for post in library.view(category or ALL) if post.path in found]
+    return library, [post for post in library.view(category or ALL) if post.path in found]
 
 
-def list_lines(posts: Sequence[Post]) -> list[str]:
-    """One line a post, in columns as `ls -l` aligns them: date, categories, then the title (last, so
-    it may hold anything)."""
-    categories = [", ".join(post.categories) for post in posts]
+def list_lines(
+    posts: Sequence[Post], categories_of: Callable[[Post], tuple[str, ...]] = attrgetter("categories")
+) -> list[str]:
+    """One line a post (a story: its newest post, with the categories of all), in columns as `ls -l`
+    aligns them: date, categories, then the title (last, so it may hold anything)."""
+    categories = [", ".join(categories_of(post)) for post in posts]
     width = min(max((cells(text) for text in categories), default=0), CATEGORY_COLUMN_CAP)
     return [
         f"{sortable_date(post.date)}  {text}{' ' * (width - cells(text))}  {post.title}"
@@ -192,6 +226,8 @@ def command_show(arguments: argparse.Namespace) -> int:
     width = arguments.width or shutil.get_terminal_size().columns
     if width < 1:
         raise UsageError(f"--width must be at least 1, not {width}")
+    from tui.ui.article_text import article_text
+
     failed = False
     for number, file in enumerate(arguments.files):
         path = Path(file)
@@ -210,48 +246,90 @@ def command_show(arguments: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def article_text(result: PostText, width: int | None = None) -> str:
-    """The article as plain text: a header of title, date, categories and link, then the body, laid out
-    at `width` columns as the reader lays it out (or, with no width, the Markdown it is drawn from)."""
-    post = result.post
-    lines = [post.title, "=" * min(len(post.title), 80), ""]
-    lines.append(f"Date:       {full_date(post.date)} {post.date.astimezone():%Z}")
-    lines.append(f"Categories: {', '.join(post.categories)}")
-    if post.link:
-        lines.append(f"Link:       {post.link}")
-    if post.image:
-        lines.append(f"Image:      {post.image}")
-    from tui.core.article import readable_post  # the Markdown side: only `show` needs it
-
-    rendered = readable_post(result)
-    if width is None:
-        body = rendered.text
-    else:
-        from tui.core.document import parse_document
-        from tui.ui.article_layout import plain_lines
-
-        body = "\n".join(plain_lines(parse_document(rendered.text), width))
-    lines += ["", body, *(["", *rendered.notes] if rendered.notes else [])]
-    return "\n".join(lines)
-
-
 def command_check(arguments: argparse.Namespace) -> int:
-    library = Library.read_folder(folder_argument(arguments.path), include_unpublished=True)
+    folder = folder_argument(arguments.path, configured(arguments).config)
+    library = Library.read_folder(folder, include_unpublished=True)
     for problem in library.problems:
         print(f"{problem.relpath}: {problem.reason}")
-    for post in sorted(library.posts, key=lambda post: post.relpath):
+    every_post = sorted(library.all_posts(), key=lambda post: post.relpath)  # each copy of a story too
+    for post in every_post:
         for warning in post.warnings:
             print(f"{post.relpath}: warning: {warning}")
-    posts, problems = len(library), len(library.problems)
+    posts, problems = len(every_post), len(library.problems)
     print(f"{posts} posts, {problems} problems", file=sys.stderr)
     return 1 if problems else 0
 
 
 def command_open(arguments: argparse.Namespace) -> int:
-    folder = folder_argument(arguments.path)
+    loaded = configured(arguments)
+    folder = folder_argument(arguments.path, loaded.config)
     from tui.ui.app import run_app
 
-    return run_app(folder, poll=arguments.poll, include_unpublished=arguments.all)
+    return run_app(folder, poll=arguments.poll, include_unpublished=arguments.all, config=loaded)
+
+
+def configured(arguments: argparse.Namespace) -> LoadedConfig:
+    """The settings of `--config FILE`, else of the user's config file (defaults when there is none)."""
+    if arguments.config is not None and not Path(arguments.config).is_file():
+        raise UsageError(f"no such config file: {arguments.config}")
+    return load_config(Path(arguments.config) if arguments.config else None)
+
+
+def command_config(arguments: argparse.Namespace) -> int:
+    """`krant config`: the file, the settings in effect and any mistakes; or the defaults, or the keys."""
+    if arguments.defaults:
+        sys.stdout.write(default_file())
+        return 0
+    loaded = configured(arguments)
+    from tui.ui.app import config_problems, key_lines
+
+    for line in key_lines(loaded) if arguments.keys else config_lines(loaded):
+        print(_NOT_ASCII.sub(_escaped, line))
+    problems = config_problems(loaded)
+    for problem in problems:
+        print(f"krant: {shown(problem)}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def config_lines(loaded: LoadedConfig) -> list[str]:
+    """The file's path (and whether it exists), then each setting in effect, as TOML would write it."""
+    config = loaded.config
+    exists = "" if loaded.path.is_file() else "  (no such file: every setting is its default)"
+    lines = [f"# {loaded.path}{exists}"]
+
+    def value(item: object) -> str:
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        if isinstance(item, int):
+            return str(item)
+        if isinstance(item, tuple | list):
+            return "[" + ", ".join(json.dumps(str(each), ensure_ascii=False) for each in item) + "]"
+        return json.dumps(str(item), ensure_ascii=False)
+
+    settings = {
+        name: getattr(config, name)
+        for name in ("folder", "theme", "date_style", "columns", "sidebar", "wrap_width", "mark_read")
+    }
+    settings["browser"] = shlex.join(config.browser) if config.browser else None
+    settings["sync_folder"] = config.sync_folder
+    for name, item in settings.items():
+        lines.append(f"# {name}: not set" if item is None else f"{name} = {value(item)}")
+    lines += [
+        "",
+        "[folders]",
+        *(f"{json.dumps(name)} = {value(path)}" for name, path in config.folders.items()),
+    ]
+    lines += [
+        "",
+        "[keys]",
+        *(f"{json.dumps(action)} = {value(keys)}" for action, keys in config.keys.items()),
+    ]
+    for command in config.commands:
+        lines += ["", "[[commands]]", f"name = {value(command.name)}", f"key = {value(command.key)}"]
+        lines += [f"run = {value(command.run)}", f"terminal = {value(command.terminal)}"]
+        if command.when is not None:
+            lines.append(f"when = {value(command.when)}")
+    return lines
 
 
 class _Version(argparse.Action):
@@ -270,10 +348,21 @@ DESCRIPTIONS = {
     ),
     "show": "Print each post as the reader lays it out: title, date, categories, link, then the text.",
     "check": "Print every problem and warning of a folder's posts as `file: reason`; exit 1 if any problems.",
+    "config": (
+        "Print where the config file is and the settings in effect, as TOML (mistakes in the file on "
+        "stderr, exit 1 if any)."
+    ),
 }
 EPILOGS = {
-    None: "Scripting: krant list [PATH], krant show FILE…, krant check [PATH]. Each has its own --help.",
-    "list": "--json gives every field of each post (its exact path, read or not) instead of the columns.",
+    None: (
+        "Scripting: krant list [PATH], krant show FILE…, krant check [PATH]; settings: krant config. "
+        "Each has its own --help. PATH may be a name from the config's [folders]."
+    ),
+    "list": (
+        "A story filed in several files (the same link) is one line. --json gives every field of each post "
+        "(its exact path, read or not, starred or not, the story's other files as copies) instead of the "
+        "columns."
+    ),
 }
 
 
@@ -284,6 +373,13 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
         epilog=EPILOGS.get(command),
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
+    parser.add_argument(
+        "--config", metavar="FILE", help="read the settings from FILE (default: ~/.config/krant/config.toml)"
+    )
+    if command == "config":
+        parser.add_argument("--defaults", action="store_true", help="print a commented file of the defaults")
+        parser.add_argument("--keys", action="store_true", help="list every action's id and its keys")
+        return parser
     if command == "show":
         parser.add_argument("files", nargs="+", metavar="FILE", help="post files")
         parser.add_argument(
@@ -293,7 +389,9 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
             "--markdown", action="store_true", help="print the Markdown the reader draws the article from"
         )
         return parser
-    parser.add_argument("path", nargs="?", help="the posts folder (default: ./posts)")
+    parser.add_argument(
+        "path", nargs="?", help="the posts folder, or a name from the config's [folders] (default: ./posts)"
+    )
     parser.add_argument("--all", action="store_true", help="include posts with `published: false`")
     if command == "list":
         parser.add_argument("--category", "-c", metavar="C", help="only posts in the category C")
@@ -301,6 +399,7 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument(
             "--unread", action="store_true", help="only posts not yet read (opened or marked) in krant"
         )
+        parser.add_argument("--starred", action="store_true", help="only posts starred in krant (s)")
         parser.add_argument(
             "--query",
             "-q",
@@ -333,7 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "list":
         arguments_list = _query_values_attached(arguments_list)
     arguments = parser.parse_args(arguments_list[1:] if command else arguments_list)
-    run = {"list": command_list, "show": command_show, "check": command_check}.get(
+    run = {"list": command_list, "show": command_show, "check": command_check, "config": command_config}.get(
         command or "", command_open
     )
     try:

@@ -1,7 +1,9 @@
 """What a live change means to a reader: which posts are new to them, and where a renamed post went.
 
 "New" means: a post whose identity (`Post.key`) krant had not seen in this folder since it started, until
-it is opened or the cursor moves onto it. A rename or move keeps the identity; only the path changes.
+it is opened or the cursor moves onto it. A rename or move keeps the identity; only the path changes. When
+krant knows when it last looked at the folder (`NewPosts.since`), the posts whose files were written after
+that are new too when the folder is first read: they came while krant was not running.
 """
 
 from __future__ import annotations
@@ -57,10 +59,23 @@ class NewPosts:
     def __init__(self) -> None:
         self._known: set[str] = set()
         self._new: set[str] = set()
+        self._since: float | None = None
+
+    def since(self, last_seen: float | None) -> None:
+        """krant last looked at the folder then (seconds since the epoch): files written later are new."""
+        self._since = last_seen
 
     def known(self, posts: Iterable[Post]) -> None:
-        """These posts were there when the folder was first read: none of them is new."""
+        """These posts were there when the folder was first read: none of them is new, but for those
+        written since krant last looked (`since`)."""
+        since = self._since
+        if since is None:
+            self._known.update(post.key for post in posts)
+            return
+        self._since = None  # once: the folder's first read
+        posts = list(posts)
         self._known.update(post.key for post in posts)
+        self._new.update(post.key for post in posts if post.mtime > since)
 
     def note(self, change: Change) -> Counter[str]:
         """Mark the posts of a change that were never seen before as new; how many, by first category."""

@@ -11,8 +11,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from tui.core.config import fill
 
 WAIT_SECONDS = 5.0
 """How long a browser launcher or clipboard tool may take; one still running then is taken as working
@@ -52,6 +54,29 @@ def _run(command: list[str], text: str | None = None) -> Outcome:
     return Outcome(True, program)
 
 
+def _start(command: list[str]) -> Outcome:
+    """Start the user's own browser: its exit status if it ends within `WAIT_SECONDS`; still running then
+    (a browser's first window), it is left running and taken as working."""
+    program = os.path.basename(command[0])
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as error:
+        return Outcome(False, program, f"it could not be started ({error.strerror or error})")
+    try:
+        status = process.wait(WAIT_SECONDS)
+    except subprocess.TimeoutExpired:
+        return Outcome(True, program)
+    if status != 0:
+        return Outcome(False, program, f"it exited with status {status}")
+    return Outcome(True, program)
+
+
 class Desktop:
     """Finds and runs the browser launcher and the clipboard tools of this system.
 
@@ -61,9 +86,16 @@ class Desktop:
         platform: `sys.platform` by default.
     """
 
-    def __init__(self, environment: Mapping[str, str] | None = None, platform: str | None = None) -> None:
+    def __init__(
+        self,
+        environment: Mapping[str, str] | None = None,
+        platform: str | None = None,
+        browser: Sequence[str] | None = None,
+    ) -> None:
         self._environment = os.environ if environment is None else environment
         self._platform = sys.platform if platform is None else platform
+        self._browser = tuple(browser) if browser else None
+        """The user's own browser command (config's `browser`), `{link}` in an argument; else the system's."""
 
     def _which(self, program: str) -> str | None:
         return shutil.which(program, path=self._environment.get("PATH", os.defpath))
@@ -75,6 +107,8 @@ class Desktop:
 
     def browser_command(self, url: str) -> list[str] | None:
         """The command that opens `url` in a graphical browser, or None when there is none to start."""
+        if self._browser is not None:
+            return [fill(argument, {"link": url}) for argument in self._browser]
         if not self._graphical():
             return None
         for program in ("open",) if self._platform == "darwin" else ("xdg-open", "gio", "sensible-browser"):
@@ -90,6 +124,8 @@ class Desktop:
             graphical = self._graphical()
             why = "no browser launcher was found" if graphical else "no graphical session was found"
             return Outcome(False, None, why)
+        if self._browser is not None:
+            return _start(command)
         return _run(command)
 
     def clipboard_commands(self) -> list[list[str]]:

@@ -1,4 +1,4 @@
-"""Which posts have been read: one small SQLite store per posts folder, safe to share between windows.
+"""Which posts are read or starred: one small SQLite store per posts folder, safe to share between windows.
 
 The store lives in krant's state directory (never in the posts folder) and is keyed by `Post.key`, so a
 renamed or moved post keeps its mark. Every change is one short transaction that touches only the posts it
@@ -17,6 +17,9 @@ Usage from the UI (all methods are thread-safe and never raise for storage probl
     state.toggle(post.key)                      # `m`
     undo = state.mark(keys_in_category, True)   # `A`: returns the previous marks ...
     state.restore(undo)                         # ... and undo puts exactly those back
+    state.toggle_star(post.key)                 # `s`: stars live beside the marks, keyed the same way
+    state.on_change = journal                   # told of every local change (read, starred)
+    state.apply_remote(read, starred)           # changes from elsewhere, without telling on_change
     if state.refresh(): redraw()                # now and then: marks made by another window
     state.close()
 """
@@ -30,16 +33,21 @@ import struct
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from pathlib import Path
+from typing import NamedTuple
 
 from tui.core.locations import folder_slug
 from tui.core.sanitize import clean_line
 from tui.core.store_files import keep_aside
 
-SCHEMA_VERSION = 1
-"""Stored in `PRAGMA user_version`; a store from a newer krant is read but never written."""
+SCHEMA_VERSION = 2
+"""Stored in `PRAGMA user_version`; a store from a newer krant is read but never written.
+
+1: read marks. 2: stars beside them (a table of their own, so a version 1 store gains it in place and keeps
+every mark; a version 1 krant reads a version 2 store's marks, and leaves it unwritten).
+"""
 BUSY_TIMEOUT_SECONDS = 1.0
 """How long a write waits for another window's transaction. Those take milliseconds; the UI must not hang."""
 RETRY_SECONDS = 30.0
@@ -55,7 +63,16 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS marks (key BLOB PRIMARY KEY, read INTEGER NOT NULL, seq INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS marks_by_seq ON marks (seq)",
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value)",
+    # Stars share the change numbers (`seq`) of the marks, so one refresh reads both tables' news.
+    "CREATE TABLE IF NOT EXISTS stars (key BLOB PRIMARY KEY, starred INTEGER NOT NULL, seq INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS stars_by_seq ON stars (seq)",
 )
+_MARKS = ("marks", "read")
+_STARS = ("stars", "starred")
+"""The two tables of flags, each as (table, column): every key with its flag and change number."""
+
+ChangeListener = Callable[[dict[str, bool], dict[str, bool]], None]
+"""Told of each local change: the read marks and the stars it changed (key -> new value)."""
 
 
 class _NewerStore(Exception):
@@ -67,15 +84,23 @@ def store_path(folder: Path, state_dir: Path) -> Path:
     return state_dir / f"{folder_slug(folder)}{STORE_SUFFIX}"
 
 
-def stored_read_keys(folder: Path, state_dir: Path) -> tuple[frozenset[str], str | None]:
-    """The keys marked read for a folder, without creating or changing any file (for `krant list`).
+class StoredMarks(NamedTuple):
+    """What a folder's store holds, read without changing it (for `krant list`)."""
 
-    Returns:
-        The read keys (empty when there is no store yet) and a notice when the store could not be read.
+    read: frozenset[str]
+    starred: frozenset[str]
+    notice: str | None
+    """Why the store could not be read (wholly), or None."""
+
+
+def stored_marks(folder: Path, state_dir: Path) -> StoredMarks:
+    """The keys marked read and starred for a folder, without creating or changing any file.
+
+    Both are empty when there is no store yet; a damaged store gives what its intact pages hold.
     """
     path = store_path(folder, state_dir)
     if not path.is_file():
-        return frozenset(), None
+        return StoredMarks(frozenset(), frozenset(), None)
     # mode=rw rather than ro: a read-only connection leaves the -wal and -shm files behind, a read-write
     # one removes them when it is the last to close. Neither mode creates a missing store. In a read-only
     # folder neither can open a WAL store (its -shm cannot be made): an immutable open reads it as it is.
@@ -83,28 +108,34 @@ def stored_read_keys(folder: Path, state_dir: Path) -> tuple[frozenset[str], str
         try:
             with closing(_connect(path, mode)) as db:
                 _check_version(db)
-                if not _has_marks_table(db):
-                    return frozenset(), None
-                return frozenset(_read_keys_in(db)), None
+                return StoredMarks(
+                    frozenset(_set_keys_in(db, _MARKS)), frozenset(_set_keys_in(db, _STARS)), None
+                )
         except sqlite3.OperationalError as error:
             problem: BaseException = error
         except (sqlite3.DatabaseError, _NewerStore) as error:
             problem = error
             break
     if isinstance(problem, _NewerStore):
-        return frozenset(), _notice(
-            f"Read state {path} could not be read ({_reason(problem)}); all posts are unread."
+        return StoredMarks(
+            frozenset(),
+            frozenset(),
+            _notice(f"Read state {path} could not be read ({_reason(problem)}); all posts are unread."),
         )
     # Damaged: the marks in its intact pages still count (the file is left as it is).
-    salvaged = frozenset(_salvage(path))
-    rest = f"{len(salvaged):,} marks were read from its intact part" if salvaged else "all posts are unread"
-    return salvaged, _notice(f"Read state {path} could not be read ({_reason(problem)}); {rest}.")
+    read, starred = _salvage(path)
+    rest = f"{len(read):,} marks were read from its intact part" if read else "all posts are unread"
+    return StoredMarks(
+        frozenset(read),
+        frozenset(starred),
+        _notice(f"Read state {path} could not be read ({_reason(problem)}); {rest}."),
+    )
 
 
 class ReadMarks:
-    """The read marks of one posts folder: a cache in memory, backed by a SQLite store when it can be.
+    """The read marks and stars of one posts folder: in memory, backed by a SQLite store when it can be.
 
-    Create with `ReadMarks.open`. Reads (`is_read`, `read_keys`) come from memory; each change
+    Create with `ReadMarks.open`. Reads (`is_read`, `read_keys`, `is_starred`) come from memory; each change
     is written at once in one small transaction. Storage errors never raise: they set `notice`, and marks
     that could not be saved yet are kept and written on the next change or refresh.
     """
@@ -120,12 +151,17 @@ class ReadMarks:
         self._read: set[str] = set()
         self._frozen: frozenset[str] | None = None
         self._pending: dict[str, bool] = {}
+        self._starred: set[str] = set()
+        self._frozen_stars: frozenset[str] | None = None
+        self._pending_stars: dict[str, bool] = {}
         self._seen_seq = 0
         self._data_version = 0
         self._lasting_notice: str | None = None
         self._notice: str | None = None
         self._retry_at: float | None = None
         """When marks are in memory because the store could not be written: when to try it again."""
+        self.on_change: ChangeListener | None = None
+        """Called after each change made here (not by `refresh` or `apply_remote`), outside the lock."""
 
     @classmethod
     def open(cls, folder: Path, state_dir: Path) -> ReadMarks:
@@ -200,6 +236,54 @@ class ReadMarks:
             self._refresh_locked()
             self._change({key: read for key, read in marks.items() if (key in self._read) != read})
 
+    def is_starred(self, key: str) -> bool:
+        """Whether the post with this key is starred (saved for later)."""
+        return key in self._starred
+
+    def starred_keys(self) -> frozenset[str]:
+        """Every starred key, as an immutable set (built once per change, not per call)."""
+        with self._lock:
+            if self._frozen_stars is None:
+                self._frozen_stars = frozenset(self._starred)
+            return self._frozen_stars
+
+    def star(self, keys: Iterable[str], starred: bool = True) -> dict[str, bool]:
+        """Star or unstar posts in one transaction, and return whether each was starred before (for undo)."""
+        with self._lock:
+            self._refresh_locked()
+            before = {key: key in self._starred for key in keys}
+            self._change(stars={key: starred for key, was in before.items() if was != starred})
+            return before
+
+    def toggle_star(self, key: str) -> bool:
+        """Star an unstarred post or unstar a starred one; returns whether it is starred now."""
+        with self._lock:
+            self._refresh_locked()
+            starred = key not in self._starred
+            self._change(stars={key: starred})
+            return starred
+
+    def restore_stars(self, previous: Mapping[str, bool]) -> None:
+        """Put back the stars that `star` returned, exactly."""
+        with self._lock:
+            self._refresh_locked()
+            self._change(
+                stars={key: starred for key, starred in previous.items() if (key in self._starred) != starred}
+            )
+
+    def apply_remote(self, read: Mapping[str, bool], starred: Mapping[str, bool]) -> bool:
+        """Take marks and stars made elsewhere (another machine), saved here but not told to `on_change`.
+
+        Returns whether any mark or star here changed.
+        """
+        with self._lock:
+            self._refresh_locked()
+            return self._change(
+                {key: value for key, value in read.items() if (key in self._read) != value},
+                {key: value for key, value in starred.items() if (key in self._starred) != value},
+                tell=False,
+            )
+
     def refresh(self) -> bool:
         """Pick up marks another window saved since the last look; True if any mark here changed.
 
@@ -212,7 +296,7 @@ class ReadMarks:
     def close(self) -> None:
         """Save anything still unsaved and close the store. Marks made afterwards stay in memory only."""
         with self._lock:
-            if self._pending:
+            if self._pending or self._pending_stars:
                 self._save()
             if self._db is not None:
                 self._db.close()
@@ -224,24 +308,37 @@ class ReadMarks:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _change(self, changes: dict[str, bool]) -> None:
-        if not changes:
-            return
-        for key, read in changes.items():
-            if read:
-                self._read.add(key)
-            else:
-                self._read.discard(key)
-        self._frozen = None
-        self._pending.update(changes)
+    def _change(
+        self, read: dict[str, bool] | None = None, stars: dict[str, bool] | None = None, *, tell: bool = True
+    ) -> bool:
+        """Apply changed marks and stars here and save them; whether there were any."""
+        read, stars = read or {}, stars or {}
+        if not read and not stars:
+            return False
+        if read:
+            _apply(self._read, read)
+            self._frozen = None
+            self._pending.update(read)
+        if stars:
+            _apply(self._starred, stars)
+            self._frozen_stars = None
+            self._pending_stars.update(stars)
         self._save()
+        listener = self.on_change
+        if tell and listener is not None:
+            # Under the lock, so a listener sees changes in the order they were made; it must not block.
+            listener(dict(read), dict(stars))
+        return True
+
+    def _flags(self) -> tuple[frozenset[str], frozenset[str]]:
+        return frozenset(self._read), frozenset(self._starred)
 
     def _save(self) -> None:
         """Write the pending marks in one short transaction; on failure keep them for the next try."""
-        if self._db is None or not self._pending:
+        if self._db is None or not (self._pending or self._pending_stars):
             return
         try:
-            seq = _write_marks(self._db, self._pending)
+            seq = _write_marks(self._db, self._pending, self._pending_stars)
         except sqlite3.OperationalError as error:
             # Locked by another window for too long, disk full, made read-only: nothing is lost yet.
             self._notice = _notice(f"Could not save read marks ({_reason(error)}); krant will keep trying.")
@@ -250,6 +347,7 @@ class ReadMarks:
             self._replace_store(_reason(error))
             return
         self._pending.clear()
+        self._pending_stars.clear()
         self._notice = self._lasting_notice
         if seq == self._seen_seq + 1:
             # No other window wrote in between, so there is nothing of theirs to fetch up to here.
@@ -259,9 +357,9 @@ class ReadMarks:
         if self._db is None:
             return self._retry_store()
         if self._store_was_replaced():
-            before = set(self._read)
+            before = self._flags()
             self._replace_store(None)
-            return before != self._read
+            return before != self._flags()
         self._save()
         if self._db is None:
             return False
@@ -272,37 +370,50 @@ class ReadMarks:
             rows = self._db.execute(
                 "SELECT key, read, seq FROM marks WHERE seq > ?", (self._seen_seq,)
             ).fetchall()
+            star_rows = self._db.execute(
+                "SELECT key, starred, seq FROM stars WHERE seq > ?", (self._seen_seq,)
+            ).fetchall()
         except sqlite3.OperationalError:
             return False
         except sqlite3.DatabaseError as error:
-            before = set(self._read)
+            before = self._flags()
             self._replace_store(_reason(error))
-            return before != self._read
+            return before != self._flags()
         self._data_version = version
+        changed_read = self._take_rows(rows, self._read, self._pending)
+        changed_stars = self._take_rows(star_rows, self._starred, self._pending_stars)
+        if changed_read:
+            self._frozen = None
+        if changed_stars:
+            self._frozen_stars = None
+        return changed_read or changed_stars
+
+    def _take_rows(
+        self, rows: Iterable[tuple[object, int, int]], flagged: set[str], pending: dict[str, bool]
+    ) -> bool:
+        """Take another window's rows into `flagged` (read or starred keys); whether any changed."""
         changed = False
-        for raw, read, seq in rows:
+        for raw, value, seq in rows:
             key = _decode(raw)
             self._seen_seq = max(self._seen_seq, seq)
-            if key in self._pending or bool(read) == (key in self._read):
-                continue  # an unsaved mark made here is newer than anything stored
+            if key in pending or bool(value) == (key in flagged):
+                continue  # an unsaved change made here is newer than anything stored
             changed = True
-            if read:
-                self._read.add(key)
+            if value:
+                flagged.add(key)
             else:
-                self._read.discard(key)
-        if changed:
-            self._frozen = None
+                flagged.discard(key)
         return changed
 
     def _retry_store(self) -> bool:
         """Try again a store that could not be written before; True if marks changed (it held others)."""
         if self._retry_at is None or time.monotonic() < self._retry_at:
             return False
-        before, notice = set(self._read), self._notice
+        before, notice = self._flags(), self._notice
         self._open_store()
         if self._db is None and self._retry_at is not None:
             self._lasting_notice = self._notice = notice  # still the same trouble: said once is enough
-        return before != self._read
+        return before != self._flags()
 
     def _connect_store(self) -> None:
         """Open the store at `self.path` and load it; on damage move it aside and start a new one."""
@@ -313,13 +424,13 @@ class ReadMarks:
                 self._attach(self.path)
                 return
             except _NewerStore:
-                self._read |= _salvage(self.path)
+                self._take_salvage()
                 self._go_to_memory("it was written by a newer version of krant")
                 return
             except (sqlite3.OperationalError, OSError) as error:
                 # Not damage (a full disk, a read-only folder, another window's long write): the store is
                 # read as it is, and written when it can be.
-                self._read |= _salvage(self.path)
+                self._take_salvage()
                 self._go_to_memory(_reason(error), retry=True)
                 return
             except sqlite3.DatabaseError as error:
@@ -327,13 +438,15 @@ class ReadMarks:
             if _file_identity(self.path) == identity:
                 break
             # Another window moved the damaged file aside while we looked at it: try the new one first.
-        self._read |= _salvage(self.path)
+        self._take_salvage()
         try:
             kept = keep_aside(self.path)
         except OSError as error:
             self._go_to_memory(f"it is damaged ({damage}) and could not be moved aside: {_reason(error)}")
             return
         recovered = f", with {len(self._read)} marks recovered from it" if self._read else ""
+        if self._starred:
+            recovered += f"{', with' if not self._read else ' and'} {len(self._starred)} stars"
         self._lasting_notice = self._notice = _notice(
             f"The read-state store was damaged ({damage}). It was kept as {kept.name} "
             f"and a new one was started{recovered}."
@@ -342,6 +455,13 @@ class ReadMarks:
             self._attach(self.path)
         except (sqlite3.DatabaseError, _NewerStore, OSError) as error:
             self._go_to_memory(_reason(error))
+
+    def _take_salvage(self) -> None:
+        """Add what can be read of the store (damaged, foreign or unwritable) to the marks and stars here."""
+        read, starred = _salvage(self.path)
+        self._read |= read
+        self._starred |= starred
+        self._frozen = self._frozen_stars = None
 
     def _attach(self, path: Path) -> None:
         """Connect to the store, create its tables if needed, and merge its marks into memory.
@@ -373,10 +493,16 @@ class ReadMarks:
             db.execute("BEGIN")
             seq = db.execute("SELECT value FROM meta WHERE name = 'seq'").fetchone()[0]
             stored = {_decode(key): read for key, read in db.execute("SELECT key, read FROM marks")}
+            stored_stars = {
+                _decode(key): value for key, value in db.execute("SELECT key, starred FROM stars")
+            }
             db.execute("COMMIT")
             unsaved = {key: True for key in self._read if not stored.get(key)} | self._pending
-            if unsaved:
-                _write_marks(db, unsaved)
+            unsaved_stars = {
+                key: True for key in self._starred if not stored_stars.get(key)
+            } | self._pending_stars
+            if unsaved or unsaved_stars:
+                _write_marks(db, unsaved, unsaved_stars)
             identity = _file_identity(path)
             data_version = db.execute("PRAGMA data_version").fetchone()[0]
         except BaseException:
@@ -389,8 +515,11 @@ class ReadMarks:
             self._lasting_notice = self._notice = None
         self._read |= {key for key, read in stored.items() if read}
         self._read -= {key for key, read in self._pending.items() if not read}
-        self._frozen = None
+        self._starred |= {key for key, starred in stored_stars.items() if starred}
+        self._starred -= {key for key, starred in self._pending_stars.items() if not starred}
+        self._frozen = self._frozen_stars = None
         self._pending.clear()
+        self._pending_stars.clear()
 
     def _store_was_replaced(self) -> bool:
         """Whether the file at `path` is no longer the one we have open (another window moved it aside)."""
@@ -443,28 +572,42 @@ def _check_version(db: sqlite3.Connection) -> None:
         raise _NewerStore
 
 
-def _has_marks_table(db: sqlite3.Connection) -> bool:
+def _apply(flagged: set[str], changes: Mapping[str, bool]) -> None:
+    for key, value in changes.items():
+        if value:
+            flagged.add(key)
+        else:
+            flagged.discard(key)
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
     return (
-        db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'marks'").fetchone()
+        db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
         is not None
     )
 
 
-def _read_keys_in(db: sqlite3.Connection) -> Iterable[str]:
-    return (_decode(key) for (key,) in db.execute("SELECT key FROM marks WHERE read = 1"))
+def _set_keys_in(db: sqlite3.Connection, table: tuple[str, str]) -> Iterable[str]:
+    """The keys whose flag is set in `table` (`_MARKS` or `_STARS`); none when a store lacks the table."""
+    name, column = table
+    if not _has_table(db, name):
+        return ()
+    return [_decode(key) for (key,) in db.execute(f"SELECT key FROM {name} WHERE {column} = 1")]
 
 
-def _write_marks(db: sqlite3.Connection, marks: Mapping[str, bool]) -> int:
-    """Write marks in one transaction under a new change number, which it returns."""
+def _write_marks(db: sqlite3.Connection, marks: Mapping[str, bool], stars: Mapping[str, bool]) -> int:
+    """Write marks and stars in one transaction under a new change number, which it returns."""
     db.execute("BEGIN IMMEDIATE")
     try:
         db.execute("UPDATE meta SET value = value + 1 WHERE name = 'seq'")
         seq = db.execute("SELECT value FROM meta WHERE name = 'seq'").fetchone()[0]
-        db.executemany(
-            "INSERT INTO marks (key, read, seq) VALUES (?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET read = excluded.read, seq = excluded.seq",
-            [(_encode(key), int(read), seq) for key, read in marks.items()],
-        )
+        for (name, column), values in ((_MARKS, marks), (_STARS, stars)):
+            if values:
+                db.executemany(
+                    f"INSERT INTO {name} (key, {column}, seq) VALUES (?, ?, ?)"
+                    f" ON CONFLICT (key) DO UPDATE SET {column} = excluded.{column}, seq = excluded.seq",
+                    [(_encode(key), int(value), seq) for key, value in values.items()],
+                )
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:
@@ -477,21 +620,24 @@ _IMMUTABLE = "ro&immutable=1"
 """A read-only open that takes no locks and needs no -shm file: reads a store in a read-only folder."""
 
 
-def _salvage(path: Path) -> set[str]:
-    """Every read mark that can still be read from a store, damaged, foreign or not writable.
+def _salvage(path: Path) -> tuple[set[str], set[str]]:
+    """Every read mark and star that can still be read from a store, damaged, foreign or not writable.
 
     A damaged store loses only the marks in its damaged pages: rows are read in rowid order, and past a
     row that cannot be read the walk seeks on (`_rows_around_damage`). A file that SQLite will not open
     at all (cut short: its header counts pages it lacks) is read from a copy made whole (`_repaired_copy`).
+
+    Returns:
+        The read keys and the starred keys.
     """
+    found: dict[tuple[str, str], dict[str, bool]] = {_MARKS: {}, _STARS: {}}
     if not path.is_file():
-        return set()
-    marks: dict[str, bool] = {}
+        return set(), set()
     for mode in ("ro", _IMMUTABLE):
         try:
             with closing(_connect(path, mode)) as db:
-                if _rows_around_damage(db, marks):
-                    return _read_of(marks)
+                if all([_rows_around_damage(db, table, rows) for table, rows in found.items()]):
+                    return _flagged(found[_MARKS]), _flagged(found[_STARS])
         except sqlite3.DatabaseError:
             continue  # not opened this way; the next one may
     try:
@@ -499,38 +645,39 @@ def _salvage(path: Path) -> set[str]:
             copy = _repaired_copy(path, Path(folder))
             if copy is not None:
                 with closing(_connect(copy, _IMMUTABLE)) as db:
-                    _rows_around_damage(db, marks)
+                    for table, rows in found.items():
+                        _rows_around_damage(db, table, rows)
     except (OSError, sqlite3.DatabaseError):
         pass  # nothing more can be read; what was read so far is kept
-    return _read_of(marks)
+    return _flagged(found[_MARKS]), _flagged(found[_STARS])
 
 
-def _read_of(marks: Mapping[str, bool]) -> set[str]:
-    return {key for key, read in marks.items() if read}
+def _flagged(flags: Mapping[str, bool]) -> set[str]:
+    return {key for key, value in flags.items() if value}
 
 
 _LAST_ROWID = (1 << 63) - 1
 
 
-def _rows_around_damage(db: sqlite3.Connection, marks: dict[str, bool]) -> bool:
-    """Add the readable rows of the store's `marks` table to `marks`; True when every row could be read.
+def _rows_around_damage(db: sqlite3.Connection, table: tuple[str, str], flags: dict[str, bool]) -> bool:
+    """Add the readable rows of one of the store's tables to `flags`; True when every row could be read.
 
     Reading on past damage: a seek to a rowid whose page is lost fails, so the walk tries rowids ever
     further on (1, 2, 4, … ahead) until one works, then looks back (halving) for the first that does, and
     reads on from there. Some ~64 seeks per damaged stretch, however long, and to the end of the table.
     """
     try:
-        if not _has_marks_table(db):
+        if not _has_table(db, table[0]):
             return True
     except sqlite3.DatabaseError:
         return False
     start, whole = -_LAST_ROWID, True
     while True:
         try:
-            for rowid, key, read in db.execute(
-                "SELECT rowid, key, read FROM marks WHERE rowid >= ? ORDER BY rowid", (start,)
+            for rowid, key, value in db.execute(
+                f"SELECT rowid, key, {table[1]} FROM {table[0]} WHERE rowid >= ? ORDER BY rowid", (start,)
             ):
-                marks.setdefault(_decode(key), bool(read))  # an earlier, fuller read knows better
+                flags.setdefault(_decode(key), bool(value))  # an earlier, fuller read knows better
                 start = rowid + 1
             return whole
         except sqlite3.DatabaseError:
@@ -539,25 +686,25 @@ def _rows_around_damage(db: sqlite3.Connection, marks: dict[str, bool]) -> bool:
         failed, step = start, 1
         while True:
             probe = min(failed + step, _LAST_ROWID)
-            if _seeks(db, probe):
+            if _seeks(db, table, probe):
                 break
             if probe == _LAST_ROWID:
                 return False
             failed, step = probe, step * 2
         while probe - failed > 1:
             middle = failed + (probe - failed) // 2
-            if _seeks(db, middle):
+            if _seeks(db, table, middle):
                 probe = middle
             else:
                 failed = middle
         start = probe
 
 
-def _seeks(db: sqlite3.Connection, rowid: int) -> bool:
+def _seeks(db: sqlite3.Connection, table: tuple[str, str], rowid: int) -> bool:
     """Whether the row at or after `rowid` can be read (or there is none)."""
     try:
         db.execute(
-            "SELECT rowid, key, read FROM marks WHERE rowid >= ? ORDER BY rowid LIMIT 1", (rowid,)
+            f"SELECT rowid, key, {table[1]} FROM {table[0]} WHERE rowid >= ? ORDER BY rowid LIMIT 1", (rowid,)
         ).fetchall()
     except sqlite3.DatabaseError:
         return False

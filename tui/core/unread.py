@@ -1,4 +1,4 @@
-"""Unread posts per category, kept up to date as posts and read marks change, and finding the next one.
+"""Unread stories per category, kept up to date as posts and read marks change, and finding the next one.
 
 `UnreadCounts` joins the library with the read state. Its counts change only by the posts and keys that
 changed, so asking for them (every redraw of the sidebar) costs nothing at 100,000 posts. Every mark goes
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from tui.core.library import Change, Library
 from tui.core.post import Post
@@ -18,7 +19,11 @@ from tui.core.read_marks import ReadMarks
 
 
 class UnreadCounts:
-    """How many posts are unread in each category and in all, and the marks behind them.
+    """How many stories are unread in each category and in all, and the marks behind them.
+
+    A story (posts with the same story link, `Library.copies`) is counted once, in every category it
+    has, and is read when any of its posts is: marks stay keyed by each post's own `Post.key`, so a mark
+    made on one copy before copies were one story still counts. Marking a story marks every copy's key.
 
     Call `library_changed` with every change the library reports; mark posts only through `mark`,
     `toggle`, `restore` and `refresh`.
@@ -27,74 +32,141 @@ class UnreadCounts:
     def __init__(self, state: ReadMarks) -> None:
         self.state = state
         """The read-state store; read it freely, but change marks through this object."""
-        self._posts: dict[str, Post] = {}
-        """The counted posts, as they were when counted."""
-        self._paths_by_key: dict[str, str | list[str]] = {}
-        """The counted posts' paths by key: one path, or a list when posts share a key (a link)."""
+        self._rows: dict[str, Post] = {}
+        """The counted stories by their row's path: the row, as it was when counted."""
+        self._stories: dict[str, _Counted] = {}
+        """How a story with several posts was counted, by the path of each of its posts (a post alone is
+        not here): one lookup tells a row drawn whether it is read."""
+        self._rows_by_key: dict[str, str | list[str]] = {}
+        """The rows whose read state a key decides: one path, or a list when stories share a key."""
         self._unread: Counter[str] = Counter()
         self._unread_all = 0
         self._read_keys = state.read_keys()
+        self._starred_keys = state.starred_keys()
+        self._starred_posts: list[Post] | None = None
+        """The starred stories of the library (by their rows), newest first; None until asked for after a
+        change."""
+        self._starred_posts_of: frozenset[str] | None = None
+        """The stars `_starred_posts` was found for."""
 
     # Reading ------------------------------------------------------------------------------
 
     @property
     def total(self) -> int:
-        """Unread posts in the whole library."""
+        """Unread stories in the whole library."""
         return self._unread_all
 
     def in_category(self, category: str) -> int:
-        """Unread posts in one category."""
+        """Unread stories in one category."""
         return self._unread[category]
 
     def is_unread(self, post: Post) -> bool:
-        return not self.state.is_read(post.key)
+        """Whether no post of its story has been read (asked for every row drawn, and by `n` of each)."""
+        is_read = self.state.is_read
+        if self._stories:
+            story = self._stories.get(post.path)
+            if story is not None:
+                return not any(is_read(key) for key in story.keys)
+        return not is_read(post.key)
+
+    def is_starred(self, post: Post) -> bool:
+        """Whether any post of its story is starred."""
+        is_starred = self.state.is_starred
+        if self._stories:
+            story = self._stories.get(post.path)
+            if story is not None:
+                return any(is_starred(key) for key in story.keys)
+        return is_starred(post.key)
+
+    def post_with_key(self, key: str) -> Post | None:
+        """The row of a story with this key (the first of those sharing it), or None."""
+        rows = self._rows_of(key)
+        return self._rows[rows[0]] if rows else None
+
+    def starred_posts(self) -> list[Post]:
+        """The starred stories, newest first (found by key: a walk over the stars, not the posts)."""
+        # Not through `_sync`: what changed since the last `refresh` is still to be told by it.
+        starred = self.state.starred_keys()
+        if self._starred_posts is None or self._starred_posts_of is not starred:
+            paths = dict.fromkeys(path for key in starred for path in self._rows_of(key))
+            posts = [self._rows[path] for path in paths]
+            posts.sort(key=lambda post: post.sort_key)
+            self._starred_posts, self._starred_posts_of = posts, starred
+        return self._starred_posts
 
     # Posts --------------------------------------------------------------------------------
 
     def library_changed(self, library: Library, change: Change) -> None:
-        """Count the posts a library change touched, as the library holds them now."""
+        """Count the stories a library change touched, as the library holds them now."""
+        self._starred_posts = None
+        changed: list[Post] = []
         if not change.removed and not change.updated:
-            fresh = [post for post in change.added if post.path not in self._posts]
-            if len(fresh) == len(change.added):
-                self._add_new(fresh)
-                return
-        paths = {post.path for post in (*change.removed, *change.added, *change.updated)}
-        for path in paths:
-            self._forget(path)
-            post = library.get(path)
-            if post is not None:
-                self._add(post)
+            rows, copies = self._rows, library.copies
+            fresh: list[Post] = []
+            for post in change.added:
+                alone = post.path not in rows and len(copies(post)) == 1
+                (fresh if alone else changed).append(post)
+            self._add_new(fresh)
+        else:
+            changed = [*change.removed, *change.added, *change.updated]
+        if not changed:
+            return
+        again: set[str] = set()
+        for path in {post.path for post in changed}:
+            again.update(self._forget_story_of(path))
+            row = library.row_of(path)
+            if row is not None:
+                for each in library.copies(row):
+                    again.update(self._forget_story_of(each.path))
+                again.add(row.path)
+        for path in again:
+            row = library.row_of(path)
+            if row is not None and row.path not in self._rows:
+                self._add(row, library)
 
-    def _add(self, post: Post) -> None:
-        self._posts[post.path] = post
-        self._remember_path(post.key, post.path)
-        if post.key not in self._read_keys:
-            self._count(post.categories, 1)
+    def _add(self, row: Post, library: Library) -> None:
+        """Count a story by its row (none of its posts counted now)."""
+        copies = library.copies(row)
+        self._rows[row.path] = row
+        if len(copies) == 1:
+            keys, categories = (row.key,), row.categories
+        else:
+            keys = tuple(dict.fromkeys(each.key for each in copies))
+            categories = library.categories_of(row)
+            counted = _Counted(row.path, keys, categories, tuple(each.path for each in copies[1:]))
+            for each in copies:
+                self._stories[each.path] = counted
+        for key in keys:
+            self._remember_row(key, row.path)
+        if self._read_keys.isdisjoint(keys):
+            self._count(categories, 1)
 
-    def _remember_path(self, key: str, path: str) -> None:
-        known = self._paths_by_key.get(key)
+    def _remember_row(self, key: str, path: str) -> None:
+        known = self._rows_by_key.get(key)
         if known is None:
-            self._paths_by_key[key] = path
+            self._rows_by_key[key] = path
         elif isinstance(known, list):
             known.append(path)
         else:
-            self._paths_by_key[key] = [known, path]
+            self._rows_by_key[key] = [known, path]
 
-    def _paths_of(self, key: str) -> list[str]:
-        known = self._paths_by_key.get(key)
+    def _rows_of(self, key: str) -> list[str]:
+        known = self._rows_by_key.get(key)
         if known is None:
             return []
         return known if isinstance(known, list) else [known]
 
     def _add_new(self, posts: Iterable[Post]) -> None:
-        """`_add` for posts not counted yet, counted together (a cold start adds 100,000 of them)."""
-        known, by_key, read = self._posts, self._paths_by_key, self._read_keys
+        """`_add` for posts alone in their story and not counted yet, counted together (a cold start adds
+        100,000 of them)."""
+        self._starred_posts = None
+        known, by_key, read = self._rows, self._rows_by_key, self._read_keys
         unread: list[str] = []
         for post in posts:
             path, key = post.path, post.key
             known[path] = post
             if key in by_key:
-                self._remember_path(key, path)
+                self._remember_row(key, path)
             else:
                 by_key[key] = path
             if key not in read:
@@ -102,21 +174,31 @@ class UnreadCounts:
                 self._unread_all += 1
         self._unread.update(unread)
 
-    def _forget(self, path: str) -> None:
-        known = self._posts.pop(path, None)
-        if known is None:
-            return
-        key = known.key
-        paths = self._paths_of(key)
-        paths.remove(path)
-        if len(paths) > 1:
-            self._paths_by_key[key] = paths
-        elif paths:
-            self._paths_by_key[key] = paths[0]
+    def _forget_story_of(self, path: str) -> tuple[str, ...]:
+        """Uncount the story a post was counted in (as its row or a copy); the paths it was counted for."""
+        story = self._stories.get(path)
+        row_path = story.row if story is not None else path
+        row = self._rows.pop(row_path, None)
+        if row is None:
+            return ()
+        if story is None:
+            keys, categories, paths = (row.key,), row.categories, (row_path,)
         else:
-            del self._paths_by_key[key]
-        if key not in self._read_keys:
-            self._count(known.categories, -1)
+            keys, categories, paths = story.keys, story.categories, (row_path, *story.copies)
+            for each in paths:
+                del self._stories[each]
+        for key in keys:
+            rows = self._rows_of(key)
+            rows.remove(row_path)
+            if len(rows) > 1:
+                self._rows_by_key[key] = rows
+            elif rows:
+                self._rows_by_key[key] = rows[0]
+            else:
+                del self._rows_by_key[key]
+        if self._read_keys.isdisjoint(keys):
+            self._count(categories, -1)
+        return paths
 
     def _count(self, categories: tuple[str, ...], step: int) -> None:
         self._unread_all += step
@@ -128,14 +210,20 @@ class UnreadCounts:
     # Marks --------------------------------------------------------------------------------
 
     def mark(self, keys: Iterable[str], read: bool = True) -> dict[str, bool]:
-        """Mark posts read or unread; returns their previous marks, for `restore`."""
-        before = self.state.mark(keys, read)
+        """Mark posts read or unread, each with every copy of its story; returns the previous marks, for
+        `restore`."""
+        before = self.state.mark(self._with_copies(keys), read)
         self._sync()
         return before
 
     def toggle(self, key: str) -> bool:
-        """Flip one post between read and unread; returns whether it is read now."""
-        read = self.state.toggle(key)
+        """Flip one post's story between read and unread; returns whether it is read now."""
+        keys = self._with_copies([key])
+        if len(keys) == 1:
+            read = self.state.toggle(key)
+        else:
+            read = not any(self.state.is_read(each) for each in keys)
+            self.state.mark(keys, read)
         self._sync()
         return read
 
@@ -144,23 +232,72 @@ class UnreadCounts:
         self.state.restore(marks)
         self._sync()
 
+    def toggle_star(self, key: str) -> bool:
+        """Star or unstar one post's story (every copy's key); returns whether it is starred now."""
+        keys = self._with_copies([key])
+        starred = not any(self.state.is_starred(each) for each in keys)
+        self.state.star(keys, starred)
+        self._sync()
+        return starred
+
     def refresh(self) -> bool:
-        """Pick up marks made by another window; True when any count or mark here changed."""
+        """Pick up marks and stars made by another window; True when any count, mark or star here changed."""
         self.state.refresh()
         return self._sync()
 
+    def _with_copies(self, keys: Iterable[str]) -> list[str]:
+        """The keys, and the keys of every other post in their stories."""
+        every = dict.fromkeys(keys)
+        if self._stories:
+            for key in list(every):
+                for row in self._rows_of(key):
+                    story = self._stories.get(row)
+                    if story is not None:
+                        every.update(dict.fromkeys(story.keys))
+        return list(every)
+
     def _sync(self) -> bool:
-        """Recount the posts whose keys changed mark since the last look; whether any key did."""
+        """Recount the stories whose keys changed mark since the last look; whether any key or star did."""
+        starred = self.state.starred_keys()
+        stars_changed = starred is not self._starred_keys
+        if stars_changed:
+            self._starred_keys = starred
+        return self._sync_read() or stars_changed
+
+    def _sync_read(self) -> bool:
         now = self.state.read_keys()
         if now is self._read_keys:
             return False
-        changed = now ^ self._read_keys
+        before = self._read_keys
+        changed = now ^ before
         self._read_keys = now
+        rows: set[str] = set()
         for key in changed:
-            step = -1 if key in now else 1
-            for path in self._paths_of(key):
-                self._count(self._posts[path].categories, step)
+            rows.update(self._rows_of(key))
+        for path in rows:
+            story = self._stories.get(path)
+            if story is None:
+                categories = self._rows[path].categories
+                step = -1 if self._rows[path].key in now else 1
+            else:
+                categories = story.categories
+                was_read, is_read = not before.isdisjoint(story.keys), not now.isdisjoint(story.keys)
+                if was_read == is_read:
+                    continue
+                step = -1 if is_read else 1
+            self._count(categories, step)
         return bool(changed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """How a story with several posts was counted: its row's path, the keys that decide it, its
+    categories, its other posts' paths."""
+
+    row: str
+    keys: tuple[str, ...]
+    categories: tuple[str, ...]
+    copies: tuple[str, ...]
 
 
 def find_unread(

@@ -16,12 +16,15 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from textual import events, on, work
-from textual.app import App, SystemCommand
+from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES
 from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -30,7 +33,8 @@ from tui.core.arrivals import arrival_notice
 from tui.core.article import Article, read_article
 from tui.core.body_text import is_safe_link
 from tui.core.body_text import warm_up as warm_up_body_text
-from tui.core.desktop import Desktop
+from tui.core.config import Action, CommandSpec, Config, LoadedConfig, check_keys, default_path
+from tui.core.desktop import Desktop, Outcome
 from tui.core.document import Link, document_links
 from tui.core.document import warm_up as warm_up_document
 from tui.core.error_log import log_errors_to
@@ -40,34 +44,51 @@ from tui.core.loader import load_batches, prepare_workers
 from tui.core.locations import Locations
 from tui.core.post import Post, Problem
 from tui.core.read_marks import ReadMarks
-from tui.core.reading import site_of
+from tui.core.reading import read_post_text, site_of
+from tui.core.resume import Place, Resume, Snapshot
 from tui.core.sanitize import clean_line
 from tui.core.saved_searches import SearchesStore
 from tui.core.settings import SettingsStore
 from tui.core.site import folder_name
 from tui.core.unread import UnreadCounts, find_unread, next_with_unread
 from tui.core.updates import FolderUpdates
+from tui.core.user_commands import (
+    applies,
+    editor_command,
+    fields_of,
+    missing_fields,
+    pipe_command,
+    run_in_background,
+    run_in_terminal,
+)
+from tui.ui.article_text import article_text
 from tui.ui.commands import CategoryCommands
+from tui.ui.keys import actions_of, key_shown, keymap_for_textual
 from tui.ui.live_updates import Applied, LiveUpdates
 from tui.ui.messages import (
     ArticleLoaded,
     BrowserDone,
     ClipboardDone,
+    CommandDone,
     FolderChanged,
     IndexChanged,
     LoadFailed,
+    PipeReady,
     PostsLoaded,
+    ResumeNotSaved,
 )
 from tui.ui.screens.confirm import ConfirmScreen
-from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.help import HelpScreen, help_rows
 from tui.ui.screens.links import LinksScreen
 from tui.ui.screens.main import WIDE_COLUMNS, MainScreen
+from tui.ui.screens.prompt import PromptScreen
 from tui.ui.screens.reader import ReaderScreen
-from tui.ui.textual_internals import sub_title_without_repaint
+from tui.ui.textual_internals import add_bindings, normalized_key, sub_title_without_repaint
 from tui.ui.widgets.article_body import ArticleBody
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.cursor_list import CursorList
 from tui.ui.widgets.problem_list import ProblemList
+from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.sidebar import EntryKind, Sidebar
 
 MARKS_REFRESH_SECONDS = 3.0
@@ -80,8 +101,12 @@ once): each apply redraws the list, sidebar and header, and on two cores every b
 taken from the reading processes (once a second: a 100,000-post cold start ~0.5 s sooner than at 0.5 s)."""
 APPLY_PER_TURN = 4_000
 """Loaded posts applied to the library in one turn of the UI's loop at most (a few tens of ms)."""
+PIPE_WIDTH = 80
+"""Columns the article's text is laid out at for `|` (a pager or `wc` does not care about the screen)."""
 ARRIVALS_NOTICE_DELAY = 1.5
 """Seconds over which arrivals are gathered into one notice ("3 new posts in buitenland")."""
+RESUME_SAVE_SECONDS = 2.0
+"""How often where the reader is gets saved when it changed (and always on quit)."""
 
 
 TEXTUAL_COMMANDS_KEPT = frozenset({"Theme", "Quit"})
@@ -107,7 +132,8 @@ class KrantApp(App[None]):
         # typed (or pasted) straight after `/` lands in the search box rather than on the list.
         Binding("slash", "search", "Search", key_display="/", priority=True, id="app.search"),
         # A control key, so that it works in the search box too.
-        Binding("ctrl+o", "search_order", "Best/newest first", show=False, id="app.search-order"),
+        # Shown (and working) only while searching: see check_action.
+        Binding("ctrl+o", "search_order", "Best/newest first", id="app.search-order"),
         Binding("n", "next_article", "Next unread", id="app.next"),
         Binding("p", "previous_article", "Previous unread", id="app.previous"),
         Binding("o", "open_link", "Browser", id="app.open-link"),
@@ -130,10 +156,14 @@ class KrantApp(App[None]):
             id="app.next-category",
         ),
         Binding("m", "toggle_read", "Read/unread", id="app.toggle-read"),
+        Binding("s", "toggle_star", "Star", id="app.toggle-star"),
         Binding("A", "mark_category_read", "All read", id="app.mark-category-read"),
+        Binding("M", "mark_above_read", "Read above", show=False, id="app.mark-above-read"),
         Binding("u", "undo_mark", "Undo", show=False, id="app.undo-mark"),
         Binding("U", "only_unread", "Unread only", id="app.only-unread"),
         Binding("escape,h", "close_article", "Back", show=False, id="app.back"),
+        Binding("e", "edit", "Editor", show=False, id="app.edit"),
+        Binding("vertical_line", "pipe", "Pipe", key_display="|", show=False, id="app.pipe"),
     ]
 
     def __init__(
@@ -148,8 +178,29 @@ class KrantApp(App[None]):
         include_unpublished: bool = False,
         watch: bool = True,
         poll: bool = False,
+        config: LoadedConfig | None = None,
     ) -> None:
         super().__init__()
+        self.loaded_config = config or LoadedConfig(Config(), [], default_path())
+        """The user's settings, and the mistakes found in their file (shown at start)."""
+        self.config = self.loaded_config.config
+        self.config_problems = list(self.loaded_config.problems)
+        checked = check_keys(self.loaded_config, all_actions(self.config.commands), normalized_key)
+        self.config_problems += checked.problems
+        self.keymap = checked.keymap
+        """The user's keys that can be used, by binding id."""
+        self.commands = [each for each in self.config.commands if each.id not in checked.dropped_commands]
+        """The user's own commands, each on its key."""
+        add_bindings(
+            self,
+            (
+                Binding(normalized_key(each.key), f"run_command({number})", each.name, show=False, id=each.id)
+                for number, each in enumerate(self.commands)
+            ),
+        )
+        if self.config.wrap_width is not None:
+            # Per instance: Textual reads the app's CSS from the instance when it starts.
+            self.CSS = f"ArticleView > * {{ max-width: {self.config.wrap_width}; }}"
         self.desktop = desktop
         """The browser `o` opens and the clipboard tool `y` copies with."""
         prepare_workers()  # before Textual replaces sys.stderr (see there)
@@ -178,13 +229,19 @@ class KrantApp(App[None]):
         self.read_marks = read_marks
         """Which posts are read; closed when the app ends. Marks change only through `unread`."""
         self.unread = UnreadCounts(read_marks)
+        self.resume = Resume.open(folder, locations.state_dir)
+        """Where the reader left off last time (gone to once the folder is read), kept up to date."""
+        self._resume_pending: Place | None = self.resume.place if self.resume.place != Place() else None
+        """The place to go back to, until it is gone to (or the user has pressed a key first)."""
+        self._reopen_scroll: tuple[str, int] | None = None
+        """The article reopened at start and how far it was scrolled then."""
         self.arrivals_notice_delay = ARRIVALS_NOTICE_DELAY
         """Seconds over which arrivals are gathered into one notice."""
         self._index_notice_shown: str | None = None
         self._loader_idle = threading.Event()
         self._loader_idle.set()
         self._undo: tuple[str, dict[str, bool]] | None = None
-        """The last mark-all: where it was and the marks from before it, for `u`."""
+        """The last mark-all (`A`) or mark-above (`M`): where it was and the marks from before it, for `u`."""
         self._notice_shown: str | None = None
         self._progress: tuple[int, int] = (0, 0)
         self._checking = False
@@ -219,33 +276,49 @@ class KrantApp(App[None]):
             self.index,
             folder_name=self.site_name,
             status_changed=self.refresh_status,
-            is_new=self._is_new if self.watch_folder else None,
+            is_new=self._is_new,
             new_keys=lambda: self.live.new_posts.keys(),
             searches=SearchesStore(self.locations.config_dir),
         )
         self._main = main
         self.live = LiveUpdates(self.library, self._change_library, self._show_change, main)
+        self.live.new_posts.since(self.resume.last_seen)  # posts that came while krant was not running
         return main
 
     def _is_new(self, post: Post) -> bool:
         return self.live.new_posts.is_new(post)
 
     def on_mount(self) -> None:
+        self.set_keymap(keymap_for_textual(self.keymap))
         loaded = self.settings_store.read()
         self._settings = loaded.settings
         if loaded.notice:
             self.notify(loaded.notice, severity="warning", markup=False, timeout=10)
-        if loaded.settings.theme in self.available_themes:
-            self.theme = loaded.settings.theme
+        self._start_theme(loaded.settings.theme)
+        if self.config_problems:
+            self.notify(
+                "\n".join(self.config_problems)
+                + "\nThose settings keep their defaults (krant config shows them).",
+                title="Settings",
+                severity="warning",
+                markup=False,
+                timeout=20,
+            )
         self.watch(self, "theme", self._remember_theme, init=False)
         self._show_state_notice()
         self._show_index_notice()
         for notice in self.main.saved.load().notices:
             self.notify(notice, title="Saved searches", severity="warning", markup=False, timeout=10)
+        if self.resume.notice:
+            self.notify(self.resume.notice, severity="warning", markup=False, timeout=10)
         self.set_interval(MARKS_REFRESH_SECONDS, self._refresh_marks)
+        self.set_interval(RESUME_SAVE_SECONDS, self._save_resume)
 
     @on(MainScreen.Ready)
     def _start_loading(self) -> None:
+        self.main.article_list.set_columns(self.config.columns, self.config.date_style)
+        if not self.config.sidebar:
+            self.main.add_class("-sidebar-hidden")
         self._load_folder()
 
     def on_unmount(self) -> None:
@@ -259,6 +332,18 @@ class KrantApp(App[None]):
         self.main.saved.close()
         self.index.close()
         self.read_marks.close()
+
+    def _start_theme(self, chosen: str | None) -> None:
+        """The theme chosen in the palette (remembered), else the config's, else Textual's default."""
+        wanted = self.config.theme
+        problem = theme_problem(self.loaded_config, self.available_themes)
+        if problem is not None:
+            self.config_problems.append(problem)
+            wanted = None
+        if chosen in self.available_themes:
+            wanted = chosen
+        if wanted is not None:
+            self.theme = wanted
 
     def _remember_theme(self, theme: str) -> None:
         if theme == self._settings.theme:
@@ -330,6 +415,7 @@ class KrantApp(App[None]):
         if results or not last.batch.removed:
             self.update_library(results)
         _keep_out_of_collections()
+        self._go_back_to_where_left(final=False)
         if self._queued:  # the rest in a later turn, after the keys that came meanwhile
             self.call_later(self._apply_queued)
             return
@@ -369,6 +455,7 @@ class KrantApp(App[None]):
         applied = self.live.load_finished(self.article_view.post)
         if applied is not None:
             self._show_applied(applied)
+        self._go_back_to_where_left(final=True)
         if not self._reader_warmed:
             self._reader_warmed = True
             self._warm_up_reader()
@@ -490,6 +577,9 @@ class KrantApp(App[None]):
         post = self.main.article_list.selected_post
         if post is not None:
             self._seen(post)
+            if self.config.mark_read == "on_cursor" and self.unread.is_unread(post):
+                self.unread.mark([post.key], True)
+                self.marks_changed(post)
 
     @on(CursorList.Selected, "#articles")
     def _article_chosen(self, message: CursorList.Selected) -> None:
@@ -535,6 +625,7 @@ class KrantApp(App[None]):
             return  # resized again meanwhile: the last resize decides
         wide = width >= WIDE_COLUMNS
         if wide and self.reader is not None and isinstance(self.screen_stack[-2], MainScreen):
+            self._leave_article(self.reader.article_view)  # reopened beside the list where it was
             post = self.reader.article_view.post
             self.pop_screen()
             if post is not None:
@@ -543,6 +634,7 @@ class KrantApp(App[None]):
             view = self.main.article_view
             focused = self.focused
             if view.post is not None and focused is not None and view in focused.ancestors_with_self:
+                self._leave_article(view)
                 self.main.fit_width(width)  # before the main screen's own resize comes: no pane beside
                 self.open_post(view.post)
 
@@ -554,16 +646,17 @@ class KrantApp(App[None]):
         """Show a post, read and converted in a thread: drawn whole when it comes (the header and
         "Reading…" first only if that takes longer than `READING_NOTICE_DELAY`)."""
         if not self.main.wide and self.reader is None:
-            self.push_screen(ReaderScreen(self.clock))
+            self.push_screen(ReaderScreen(self.clock, self.library))
             self.call_after_refresh(self._start_reading, post)
         else:
             self._start_reading(post, focus=self.reader is None)
 
     def _start_reading(self, post: Post, *, focus: bool = False) -> None:
         self._show_opened()  # a post opened before this one
+        self._leave_article(self.article_view)
         self._request += 1
         self._marked_on_open = None
-        if self.unread.is_unread(post):
+        if self.config.mark_read != "never" and self.unread.is_unread(post):
             self._marked_on_open = (self._request, self.unread.mark([post.key], True))
         self._opened = post
         self._opened_timer = self.set_timer(READING_NOTICE_DELAY, self._reading_is_slow)
@@ -606,7 +699,18 @@ class KrantApp(App[None]):
         if article.error is not None:
             self._could_not_read(message.request, article)
         self._show_opened()
-        self.article_view.show_article(article, keep_scroll=message.keep_scroll)
+        view = self.article_view
+        view.show_article(article, keep_scroll=message.keep_scroll)
+        if message.keep_scroll:
+            return
+        key = article.post.key
+        if self._reopen_scroll is not None and self._reopen_scroll[0] == key:
+            where: int | None = self._reopen_scroll[1]
+        else:
+            where = self.resume.position(key)  # an article left unfinished opens where it was left
+        self._reopen_scroll = None
+        if where:
+            view.scroll_to_line(where)
 
     def _could_not_read(self, request: int, article: Article) -> None:
         """A post whose file cannot be read now (a folder made unreadable, a file gone bad) is a problem,
@@ -619,6 +723,7 @@ class KrantApp(App[None]):
         self.marks_changed()
 
     def action_close_article(self) -> None:
+        self._leave_article(self.article_view)
         if self.reader is not None:
             self.pop_screen()
         elif self.main.search.active and self.focused is not self.main.article_view:
@@ -716,11 +821,20 @@ class KrantApp(App[None]):
         if self.main.search.active:
             self.main.search.toggle_order()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which keys work (and show in the footer) where the user is."""
+        # In a text field (the search box, a prompt) `/` is only a character: as the app's priority
+        # binding it would be taken before the keys typed ahead of it, and a pasted `/usr/bin/less` came
+        # out as `//usrbinless`.
+        if action == "search" and isinstance(self.focused, Input):
+            return False
+        # Ctrl+O orders search results: shown, and working, only while searching.
+        if action == "search_order":
+            return getattr(self, "_main", None) is not None and self._main.content.searching
+        return super().check_action(action, parameters)
+
     def action_search(self) -> None:
         """`/`: the search box above the list (from an article on its own screen too)."""
-        if isinstance(self.focused, Input):
-            self.focused.insert_text_at_cursor("/")  # in a text field, `/` is just a slash
-            return
         if self.reader is not None:
             self.pop_screen()
             self.call_after_refresh(self.main.search.enter)
@@ -739,8 +853,9 @@ class KrantApp(App[None]):
         """Trouble with the index mid-session: say so now, fill an emptied index again, search again."""
         self._show_index_notice()
         if self.index.take_refill():
-            newest_first = [post.path for post in self.library.posts]
-            self._refill_index([*newest_first, *(problem.path for problem in self.library.problems)])
+            posts = sorted(self.library.all_posts(), key=lambda post: post.sort_key)  # copies too
+            problems = self.library.problems
+            self._refill_index([*(post.path for post in posts), *(problem.path for problem in problems)])
         self.main.search.library_changed()  # by title meanwhile (the index has a notice), bodies once back
 
     @work(thread=True, exit_on_error=False, group="index", name="refill index")
@@ -763,6 +878,7 @@ class KrantApp(App[None]):
         `post`: only this post's mark changed, so only its row needs drawing again.
         """
         self.main.refresh_sidebar()
+        self.main.stars_changed()
         if post is None:
             self.main.article_list.refresh()
         else:
@@ -792,6 +908,32 @@ class KrantApp(App[None]):
         self.marks_changed()
         self.notify(f"Marked {'read' if read else 'unread'}: {post.title}", markup=False)
 
+    def action_toggle_star(self) -> None:
+        """`s`: star the selected or open post (saved for later), or unstar it."""
+        post = self.current_post()
+        if post is None:
+            self.notify("No article to star.", markup=False)
+            return
+        starred = self.unread.toggle_star(post.key)  # every copy of its story
+        self.marks_changed()
+        self.notify(f"{'Starred' if starred else 'Unstarred'}: {post.title}", markup=False)
+
+    def action_mark_above_read(self) -> None:
+        """`M`: mark every post above the cursor in the list read (`u` undoes it, as after `A`)."""
+        articles = self.main.article_list
+        if not articles.display:
+            self.notify("Choose a category to mark as read.", markup=False)
+            return
+        above = articles.posts[: max(articles.cursor, 0)]
+        keys = [post.key for post in above if self.unread.is_unread(post)]
+        if not keys:
+            self.notify("No unread posts above this one.", markup=False)
+            return
+        self._undo = (" above it", self.unread.mark(keys, True))
+        self.marks_changed()
+        posts = f"{len(keys):,} post{'s' if len(keys) != 1 else ''}"
+        self.notify(f"Marked {posts} above this one as read (u undoes).", markup=False)
+
     def action_mark_category_read(self) -> None:
         kind, name = self.main.content.entry
         if kind is EntryKind.PROBLEMS:
@@ -799,15 +941,15 @@ class KrantApp(App[None]):
             return
         everywhere = kind is EntryKind.ALL
         where = "" if everywhere else f" in {name}"
-        listed = self.main.entry_posts()
-        if kind in (EntryKind.SAVED, EntryKind.MUTED):  # no count is kept for these: count the list
-            count = sum(1 for post in listed if self.unread.is_unread(post))
+        in_entry = self.main.entry_posts()
+        if kind in (EntryKind.STARRED, EntryKind.SAVED, EntryKind.MUTED):  # no count kept: count the list
+            count = sum(self.unread.is_unread(post) for post in in_entry)
         else:
             count = self.unread.total if everywhere else self.unread.in_category(name)
         if count == 0:
             self.notify(f"No unread posts{where}.", markup=False)
             return
-        keys = [post.key for post in listed]
+        keys = [post.key for post in in_entry]
         posts = f"{'all ' if everywhere else ''}{count:,} post{'s' if count != 1 else ''}"
 
         def answered(yes: bool | None) -> None:
@@ -833,6 +975,97 @@ class KrantApp(App[None]):
         only_unread = self.main.toggle_only_unread()
         self.refresh_status()
         self.notify("Showing only unread posts." if only_unread else "Showing all posts.", markup=False)
+
+    # Where you left off ----------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._resume_pending = None  # the user has begun elsewhere: krant does not move them
+        await super().on_event(event)
+
+    def _go_back_to_where_left(self, *, final: bool) -> None:
+        """Show the entry, post and article of last time, once they are read (`final`: the folder is
+        read; go to what is there of them). Only while the user has not pressed a key yet."""
+        place = self._resume_pending
+        if place is None:
+            return
+        main, unread = self.main, self.unread
+        entry = _entry_of(place.entry)
+        index = main.sidebar.index_of(entry) if entry is not None else None
+        selected = unread.post_with_key(place.selected) if place.selected else None
+        opened = unread.post_with_key(place.opened) if place.opened else None
+        if not final and (
+            (entry is not None and index is None)
+            or (place.selected and selected is None)
+            or (place.opened and opened is None)
+        ):
+            return  # not read yet: perhaps in a later batch
+        self._resume_pending = None
+        if entry is not None and index is not None and entry != main.content.entry:
+            main.sidebar.rows_changed(cursor=index)  # not move_cursor: its Highlighted comes later
+            main.choose_entry(entry)
+        articles = main.article_list
+        row = articles.index_of(selected) if selected is not None else None
+        if row is not None:
+            articles.rows_changed(cursor=row, top=max(0, row - articles.size.height // 3))
+            self._seen(selected)
+        if opened is not None:
+            self._reopen_scroll = (opened.key, place.opened_scroll)
+            self.open_post(opened)
+
+    def _leave_article(self, view: ArticleView) -> None:
+        """Note how far the article in `view` is read: an unfinished one opens there again."""
+        post = view.post
+        if post is None or not view.loaded:
+            return
+        if view.is_vertical_scroll_end:
+            self.resume.read_to_end(post.key)
+        else:
+            self.resume.left_at(post.key, round(view.scroll_y))
+
+    def _place(self) -> Place:
+        main = self.main
+        kind, name = main.content.entry
+        selected = main.article_list.selected_post if main.article_list.display else None
+        view = self.article_view
+        opened = view.post if view.loaded else None
+        return Place(
+            entry=(kind.value, name),
+            selected=selected.key if selected is not None else None,
+            opened=opened.key if opened is not None else None,
+            opened_scroll=round(view.scroll_y) if opened is not None else 0,
+        )
+
+    def _save_resume(self, *, final: bool = False) -> None:
+        """Save where the reader is when it changed (in a thread); `final`: now, on quit."""
+        if self._resume_pending is not None or not self.screen_stack:
+            return  # not gone back there yet: what the file holds is still where the reader is
+        try:
+            self._leave_article(self.article_view)
+            place = self._place()
+        except NoMatches:
+            return  # the panes are being taken down: quitting, whose own save came first
+        snapshot = self.resume.snapshot(place, always=final)
+        if snapshot is None:
+            return
+        if final:
+            self.resume.save(snapshot)  # a few kB: no time to wait for a thread when quitting
+        else:
+            self._write_resume(snapshot)
+
+    @work(thread=True, exit_on_error=False, group="resume", name="save where you left off")
+    def _write_resume(self, snapshot: Snapshot) -> None:
+        notice = self.resume.save(snapshot)
+        if notice is not None:
+            self.post_message(ResumeNotSaved(notice))
+
+    @on(ResumeNotSaved)
+    def _resume_not_saved(self, message: ResumeNotSaved) -> None:
+        self.notify(message.notice, severity="warning", markup=False, timeout=10)
+
+    async def action_quit(self) -> None:
+        self._save_resume(final=True)
+        await super().action_quit()
 
     # Links -----------------------------------------------------------------------------------
 
@@ -969,7 +1202,105 @@ class KrantApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            commands = [(each.key, f"{each.name}: {each.run}") for each in self.commands]
+            self.push_screen(HelpScreen(help_rows(self.keys_in_effect(), commands)))
+
+    def keys_in_effect(self) -> dict[str, list[str]]:
+        """Every action's keys as they are now: the user's where `[keys]` gives them, else its own."""
+        actions = all_actions(self.commands)
+        return {action.id: list(self.keymap.get(action.id, action.keys)) for action in actions.values()}
+
+    # The user's programs -----------------------------------------------------------------------
+
+    def action_run_command(self, number: int) -> None:
+        """One of the user's `[[commands]]`, on the current post."""
+        spec = self.commands[number]
+        post = self.current_post()
+        if post is None:
+            self.notify(f"{spec.name}: no article chosen.", markup=False)
+            return
+        if not applies(spec, post):
+            self.notify(f"{spec.name} is only for posts matching {spec.when}.", markup=False)
+            return
+        missing = missing_fields(spec.argv, post)
+        if missing:
+            self.notify(f"{spec.name}: this article has no {missing[0]}.", markup=False)
+            return
+        argv = spec.arguments(fields_of(post))
+        if spec.terminal:
+            self._run_on_terminal(spec.name, argv)
+        else:
+            self._run_in_background(spec, argv)
+
+    @work(thread=True, exit_on_error=False, group="commands", name="run a command")
+    def _run_in_background(self, spec: CommandSpec, argv: list[str]) -> None:
+        self.post_message(CommandDone(spec.name, run_in_background(argv)))
+
+    @on(CommandDone)
+    def _command_done(self, message: CommandDone) -> None:
+        self._report(message.name, message.outcome)
+
+    def _report(self, name: str, outcome: Outcome) -> None:
+        program = outcome.program or name
+        if outcome.done:
+            self.notify(f"{name}: {program} {outcome.reason.removeprefix('it ')}.", markup=False)
+        else:
+            self.notify(f"{name}: {program}: {outcome.reason}.", severity="warning", markup=False, timeout=10)
+
+    def _run_on_terminal(self, name: str, argv: list[str], text: str | None = None) -> None:
+        """Step aside from the terminal while a program uses it, then come back and say how it ended."""
+        try:
+            with self.suspend():
+                outcome = run_in_terminal(argv, text)
+        except SuspendNotSupported:
+            self.notify(
+                f"{name}: krant cannot step aside from this terminal.", severity="warning", markup=False
+            )
+            return
+        self.refresh(layout=True)
+        self._report(name, outcome)
+
+    def action_edit(self) -> None:
+        """`e`: the article's file in the user's editor (read-only where the editor allows it)."""
+        post = self.current_post()
+        if post is None:
+            self.notify("No article to open in the editor.", markup=False)
+            return
+        self._run_on_terminal("Editor", editor_command(post.path))
+
+    def action_pipe(self) -> None:
+        """`|`: ask for a command, and send it the article's text on its standard input."""
+        post = self.current_post()
+        if post is None:
+            self.notify("No article to send to a command.", markup=False)
+            return
+
+        def answered(line: str | None) -> None:
+            if not line:
+                return
+            try:
+                argv = pipe_command(line)
+            except ValueError as error:
+                self.notify(f"Cannot run {line}: {error}.", severity="warning", markup=False)
+                return
+            self._make_pipe_text(post, argv)
+
+        self.push_screen(PromptScreen(f"Send {post.title} to the command:", "less"), answered)
+
+    @work(thread=True, exit_on_error=False, group="commands", name="article text for a pipe")
+    def _make_pipe_text(self, post: Post, argv: list[str]) -> None:
+        result = read_post_text(Path(post.path), self.folder)
+        if isinstance(result, Problem):
+            self.post_message(PipeReady(argv, None, result.reason))
+        else:
+            self.post_message(PipeReady(argv, article_text(result, PIPE_WIDTH)))
+
+    @on(PipeReady)
+    def _pipe_ready(self, message: PipeReady) -> None:
+        if message.text is None:
+            self.notify(f"The article cannot be read: {message.reason}.", severity="warning", markup=False)
+            return
+        self._run_on_terminal(message.argv[0], message.argv, message.text)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Of Textual's own, only what works and helps here: its Keys panel does not close with Esc,
@@ -987,7 +1318,88 @@ class KrantApp(App[None]):
             "Mark category read", "Mark every post in this category as read", self.action_mark_category_read
         )
         yield SystemCommand("Only unread", "Show only unread posts, or all again", self.action_only_unread)
+        yield SystemCommand(
+            "Open in editor", "Open the article's file in $VISUAL or $EDITOR", self.action_edit
+        )
+        yield SystemCommand("Pipe to a command", "Send the article's text to a command", self.action_pipe)
+        for number, spec in enumerate(self.commands):
+            yield SystemCommand(spec.name, spec.run, partial(self.action_run_command, number))
+        yield SystemCommand(
+            "Star / unstar",
+            "Save the article for later (Starred in the sidebar), or unstar it",
+            self.action_toggle_star,
+        )
+        yield SystemCommand(
+            "Mark above read",
+            "Mark every post above the cursor as read (u undoes)",
+            self.action_mark_above_read,
+        )
+
         yield from self.main.saved_search_commands()
+
+
+def _entry_of(stored: tuple[str, str] | None) -> tuple[EntryKind, str] | None:
+    """A sidebar entry as `Resume` stores it, or None when there is none (or it is not understood)."""
+    if stored is None:
+        return None
+    try:
+        return (EntryKind(stored[0]), stored[1])
+    except ValueError:
+        return None
+
+
+KEY_HOLDERS = (
+    KrantApp,
+    MainScreen,
+    ReaderScreen,
+    CursorList,
+    ArticleView,
+    SearchBar,
+    HelpScreen,
+    LinksScreen,
+    ConfirmScreen,
+    PromptScreen,
+)
+"""Every class whose bindings the user may rebind (`[keys]`), in the order `krant config --keys` lists."""
+
+
+def all_actions(commands: Sequence[CommandSpec] = ()) -> dict[str, Action]:
+    """Every action a key can do, by its binding id, the user's commands last."""
+    return actions_of(KEY_HOLDERS, commands)
+
+
+def theme_problem(loaded: LoadedConfig, themes: Iterable[str]) -> str | None:
+    """The problem with the config's theme, if it names none of these."""
+    wanted = loaded.config.theme
+    if wanted is None or wanted in themes:
+        return None
+    return loaded.problem(f"theme: no theme called {wanted!r} (known: {', '.join(sorted(themes))})", "theme")
+
+
+def config_problems(loaded: LoadedConfig) -> list[str]:
+    """Every mistake in the settings: the file's own, then its keys' and theme's (which need the UI)."""
+    problems = (
+        loaded.problems + check_keys(loaded, all_actions(loaded.config.commands), normalized_key).problems
+    )
+    theme = theme_problem(loaded, BUILTIN_THEMES)
+    return problems + ([theme] if theme else [])
+
+
+def key_lines(loaded: LoadedConfig) -> list[str]:
+    """`krant config --keys`: each action's id, its keys in effect and what it does, in columns."""
+    app_keys = check_keys(loaded, all_actions(loaded.config.commands), normalized_key)
+    rows = [
+        (
+            action.id,
+            " ".join(clean_line(key_shown(key)) for key in app_keys.keymap.get(action.id, action.keys)),
+            clean_line(action.description),
+        )
+        for action in all_actions(loaded.config.commands).values()
+        if action.id not in app_keys.dropped_commands
+    ]
+    width = max(len(row[0]) for row in rows) + 2
+    keys_width = max(len(row[1]) for row in rows) + 2
+    return [f"{action:<{width}}{keys:<{keys_width}}{what}".rstrip() for action, keys, what in rows]
 
 
 def _keep_out_of_collections() -> None:
@@ -1011,6 +1423,7 @@ def make_app(
     read_marks: ReadMarks | None = None,
     index: PostIndex | None = None,
     desktop: Desktop | None = None,
+    config: LoadedConfig | None = None,
 ) -> KrantApp:
     """Build the app with its parts: tests pass a tmp folder, tmp locations and a fixed clock.
 
@@ -1025,14 +1438,17 @@ def make_app(
         clock=clock or local_now,
         read_marks=read_marks or ReadMarks.open(folder, locations.state_dir),
         index=index if index is not None else PostIndex.open(folder, locations),
-        desktop=desktop or Desktop(),
+        desktop=desktop or Desktop(browser=config.config.browser if config else None),
         include_unpublished=include_unpublished,
         watch=watch,
         poll=poll,
+        config=config,
     )
 
 
-def run_app(folder: Path, *, poll: bool = False, include_unpublished: bool = False) -> int:
+def run_app(
+    folder: Path, *, poll: bool = False, include_unpublished: bool = False, config: LoadedConfig | None = None
+) -> int:
     """Run krant on a folder until the user quits; the exit status for the shell."""
-    make_app(folder, poll=poll, include_unpublished=include_unpublished).run()
+    make_app(folder, poll=poll, include_unpublished=include_unpublished, config=config).run()
     return 0

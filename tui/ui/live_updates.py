@@ -70,7 +70,7 @@ class LiveUpdates:
         drawn once (a big folder changing while it loads holds dozens of them)."""
         if self._held is None:
             return None
-        self.new_posts.known(self._library.posts)
+        self.new_posts.known(self._library.all_posts())
         held, self._held = self._held, None
         return self._apply(held, open_post) if held else None
 
@@ -95,6 +95,9 @@ class LiveUpdates:
         self._show_change(change)
         if selected is not None:
             follow = moved_to(selected, change, library)
+            row = library.row_of(selected.path)
+            if follow is None and row is not None and row.path != selected.path:
+                follow = row  # a newer copy of its story came: the story's row is where the cursor was
             if follow is not None:
                 pane.select(follow, screen_row)
         reread, note = self._article_after(open_post, change)

@@ -80,3 +80,28 @@ class ClipboardDone(Message):
 
     text: str
     outcome: Outcome
+
+
+@dataclass
+class CommandDone(Message):
+    """One of the user's commands ran in the background (in a thread) and ended; how."""
+
+    name: str
+    outcome: Outcome
+
+
+@dataclass
+class PipeReady(Message):
+    """The article's text was made (in a thread) for the command `|` sends it to."""
+
+    argv: list[str]
+    text: str | None
+    """None: the post could not be read (`reason` says why)."""
+    reason: str = ""
+
+
+@dataclass
+class ResumeNotSaved(Message):
+    """Where the reader left off could not be written (said once, until it can be again)."""
+
+    notice: str

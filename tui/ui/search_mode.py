@@ -190,9 +190,11 @@ class SearchMode:
         if not self.active or message.request != self._request:
             return
         rows: list[tuple[Post, SearchHit]] = []
+        listed: set[str] = set()
         for hit in message.hits:
-            post = self._library.get(hit.path)
-            if post is not None:  # unpublished (without --all), or a problem now
+            post = self._library.row_of(hit.path)  # a story once, by its row, whichever copy matched
+            if post is not None and post.path not in listed:  # None: unpublished, or a problem now
+                listed.add(post.path)
                 rows.append((post, hit))
         if message.order is Order.NEWEST:
             rows.sort(key=lambda row: row[0].sort_key)

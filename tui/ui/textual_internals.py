@@ -8,13 +8,15 @@ keys are looked at again, and at 100,000 posts those costs were most of what ope
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Self
 
 from rich.style import Style
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.color import Color
-from textual.dom import NoScreen
+from textual.dom import DOMNode, NoScreen
 from textual.geometry import Region
 from textual.reactive import Reactive
 from textual.screen import Screen
@@ -221,3 +223,24 @@ class KeyFooter(Footer):
         styles = child.styles
         content = child.get_content_width(self.size, self.app.size)
         return content + styles.gutter.width + styles.margin.width
+
+
+# Keys and bindings -------------------------------------------------------------------------------
+
+
+def normalized_key(key: str) -> str:
+    """A key as Textual names it in bindings (`?` → `question_mark`, `,` → `comma`), so a keymap's keys
+    compare with the bindings' own (Textual's `App.set_keymap` does this privately with the same call)."""
+    from textual.keys import _character_to_key
+
+    return _character_to_key(key) if len(key) == 1 else key
+
+
+def add_bindings(node: DOMNode, bindings: Iterable[Binding]) -> None:
+    """Give one app or widget bindings made at run time (the user's commands), with their ids.
+
+    `BINDINGS` is read per class; `DOMNode.bind` adds to the node's own map but takes no id, so a
+    keymap could not find them: the bindings are added to the node's map the way `bind` does it.
+    """
+    for binding in bindings:
+        node._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)

@@ -33,7 +33,7 @@ from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.problem_list import ProblemList
 from tui.ui.widgets.search_bar import QueryProblem, SearchBar
-from tui.ui.widgets.sidebar import EntryKind, Sidebar, SidebarEntry
+from tui.ui.widgets.sidebar import STARRED_NAME, EntryKind, Sidebar, SidebarEntry
 
 WIDE_COLUMNS = 120
 FOLD_SIDEBAR_COLUMNS = 60
@@ -42,19 +42,18 @@ FOLD_SIDEBAR_COLUMNS = 60
 
 
 def sidebar_entries(library: Library, unread: UnreadCounts) -> list[SidebarEntry]:
-    """All, each category with its count and unread count, and Problems if any file is unreadable."""
+    """All, Starred if any post is, each category with its count and unread count, and Problems if any
+    file is unreadable."""
     entries = [SidebarEntry(EntryKind.ALL, ALL, len(library), unread.total)]
-    entries += category_entries(library, unread)
-    if library.problems:
-        entries.append(SidebarEntry(EntryKind.PROBLEMS, "Problems", len(library.problems)))
-    return entries
-
-
-def category_entries(library: Library, unread: UnreadCounts) -> list[SidebarEntry]:
-    return [
+    if starred := len(unread.starred_posts()):
+        entries.append(SidebarEntry(EntryKind.STARRED, STARRED_NAME, starred))
+    entries += [
         SidebarEntry(EntryKind.CATEGORY, name, count, unread.in_category(name))
         for name, count in library.categories()
     ]
+    if library.problems:
+        entries.append(SidebarEntry(EntryKind.PROBLEMS, "Problems", len(library.problems)))
+    return entries
 
 
 class MainScreen(Screen[None]):
@@ -91,8 +90,7 @@ class MainScreen(Screen[None]):
         self._is_new = is_new
         self.status_changed = status_changed
         """Call when what the header says about the list may have changed (the app words it)."""
-        self.content = ListContent()
-        """What the list pane shows; changed only by the methods below."""
+        self._content = ListContent()
         self._new_keys = new_keys
         self.search = SearchMode(self, library, index, self.marks_now)
         """Search in the list pane: `/` opens it, Esc leaves it."""
@@ -108,7 +106,7 @@ class MainScreen(Screen[None]):
                 yield QueryProblem(id="query-problem")
                 yield ArticleList(self._clock, id="articles")
                 yield ProblemList(id="problems")
-            yield ArticleView(self._clock, id="article")
+            yield ArticleView(self._clock, copies_of=self.library.copies, id="article")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -118,6 +116,8 @@ class MainScreen(Screen[None]):
         self.article_list.is_unread = self.unread.is_unread
         self.article_list.is_new = self._is_new
         self.article_list.is_highlighted = self.saved.is_highlighted
+        self.article_list.categories_of = self.library.categories_of
+        self.article_list.is_starred = self.unread.is_starred
         self.article_list.focus()
         self.fit_width(self.app.size.width)
         self.post_message(self.Ready())
@@ -146,6 +146,19 @@ class MainScreen(Screen[None]):
             and not self.has_class("-sidebar-shown")
         ):
             self.article_list.focus()
+
+    @property
+    def content(self) -> ListContent:
+        """What the list pane shows; changed only by the methods below (and search)."""
+        return self._content
+
+    @content.setter
+    def content(self, content: ListContent) -> None:
+        searching, self._content = self._content.searching, content
+        if content.searching != searching:
+            self.refresh_bindings()  # the footer shows the keys of search (see KrantApp.check_action)
+        # Results without an article beside them take the article pane's room too (see app.tcss).
+        self.set_class(content.searching, "-searching")
 
     @property
     def wide(self) -> bool:
@@ -205,16 +218,21 @@ class MainScreen(Screen[None]):
 
     def refresh_sidebar(self) -> None:
         """Recount the sidebar's entries, keeping the selected category even when it has become empty."""
-        library = self.library
-        categories = category_entries(library, self.unread)
+        entries = sidebar_entries(self.library, self.unread)
         kind, name = self.content.entry
-        if kind is EntryKind.CATEGORY and all(entry.identity != self.content.entry for entry in categories):
+        if kind is EntryKind.CATEGORY and all(entry.identity != self.content.entry for entry in entries):
             # The category being read lost its last post: keep it (empty) until the user moves away.
-            categories.append(SidebarEntry(EntryKind.CATEGORY, name, 0, 0))
-            categories.sort(key=lambda entry: entry.name.casefold())
-        entries = [SidebarEntry(EntryKind.ALL, ALL, len(library), self.unread.total), *categories]
-        if library.problems:
-            entries.append(SidebarEntry(EntryKind.PROBLEMS, "Problems", len(library.problems)))
+            entries.append(SidebarEntry(EntryKind.CATEGORY, name, 0, 0))
+            entries.sort(
+                key=lambda entry: (
+                    entry.kind is not EntryKind.ALL,
+                    entry.kind is not EntryKind.STARRED,
+                    entry.kind is EntryKind.PROBLEMS,
+                    entry.name.casefold(),
+                )
+            )
+        elif kind is EntryKind.STARRED and all(entry.kind is not kind for entry in entries):
+            entries.insert(1, SidebarEntry(EntryKind.STARRED, STARRED_NAME, 0))  # the last star went
         entries += self.saved.entries()
         self.sidebar.set_entries(entries)
         self.saved.marks_may_have_changed()
@@ -229,6 +247,22 @@ class MainScreen(Screen[None]):
         self.show_list(keep_selection=False)
         if entry[0] is EntryKind.SAVED:
             self.saved.changed(now=True)
+
+    def stars_changed(self) -> None:
+        """A post was starred or unstarred: the Starred entry's list follows at once."""
+        if self.content.entry[0] is EntryKind.STARRED:
+            self.show_list(keep_selection=True)
+
+    def entry_posts(self) -> Sequence[Post]:
+        """The posts of the chosen sidebar entry (All for Problems), newest first, whatever the list hides."""
+        kind, name = self.content.entry
+        if kind is EntryKind.STARRED:
+            return self.unread.starred_posts()
+        if kind is EntryKind.SAVED:
+            return self.saved.posts(name)
+        if kind is EntryKind.MUTED:
+            return self.library.muted_posts()
+        return self.library.view(name if kind is not EntryKind.PROBLEMS else ALL)
 
     def toggle_only_unread(self) -> bool:
         """Show only unread posts, or all again; whether only unread ones are shown now."""
@@ -257,30 +291,20 @@ class MainScreen(Screen[None]):
                 if content.folder_gone
                 else self._empty_message(name)
             )
-            posts = self.entry_posts()
+            posts = all_posts = self.entry_posts()
             if content.entry[0] is EntryKind.SAVED:
                 empty_message = self.saved.empty_message(name)
             elif content.entry[0] is EntryKind.MUTED:
                 empty_message = "No posts are muted now."
             if content.only_unread:
-                listed = posts
                 posts = self._unread_only(posts, keep_shown=keep_selection and not refilter)
-                if listed:
+                if all_posts:
                     where = "" if name == ALL else f" in {name}"
                     empty_message = f"No unread posts{where} (U shows all posts)."
             self.article_list.set_posts(posts, keep_selection=keep_selection, empty_message=empty_message)
         shown = self.problem_list if content.shows_problems else self.article_list
         if had_focus and self.focused is not shown:  # focus() redraws the whole list even if it has focus
             shown.focus()
-
-    def entry_posts(self) -> Sequence[Post]:
-        """The posts of the sidebar entry chosen (none for Problems), newest first."""
-        kind, name = self.content.entry
-        if kind is EntryKind.SAVED:
-            return self.saved.posts(name)
-        if kind is EntryKind.MUTED:
-            return self.library.muted_posts()
-        return self.library.view(name if kind is not EntryKind.PROBLEMS else ALL)
 
     def _unread_only(self, posts: Sequence[Post], *, keep_shown: bool) -> list[Post]:
         """The unread posts; with `keep_shown`, also those already in the list, so a post the user just
@@ -303,6 +327,8 @@ class MainScreen(Screen[None]):
             )
         if name == ALL:
             return "No posts."
+        if self.content.entry[0] is EntryKind.STARRED:
+            return "No starred posts (s stars the selected or open post)."
         return f"No posts in the category {name}."
 
     # The list's selection -------------------------------------------------------------------

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tui.core.library import Library
 from tui.ui.textual_internals import KeyFooter, QuietHeader
 from tui.ui.widgets.article_view import ArticleView
 
@@ -18,13 +19,16 @@ class ReaderScreen(Screen[None]):
 
     BINDINGS = [Binding("escape,h", "app.close_article", "Back", id="reader.back")]
 
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], library: Library | None = None) -> None:
         super().__init__()
         self._clock = clock
+        self._library = library
+        """Where the header finds the other copies of a story."""
 
     def compose(self) -> ComposeResult:
         yield QuietHeader()
-        yield ArticleView(self._clock, id="reader-article")
+        copies_of = self._library.copies if self._library is not None else None
+        yield ArticleView(self._clock, copies_of=copies_of, id="reader-article")
         yield KeyFooter()
 
     @property

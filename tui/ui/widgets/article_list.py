@@ -10,15 +10,22 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 
-from tui.core.date_format import DateNames, list_date
+from tui.core.date_format import DateNames, list_date, sortable_date
 from tui.core.post import Post
 from tui.ui.widgets.cursor_list import CursorList
 
-MARKER_WIDTH = 2
 DRAFT_MARK = "draft · "
 """Before the title of a draft (shown with `--all` only)."""
 NEW_MARKER = "✚"
 """Marks a post that arrived while krant runs, until it is seen (unread posts have "●")."""
+SNIPPET_LEAST = 16
+"""Cells a search match in context keeps at least (and a third of the row); its title gets the rest."""
+TITLE_LEAST = 12
+UNREAD_MARKER = "●"
+STAR_MARKER = "★"
+"""Marks a starred post (saved for later), beside its unread or new marker."""
+MARKER_WIDTH = 3
+"""Cells of the marker column: new or unread, the star, a space."""
 CATEGORY_COLUMNS: tuple[tuple[int, int], ...] = ((90, 12), (60, 10), (40, 8), (0, 0))
 """(narrowest list width, category width): narrower lists give the title the room."""
 
@@ -70,12 +77,21 @@ class ArticleList(CursorList):
         """What "today" is for the date column (`14:03` today, `Tue 14:03` this week)."""
         self._posts: Sequence[Post] = ()
         self._snippets: Sequence[str] | None = None
+        self._title_column = 0
         self._highlights: Sequence[Sequence[tuple[int, int]]] | None = None
         self._by_date = True
         self.is_unread: Callable[[Post], bool] | None = None
         """Set by read state: unread rows get a marker and bold text. None: no marker column content."""
         self.is_new: Callable[[Post], bool] | None = None
         """Set by live updates: posts that arrived while krant runs get the new marker until seen."""
+        self.columns: tuple[str, ...] = ("date", "category", "title")
+        """The columns after the marker, in order (the settings' `columns`)."""
+        self.date_style = "relative"
+        """`relative` (`14:03`, `Tue 14:03`, `15 May`) or `iso` (`2019-05-15 22:01`)."""
+        self.categories_of: Callable[[Post], tuple[str, ...]] | None = None
+        """Set by the library: a row's categories are those of its story (`Library.categories_of`)."""
+        self.is_starred: Callable[[Post], bool] | None = None
+        """Set by read state: starred posts get the star marker."""
         self.is_highlighted: Callable[[Post], bool] | None = None
         """Set by highlight rules: the titles of the posts they find stand out in a colour of the theme."""
 
@@ -126,6 +142,8 @@ class ArticleList(CursorList):
         old, plain = self._posts, self._snippets is None and snippets is None
         self._posts, self._snippets, self._by_date = posts, snippets, by_date
         self._highlights = highlights
+        # Snippets start in one column, after the longest title (a search shows a couple hundred rows).
+        self._title_column = max((cell_len(post.title) for post in posts), default=0) if snippets else 0
 
         def same(row: int) -> bool:
             """The row shows the same post (the same object: a post read again is a new one) as before."""
@@ -165,10 +183,14 @@ class ArticleList(CursorList):
         return None
 
     def _marker(self, post: Post, unread: bool) -> str:
-        """The marker column: new (arrived while krant runs, not yet seen) before unread."""
+        """The marker column, three cells wide: new (arrived while krant runs, not yet seen) or unread,
+        then the star."""
         if self.is_new is not None and self.is_new(post):
-            return NEW_MARKER + " "
-        return "● " if unread else " " * MARKER_WIDTH
+            first = NEW_MARKER
+        else:
+            first = UNREAD_MARKER if unread else " "
+        starred = self.is_starred is not None and self.is_starred(post)
+        return first + (STAR_MARKER if starred else " ") + " "
 
     def render_row(self, index: int, width: int, style: Style) -> list[Segment]:
         post = self._posts[index]
@@ -183,21 +205,47 @@ class ArticleList(CursorList):
         if index != self.cursor:
             category_style = self.component_style("article-list--category", style)
         category_width = next(cells for least, cells in CATEGORY_COLUMNS if width >= least)
-        segments = [
-            Segment(self._marker(post, unread), style),
-            Segment(list_date(post.date, self._clock(), DateNames.from_locale()), date_style),
-            Segment("  ", style),
-        ]
+        if self.date_style == "iso":
+            date_text = sortable_date(post.date)
+        else:
+            date_text = list_date(post.date, self._clock(), DateNames.from_locale())
+        others = {"date": [Segment(date_text, date_style)]}
         if category_width:  # a list narrower than 40 columns gives the title the category's room
-            categories = fit(", ".join(post.categories), category_width)
-            segments += [Segment(categories, category_style), Segment("  ", style)]
+            names = self.categories_of(post) if self.categories_of is not None else post.categories
+            categories = fit(", ".join(names), category_width)
+            others["category"] = [Segment(categories, category_style)]
+        shown = [column for column in self.columns if column == "title" or column in others]
+        room = width - MARKER_WIDTH - 2 * (len(shown) - 1)
+        room -= sum(segment.cell_length for column in shown for segment in others.get(column, ()))
+        title = self._title_segments(post, index, room, style, date_style)
+        if shown[-1] != "title":  # the columns after it stay aligned
+            title.append(Segment(" " * max(0, room - sum(segment.cell_length for segment in title)), style))
+        segments = [Segment(self._marker(post, unread), style)]
+        for number, column in enumerate(shown):
+            if number:
+                segments.append(Segment("  ", style))
+            segments += title if column == "title" else others[column]
+        return segments
+
+    def set_columns(self, columns: Sequence[str], date_style: str) -> None:
+        """Show these columns in this order (of `date`, `category`, `title`), dates in this style."""
+        self.columns = tuple(columns)
+        self.date_style = date_style
+        self.refresh()
+
+    def _title_segments(
+        self, post: Post, index: int, room: int, style: Style, date_style: Style
+    ) -> list[Segment]:
+        """The title column in `room` cells: a draft's mark, the title, and a search hit's snippet."""
+        segments = []
         if post.draft:
             segments.append(Segment(DRAFT_MARK, date_style))
-        room = width - sum(segment.cell_length for segment in segments)
+            room -= len(DRAFT_MARK)
         snippet = self._snippets[index] if self._snippets is not None and index < len(self._snippets) else ""
         if snippet:
-            # The match in context matters more than the whole title: the title gets at most 2/5.
-            title_room = min(cell_len(post.title), max(12, room * 2 // 5))
+            # The title gets what the match in context leaves: the snippet keeps a third of the row at least.
+            snippet_room = max(SNIPPET_LEAST, room // 3)
+            title_room = min(self._title_column, max(TITLE_LEAST, room - snippet_room - 2))
             segments.append(Segment(fit(post.title, title_room), style))
             spans = self._highlights[index] if self._highlights is not None else ()
             segments.append(Segment("  ", style))
@@ -214,7 +262,9 @@ class ArticleList(CursorList):
         if room <= 0:
             return []
         start = 0
-        if spans and cell_len(snippet[: spans[0][1]]) > room:
+        # The first match shows whole, with room for the `…` after it when the text goes on.
+        word_end = snippet.find(" ", spans[0][1]) if spans else -1
+        if spans and cell_len(snippet[: word_end if word_end >= 0 else len(snippet)]) > room - 1:
             start = max(0, spans[0][0] - room // 4)
             space = snippet.find(" ", start, spans[0][0])  # begin with a whole word
             start = space + 1 if space >= 0 else start

@@ -1,9 +1,11 @@
-"""The article pane: title, a line of facts (date, age, categories, link, image), then the body."""
+"""The article pane: title, a line of facts (date, age, categories, files of a story, link, image), then the
+body."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from itertools import chain
 
 from rich.console import Group
 from rich.text import Text
@@ -18,6 +20,7 @@ from tui.core.article import Article
 from tui.core.date_format import full_date
 from tui.core.document import Document
 from tui.core.post import Post
+from tui.core.sanitize import clean_line
 from tui.ui.widgets.article_body import ArticleBody
 
 
@@ -66,12 +69,16 @@ class ArticleView(VerticalScroll):
         clock: Callable[[], datetime],
         *,
         placeholder: str = "Choose an article and press Enter to read it.",
+        copies_of: Callable[[Post], Sequence[Post]] | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self.add_class("-empty")
         self._clock = clock
         self._placeholder = placeholder
+        self._copies_of = copies_of
+        """Every post of a post's story (`Library.copies`): the header lists their categories and files."""
         self.post: Post | None = None
         """The post shown (or being read), if any."""
         self._notes: list[str] = []
@@ -79,6 +86,8 @@ class ArticleView(VerticalScroll):
         """Whether the post's body is shown (not still being read)."""
         self._focus_from: Widget | None = self
         """The widget that had the focus when an article was opened to take it; `self` when none was."""
+        self._wanted_line: int | None = None
+        """A line to scroll to once the article is laid out that far (`scroll_to_line`)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self._placeholder), id="article-placeholder")
@@ -103,7 +112,9 @@ class ArticleView(VerticalScroll):
         self._focus_from = self
         self.post = None
         self.loaded = False
+        self._wanted_line = None
         self._show_parts(False)
+        self.add_class("-empty")
 
     def show_reading(self, post: Post, *, focus: bool = False) -> None:
         """Note the post being read; nothing is drawn until its article (or `show_reading_notice`).
@@ -114,7 +125,9 @@ class ArticleView(VerticalScroll):
         """
         self.post = post
         self.loaded = False
+        self._wanted_line = None
         self._focus_from = self.app.focused if focus else self
+        self.remove_class("-empty")
 
     def _take_focus(self) -> None:
         if self._focus_from is not self and self.app.focused is self._focus_from:
@@ -170,6 +183,23 @@ class ArticleView(VerticalScroll):
         else:
             self.scroll_home(animate=False, immediate=True)
 
+    def scroll_to_line(self, line: int) -> None:
+        """Scroll the article shown to a line, now or once it is laid out that far (the rest of a long
+        article is laid out in a thread): where the reader left it."""
+        self._wanted_line = line
+        self.call_after_refresh(self._scroll_to_wanted)
+
+    def watch_virtual_size(self) -> None:
+        self._scroll_to_wanted()
+
+    def _scroll_to_wanted(self) -> None:
+        wanted = self._wanted_line
+        if wanted is None or self.max_scroll_y < wanted:
+            return
+        self.scroll_to(y=wanted, animate=False, immediate=True)
+        if self.scroll_y >= wanted:  # else its scrollbar is yet to come: tried again when it does
+            self._wanted_line = None
+
     def add_note(self, note: str) -> None:
         """Add a line to the notes above the body (the file was removed, say), keeping the article."""
         self._notes = [*self._notes, note]
@@ -184,8 +214,12 @@ class ArticleView(VerticalScroll):
             facts.append(" · draft")
         if post.authors:
             facts.append("\nBy " + ", ".join(post.authors))
-        facts.append("\n" + ("Categories: " if len(post.categories) > 1 else "Category: "))
-        facts.append(", ".join(post.categories))
+        copies = self._copies_of(post) if self._copies_of is not None else (post,)
+        categories = tuple(dict.fromkeys(chain.from_iterable(each.categories for each in copies)))
+        facts.append("\n" + ("Categories: " if len(categories) > 1 else "Category: "))
+        facts.append(", ".join(categories))
+        if len(copies) > 1:  # one story in several files: where each copy is
+            facts.append("\nFiles: " + ", ".join(clean_line(each.relpath) for each in copies))
         if post.tags and post.tags != post.categories:
             facts.append("\n" + ("Tags: " if len(post.tags) > 1 else "Tag: ") + ", ".join(post.tags))
         # An address is never wrapped (a lone `6` on a line of its own): a long one ends in `…` at the

@@ -26,8 +26,8 @@ class SearchBar(Input):
     """An `Input` that asks for a search after each pause in typing; Enter and ↓ go to the results."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Leave search", show=False, id="search.leave"),
-        Binding("down", "results", "Results", show=False, id="search.results"),
+        Binding("down", "results", "Results", key_display="↓/enter", id="search.results"),
+        Binding("escape", "leave", "Back", id="search.leave"),
         Binding("ctrl+s", "save", "Save search", id="search.save"),
     ]
 

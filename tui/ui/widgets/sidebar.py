@@ -1,5 +1,5 @@
-"""The sidebar: All, every category with its count, Problems when some files are unreadable, then the saved
-searches under a heading of their own (with their counts), and Muted when rules hide posts."""
+"""The sidebar: All, Starred, every category with its count, Problems when some files are unreadable, then
+the saved searches under a heading of their own (with their counts), and Muted when rules hide posts."""
 
 from __future__ import annotations
 
@@ -12,18 +12,22 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
-from tui.ui.widgets.article_list import fit
+from tui.ui.widgets.article_list import STAR_MARKER, fit
 from tui.ui.widgets.cursor_list import CursorList
 
 
 class EntryKind(Enum):
     ALL = "all"
+    STARRED = "starred"
     CATEGORY = "category"
     PROBLEMS = "problems"
     HEADING = "heading"
     """A title above entries (Saved searches): the cursor passes over it."""
     SAVED = "saved"
     MUTED = "muted"
+
+
+STARRED_NAME = "Starred"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,8 @@ class Sidebar(CursorList):
         entry = self._entries[index]
         count = entry.count_text
         label = entry.name if entry.kind is not EntryKind.PROBLEMS else f"Problems ({entry.total:,})"
+        if entry.kind is EntryKind.STARRED:
+            label = f"{STAR_MARKER} {entry.name}"
         if entry.kind is EntryKind.PROBLEMS:
             count = ""
         if entry.kind is EntryKind.HEADING:
