@@ -119,6 +119,7 @@ def test_the_core_holds_what_the_house_says_it_does() -> None:
         "post", "folder", "file_bytes", "front_matter", "reading", "dates", "encoding", "sanitize",
         "body_text", "document", "article", "library", "read_marks", "unread", "index", "search",
         "date_format", "watcher", "updates", "arrivals", "loader", "locations", "settings", "store_files",
+        "sync_journal",
     }  # fmt: skip
     assert {f"{CORE}.{name}" for name in wanted} <= set(CORE_MODULES)
 

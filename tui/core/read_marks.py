@@ -30,7 +30,7 @@ import struct
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from pathlib import Path
 
@@ -126,6 +126,10 @@ class ReadMarks:
         self._notice: str | None = None
         self._retry_at: float | None = None
         """When marks are in memory because the store could not be written: when to try it again."""
+        self.on_change: Callable[[dict[str, bool], dict[str, bool]], None] | None = None
+        """Told of each change made here (read marks, then stars; by key), after it is made: the sync
+        journal records them. Never told of `apply_remote`'s changes nor of other windows' (`refresh`)."""
+        self._starred: set[str] = set()
 
     @classmethod
     def open(cls, folder: Path, state_dir: Path) -> ReadMarks:
@@ -224,7 +228,17 @@ class ReadMarks:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _change(self, changes: dict[str, bool]) -> None:
+    def apply_remote(self, read: Mapping[str, bool], starred: Mapping[str, bool]) -> None:
+        """Take marks and stars decided elsewhere (another machine, through the sync journal) without
+        telling `on_change`: only those that differ from what is here are changed and saved."""
+        with self._lock:
+            self._refresh_locked()
+            self._change(
+                {key: value for key, value in read.items() if (key in self._read) != value}, notify=False
+            )
+            self._apply_remote_stars(starred)
+
+    def _change(self, changes: dict[str, bool], *, notify: bool = True) -> None:
         if not changes:
             return
         for key, read in changes.items():
@@ -235,6 +249,40 @@ class ReadMarks:
         self._frozen = None
         self._pending.update(changes)
         self._save()
+        if notify and self.on_change is not None:
+            self.on_change(dict(changes), {})
+
+    # Stars: the least the sync journal needs, kept in memory only. H-stars' stars (kept in the store, with
+    # `s` and ★) replace this part; `on_change`, `apply_remote` and the read-mark side above stay.
+
+    def is_starred(self, key: str) -> bool:
+        """Whether the post with this key is starred."""
+        return key in self._starred
+
+    def starred_keys(self) -> frozenset[str]:
+        """Every starred key."""
+        with self._lock:
+            return frozenset(self._starred)
+
+    def star(self, keys: Iterable[str], starred: bool = True) -> dict[str, bool]:
+        """Star or unstar posts; returns their previous stars (for undo), and tells `on_change`."""
+        with self._lock:
+            before = {key: key in self._starred for key in keys}
+            changes = {key: starred for key, was in before.items() if was != starred}
+            self._set_stars(changes)
+        if changes and self.on_change is not None:
+            self.on_change({}, changes)
+        return before
+
+    def _apply_remote_stars(self, starred: Mapping[str, bool]) -> None:
+        self._set_stars({key: value for key, value in starred.items() if (key in self._starred) != value})
+
+    def _set_stars(self, changes: Mapping[str, bool]) -> None:
+        for key, value in changes.items():
+            if value:
+                self._starred.add(key)
+            else:
+                self._starred.discard(key)
 
     def _save(self) -> None:
         """Write the pending marks in one short transaction; on failure keep them for the next try."""
