@@ -55,6 +55,7 @@ from tui.ui.messages import (
     FolderChanged,
     IndexChanged,
     LoadFailed,
+    MarksSynced,
     PostsLoaded,
 )
 from tui.ui.screens.confirm import ConfirmScreen
@@ -62,6 +63,7 @@ from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.links import LinksScreen
 from tui.ui.screens.main import WIDE_COLUMNS, MainScreen
 from tui.ui.screens.reader import ReaderScreen
+from tui.ui.sync_updates import SyncUpdates
 from tui.ui.textual_internals import sub_title_without_repaint
 from tui.ui.widgets.article_body import ArticleBody
 from tui.ui.widgets.article_view import ArticleView
@@ -148,6 +150,7 @@ class KrantApp(App[None]):
         include_unpublished: bool = False,
         watch: bool = True,
         poll: bool = False,
+        sync_folder: Path | None = None,
     ) -> None:
         super().__init__()
         self.desktop = desktop
@@ -178,6 +181,17 @@ class KrantApp(App[None]):
         self.read_marks = read_marks
         """Which posts are read; closed when the app ends. Marks change only through `unread`."""
         self.unread = UnreadCounts(read_marks)
+        self.sync = (
+            SyncUpdates(
+                sync_folder,
+                locations.state_dir,
+                read_marks,
+                lambda news: self.post_message(MarksSynced(news)),
+            )
+            if sync_folder is not None
+            else None
+        )
+        """Marks and stars shared with other machines through the sync folder, when one is set."""
         self.arrivals_notice_delay = ARRIVALS_NOTICE_DELAY
         """Seconds over which arrivals are gathered into one notice."""
         self._index_notice_shown: str | None = None
@@ -243,6 +257,8 @@ class KrantApp(App[None]):
     @on(MainScreen.Ready)
     def _start_loading(self) -> None:
         self._load_folder()
+        if self.sync is not None:
+            self.sync.start()  # its news redraws the panes, so once they are there
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # what `_keep_out_of_collections` set aside may be collected again
@@ -253,6 +269,8 @@ class KrantApp(App[None]):
         self._refill_idle.wait(timeout=30)  # and so does a refill of a damaged index
         self.main.search.close()
         self.index.close()
+        if self.sync is not None:
+            self.sync.stop()
         self.read_marks.close()
 
     def _remember_theme(self, theme: str) -> None:
@@ -784,6 +802,15 @@ class KrantApp(App[None]):
         else:
             self._show_state_notice()
 
+    @on(MarksSynced)
+    def _marks_synced(self, message: MarksSynced) -> None:
+        """Other machines' marks or stars arrived (already in the store), or the journal has news."""
+        assert self.sync is not None
+        if self.sync.received(message.news, self.unread):
+            self.marks_changed()
+        for notice in message.news.notices:
+            self.notify(notice, title="Sync", severity="warning", markup=False, timeout=10)
+
     def action_toggle_read(self) -> None:
         post = self.current_post()
         if post is None:
@@ -1007,6 +1034,7 @@ def make_app(
     read_marks: ReadMarks | None = None,
     index: PostIndex | None = None,
     desktop: Desktop | None = None,
+    sync_folder: Path | None = None,
 ) -> KrantApp:
     """Build the app with its parts: tests pass a tmp folder, tmp locations and a fixed clock.
 
@@ -1025,10 +1053,13 @@ def make_app(
         include_unpublished=include_unpublished,
         watch=watch,
         poll=poll,
+        sync_folder=sync_folder,
     )
 
 
-def run_app(folder: Path, *, poll: bool = False, include_unpublished: bool = False) -> int:
+def run_app(
+    folder: Path, *, poll: bool = False, include_unpublished: bool = False, sync_folder: Path | None = None
+) -> int:
     """Run krant on a folder until the user quits; the exit status for the shell."""
-    make_app(folder, poll=poll, include_unpublished=include_unpublished).run()
+    make_app(folder, poll=poll, include_unpublished=include_unpublished, sync_folder=sync_folder).run()
     return 0
