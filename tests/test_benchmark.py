@@ -48,7 +48,7 @@ def _script(name: str, *arguments: str, timeout: float = 600) -> str:
     return done.stdout
 
 
-COVERED = {"run.py", "probe.py", "generate.py", "live_latency.py", "load_with_changes.py"}
+COVERED = {"run.py", "probe.py", "generate.py", "live_latency.py", "load_with_changes.py", "sync_journal.py"}
 """The scripts the tests below run at a tiny size."""
 
 
@@ -144,3 +144,14 @@ def test_a_long_wait_is_timed_by_the_output_that_changed_the_screen(run: ModuleT
         assert output.until(lambda screen: "never" in screen, timeout=0.3) is None
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], check=False)
+
+
+def test_the_sync_journal_benchmark_prints_its_figures() -> None:
+    out = _script("sync_journal.py", "--marks", "50", "--rounds", "3")
+    for line in (
+        "first look on a new machine:",
+        "a look when nothing changed:",
+        "a later start",
+        "a mark until the other machine holds it",
+    ):
+        assert line in out, out

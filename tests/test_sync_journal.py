@@ -256,15 +256,36 @@ def test_a_change_made_after_seeing_another_wins_even_with_a_clock_behind(tmp_pa
         b.close()
 
 
-def test_the_journal_follows_live_in_its_thread(two: tuple[Machine, Machine]) -> None:
-    a, b = two
-    arrived = threading.Event()
-    b.journal._news = lambda news: arrived.set() if news.read else None
-    a.journal.start()
-    b.journal.start()
-    a.marks.mark(["link:live"])
-    assert arrived.wait(15)
-    assert b.marks.is_read("link:live")
+def test_the_journal_follows_live_in_its_thread_woken_by_the_file_system(tmp_path: Path, sync: Path) -> None:
+    (sync / ("0" * 32 + ".jsonl")).write_bytes(b"damaged\n")  # each first look has a notice to tell
+    a, b = Machine(tmp_path / "a", sync), Machine(tmp_path / "b", sync)
+    told = {name: threading.Event() for name in ("a", "b")}
+    for name, machine in (
+        ("a", a),
+        ("b", b),
+    ):  # polled only every ten minutes: what comes sooner, inotify told
+        machine.journal = SyncJournal(
+            sync,
+            machine.base / "state",
+            machine.marks,
+            news=lambda news, name=name: told[name].set(),
+            poll_seconds=600,
+        )
+        machine.journal.attach()
+        machine.journal.start()
+    try:
+        assert told["a"].wait(15) and told["b"].wait(15)  # watching from before the first look
+        told["b"].clear()
+        a.marks.mark(["link:live"])
+        assert told["b"].wait(15) and b.marks.is_read("link:live")
+        told["b"].clear()
+        delivered = sync / ".syncthing.tmp"  # a sync tool delivers another machine's journal by a rename
+        delivered.write_bytes(Entry("link:renamed", "read", True, 1.0, "f" * 32).line())
+        os.replace(delivered, sync / ("f" * 32 + ".jsonl"))
+        assert told["b"].wait(15) and b.marks.is_read("link:renamed")
+    finally:
+        a.close()
+        b.close()
 
 
 # Damaged and half-synced journals ----------------------------------------------------------------------
@@ -425,3 +446,16 @@ def test_the_store_tells_of_its_own_changes_only_and_keeps_remote_ones(tmp_path:
         assert marks.read_keys() == {"link:d"} and marks.starred_keys() == {"link:c", "link:e"}
     with ReadMarks.open(tmp_path / "posts", tmp_path / "state") as again:
         assert again.read_keys() == {"link:d"}
+
+
+def test_a_first_look_larger_than_a_chunk_applies_every_mark(
+    two: tuple[Machine, Machine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.core.sync_journal.APPLY_CHUNK", 3)
+    a, b = two
+    keys = [f"link:{number}" for number in range(10)]
+    a.marks.mark(keys)
+    a.marks.star(keys[:7])
+    round_trip(a, b)
+    assert b.marks.read_keys() == set(keys) and b.marks.starred_keys() == set(keys[:7])
+    assert sum(news.read for news in b.news) == 10 and sum(news.starred for news in b.news) == 7

@@ -33,10 +33,20 @@ import stat
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+from watchdog.events import (
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from tui.core.sanitize import clean_line
 from tui.core.store_files import keep_aside, write_atomically
@@ -49,10 +59,17 @@ MACHINE_ID_FILE = "machine-id"
 OUTBOX_PREFIX = "sync-outbox-"
 """In krant's state folder: changes not yet written to the sync folder, one file per krant session."""
 POLL_SECONDS = 1.0
-"""How often the sync folder is looked at for journals that arrived or grew (a `stat` per journal)."""
+"""How often the sync folder is looked at for journals that arrived or grew (a `stat` per journal), besides
+the look the file system's events (inotify) ask for at once."""
+_WAKING_EVENTS: list[type[FileSystemEvent]] = [FileClosedEvent, FileCreatedEvent, FileMovedEvent]
+"""A journal written and closed, made, or put in place by a rename (how sync tools deliver a file).
+Not openings or reads: each look opens every journal, which must not wake the next look."""
 SEED_TIME = 0.0
 """The time of the marks a machine already had when it first met the journal: older than any real change
 anywhere, so a post another machine really marked unread stays unread."""
+APPLY_CHUNK = 5_000
+"""Changes given to the store at a time: its lock is free between them, so a key here never waits for a
+first look that brings 100,000 marks."""
 MAX_LINE_BYTES = 1 << 20
 """A longer line is not a change (keys are links); it is skipped like any damaged line."""
 _NOTICE_LIMIT = 300
@@ -105,28 +122,34 @@ def parse_entry(line: bytes) -> Entry:
     if len(line) > MAX_LINE_BYTES:
         raise ValueError("the line is too long")
     try:
-        record = json.loads(line)
+        record = _decode(line.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise ValueError("not JSON") from error
-    if not isinstance(record, dict):
+    if type(record) is not dict:
         raise ValueError("not a JSON object")
     key, stamp, machine = record.get("key"), record.get("time"), record.get("machine")
-    kinds = [kind for kind in KINDS if kind in record]
-    if not isinstance(key, str) or not key:
+    read, starred = record.get("read"), record.get("starred")
+    if type(key) is not str or not key:
         raise ValueError('no "key"')
-    if len(kinds) != 1 or not isinstance(record[kinds[0]], bool):
+    if (read is None) == (starred is None) or type(read if starred is None else starred) is not bool:
         raise ValueError('not one of "read" or "starred" with true or false')
-    if isinstance(stamp, bool) or not isinstance(stamp, int | float):
-        raise ValueError('no "time"')
-    try:
-        stamp = float(stamp)
-    except OverflowError as error:
-        raise ValueError('"time" is out of range') from error
-    if not math.isfinite(stamp) or stamp < 0:
+    if type(stamp) is not float:
+        if type(stamp) is not int:
+            raise ValueError('no "time"')
+        try:
+            stamp = float(stamp)
+        except OverflowError as error:
+            raise ValueError('"time" is out of range') from error
+    if not 0 <= stamp < math.inf:
         raise ValueError('"time" is out of range')
-    if not isinstance(machine, str) or not machine:
+    if type(machine) is not str or not machine:
         raise ValueError('no "machine"')
-    return Entry(key, kinds[0], record[kinds[0]], stamp, machine)
+    if starred is None:
+        return Entry(key, "read", read, stamp, machine)
+    return Entry(key, "starred", starred, stamp, machine)
+
+
+_decode = json.JSONDecoder().decode
 
 
 def machine_id(state_dir: Path) -> tuple[str, str | None]:
@@ -345,6 +368,9 @@ class SyncJournal:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._observer: BaseObserver | None = None
+        self._watchable = True
+        """False once the file system refused a watch (limits, a network mount): polling alone then."""
 
     # Local changes -------------------------------------------------------------------------
 
@@ -386,6 +412,7 @@ class SyncJournal:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self._unwatch()
         with self._round:
             self._write_pending()
             if self._outbox_lock is not None:
@@ -399,6 +426,7 @@ class SyncJournal:
     def _run(self) -> None:
         told = False
         while not self._stopping.is_set():
+            self._watch()
             self._wake.clear()
             try:
                 news = self.sync_now()
@@ -413,6 +441,29 @@ class SyncJournal:
             if self._news is not None and (news.read or news.starred or news.notices):
                 self._news(news)
             self._wake.wait(self._poll_seconds)
+
+    def _watch(self) -> None:
+        """Be woken by the file system as soon as a journal arrives or grows; polling stays as a net."""
+        if not self.folder.is_dir():
+            self._unwatch()  # gone (unmounted): watched again once it is back
+            return
+        if self._observer is not None or not self._watchable:
+            return
+        observer = Observer()
+        try:
+            observer.schedule(_Waker(self._wake), str(self.folder), event_filter=_WAKING_EVENTS)
+            observer.start()
+        except OSError as error:
+            log.info("sync folder %s not watched, polled: %s", self.folder, error)
+            self._watchable = False
+            return
+        self._observer = observer
+
+    def _unwatch(self) -> None:
+        observer, self._observer = self._observer, None
+        if observer is not None:
+            observer.stop()
+            observer.join(timeout=10)
 
     def sync_now(self) -> SyncNews:
         """One round: write what is waiting, read what arrived, apply what won. Thread-safe."""
@@ -461,7 +512,8 @@ class SyncJournal:
         starred = {key: value for key, value in starred.items() if marks.is_starred(key) != value}
         if not read and not starred:
             return 0, 0
-        marks.apply_remote(read, starred)
+        for read_part, starred_part in _chunks(read, starred):
+            marks.apply_remote(read_part, starred_part)
         with self._lock:
             fix_read = {
                 key: winner.value
@@ -581,6 +633,29 @@ class SyncJournal:
                 "and synced once it can."
             )
         )
+
+
+class _Waker(FileSystemEventHandler):
+    """Wakes the journal's thread for any event of a journal file (watchdog's thread)."""
+
+    def __init__(self, wake: threading.Event) -> None:
+        self._wake = wake
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        paths = (event.src_path, event.dest_path)
+        if any(os.fsdecode(path).endswith(JOURNAL_SUFFIX) for path in paths if path):
+            self._wake.set()
+
+
+def _chunks(
+    read: dict[str, bool], starred: dict[str, bool]
+) -> Iterator[tuple[dict[str, bool], dict[str, bool]]]:
+    """Read marks and stars, `APPLY_CHUNK` at a time."""
+    for changes, kind in ((read, "read"), (starred, "starred")):
+        items = list(changes.items())
+        for start in range(0, len(items), APPLY_CHUNK):
+            part = dict(items[start : start + APPLY_CHUNK])
+            yield (part, {}) if kind == "read" else ({}, part)
 
 
 def _append(path: Path, data: bytes, *, create_folder: bool = False) -> None:
