@@ -407,12 +407,15 @@ class SyncJournal:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop the thread, then write changes still waiting (to the journal, else to the outbox)."""
+        """Stop the thread, then write changes still waiting (to the journal, else to the outbox); changes
+        made in the store afterwards are no longer journalled."""
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._unwatch()
+        if self._marks.on_change == self.record:
+            self._marks.on_change = None
         with self._round:
             self._write_pending()
             if self._outbox_lock is not None:
