@@ -7,18 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from test_cli_state import state_home  # noqa: F401 (a fixture)
 
 from tui.cli import main
 from tui.core.locations import Locations
 from tui.core.read_marks import ReadMarks, store_path
 from tui.core.sync_journal import SyncJournal
 
-
-@pytest.fixture
-def state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "xdg-state"
-    monkeypatch.setenv("XDG_STATE_HOME", str(home))
-    return home
+pytestmark = pytest.mark.usefixtures("state_home")
 
 
 @pytest.fixture
@@ -35,7 +31,7 @@ def run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, 
 
 
 def test_export_writes_every_read_mark_as_a_json_line(
-    folder: Path, state_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with ReadMarks.open(folder, Locations.default().state_dir) as marks:
         marks.mark(["link:https://example.com/b", "post:1234"])
@@ -53,7 +49,7 @@ def test_export_writes_every_read_mark_as_a_json_line(
 
 
 def test_export_of_a_folder_never_marked_is_empty_and_makes_no_store(
-    folder: Path, state_home: Path, capsys: pytest.CaptureFixture[str]
+    folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out, _ = run(capsys, "export", "-", "--folder", str(folder))
     assert status == 0 and out == ""
@@ -61,7 +57,7 @@ def test_export_of_a_folder_never_marked_is_empty_and_makes_no_store(
 
 
 def test_import_sets_the_marks_it_names_and_leaves_the_rest(
-    folder: Path, state_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     state_dir = Locations.default().state_dir
     with ReadMarks.open(folder, state_dir) as marks:
@@ -83,7 +79,7 @@ def test_import_sets_the_marks_it_names_and_leaves_the_rest(
 
 
 def test_export_then_import_moves_marks_to_another_folder_and_into_the_journal(
-    folder: Path, state_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:
     state_dir = Locations.default().state_dir
     with ReadMarks.open(folder, state_dir) as marks:
@@ -108,7 +104,7 @@ def test_export_then_import_moves_marks_to_another_folder_and_into_the_journal(
 
 
 def test_a_file_that_cannot_be_read_is_one_line_and_status_2(
-    folder: Path, state_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, _, err = run(capsys, "import", str(tmp_path / "missing.jsonl"), "--folder", str(folder))
     assert status == 2 and err.startswith("krant: cannot read") and len(err.splitlines()) == 1

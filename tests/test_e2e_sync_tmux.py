@@ -4,16 +4,14 @@ both start again."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_e2e_tmux import Terminal
+from test_e2e_tmux import Terminal, terminal_under
 from ui_helpers import copy_seed
 
 KRANT = Path(sys.executable).parent / "krant"
@@ -21,22 +19,9 @@ KRANT = Path(sys.executable).parent / "krant"
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)")
 
 
-def machine_terminal(base: Path) -> Terminal:
-    environment = {
-        **os.environ,
-        "XDG_STATE_HOME": str(base / "state"),
-        "XDG_CACHE_HOME": str(base / "cache"),
-        "XDG_CONFIG_HOME": str(base / "config"),
-        "TERM": "xterm-256color",
-    }
-    for name in ("TMUX", "COLUMNS", "LINES"):
-        environment.pop(name, None)
-    return Terminal(f"krant-test-{uuid.uuid4().hex[:12]}", environment)
-
-
 @pytest.fixture
 def machines(tmp_path: Path) -> Iterator[tuple[Terminal, Terminal]]:
-    terminals = machine_terminal(tmp_path / "a"), machine_terminal(tmp_path / "b")
+    terminals = terminal_under(tmp_path / "a"), terminal_under(tmp_path / "b")
     yield terminals
     for terminal in terminals:
         subprocess.run(

@@ -701,10 +701,8 @@ def _read_all(handle: int) -> bytes:
     return b"".join(chunks)
 
 
-def _reason(error: BaseException) -> str:
-    if isinstance(error, OSError):
-        return error.strerror or str(error)
-    return str(error) or type(error).__name__
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def _notice(text: str) -> str:
