@@ -7,6 +7,7 @@ machine's), as a long-used sync folder would. Timed:
 2. A look when nothing changed (what each poll costs), and one after a single line arrived.
 3. Start on a machine whose store already agrees (every later start).
 4. A mark made on one machine until the other holds it, both threads running at the usual poll interval.
+5. The memory a new machine's journal and store hold after the first look (Python's allocations).
 
     .venv/bin/python benchmarks/sync_journal.py [--marks 100000] [--rounds 20]
 """
@@ -18,6 +19,7 @@ import statistics
 import tempfile
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 from tui.core.read_marks import ReadMarks
@@ -101,6 +103,16 @@ def main() -> None:
         )
         journal.stop()
         there.stop()
+        marks.close()
+
+        tracemalloc.start()
+        marks = ReadMarks.open(base / "posts", base / "measured")
+        journal = SyncJournal(sync, base / "measured", marks)
+        journal.sync_now()
+        held = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        print(f"held after a first look (journal and store): {held / 1e6:.1f} MB")
+        journal.stop()
         marks.close()
 
 

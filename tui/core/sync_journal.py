@@ -30,10 +30,11 @@ import math
 import os
 import re
 import stat
+import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -144,6 +145,7 @@ def parse_entry(line: bytes) -> Entry:
         raise ValueError('"time" is out of range')
     if type(machine) is not str or not machine:
         raise ValueError('no "machine"')
+    machine = sys.intern(machine)  # a handful of machines write 100,000 lines
     if starred is None:
         return Entry(key, "read", read, stamp, machine)
     return Entry(key, "starred", starred, stamp, machine)
@@ -295,25 +297,26 @@ class Merged:
     """The winning change for each post and kind, from every journal line seen."""
 
     def __init__(self) -> None:
-        self._winners: dict[tuple[str, str], Entry] = {}
+        self._winners: dict[str, dict[str, Entry]] = {kind: {} for kind in KINDS}
+        """By kind, then key (one dict a kind: no tuple a post, at 100,000 posts that is 6 MB)."""
 
     def add(self, entries: Iterable[Entry]) -> dict[tuple[str, str], Entry]:
         """Merge changes in; the ones that won (new winners), by (key, kind)."""
         won: dict[tuple[str, str], Entry] = {}
         winners = self._winners
         for entry in entries:
-            slot = (entry.key, entry.kind)
-            known = winners.get(slot)
+            of_kind = winners[entry.kind]
+            known = of_kind.get(entry.key)
             if known is None or entry.rank > known.rank:
-                winners[slot] = won[slot] = entry
+                of_kind[entry.key] = won[entry.key, entry.kind] = entry
         return won
 
     def winner(self, key: str, kind: str) -> Entry | None:
-        return self._winners.get((key, kind))
+        return self._winners[kind].get(key)
 
-    def values(self, kind: str) -> dict[str, bool]:
-        """Each post's winning value of one kind."""
-        return {key: entry.value for (key, each), entry in self._winners.items() if each == kind}
+    def keys(self, kind: str) -> KeysView[str]:
+        """Every post a change of this kind is known for."""
+        return self._winners[kind].keys()
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,8 +540,8 @@ class SyncJournal:
         while syncing was off), as old as can be (`SEED_TIME`): any real change elsewhere wins over them."""
         read_keys, starred_keys = self._marks.read_keys(), self._marks.starred_keys()  # not under our lock
         with self._lock:
-            known_read = self._merged.values("read")
-            known_starred = self._merged.values("starred")
+            known_read = self._merged.keys("read")
+            known_starred = self._merged.keys("starred")
             seeds = [
                 Entry(key, "read", True, SEED_TIME, self.machine)
                 for key in read_keys
