@@ -459,3 +459,30 @@ def test_a_first_look_larger_than_a_chunk_applies_every_mark(
     round_trip(a, b)
     assert b.marks.read_keys() == set(keys) and b.marks.starred_keys() == set(keys[:7])
     assert sum(news.read for news in b.news) == 10 and sum(news.starred for news in b.news) == 7
+
+
+def test_an_error_in_the_thread_is_told_once_logged_and_the_thread_goes_on(
+    two: tuple[Machine, Machine], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    a, b = two
+    apply = b.marks.apply_remote
+    failures = iter([RuntimeError("disk on fire"), RuntimeError("again")])
+
+    def failing(read: dict[str, bool], starred: dict[str, bool]) -> None:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        apply(read, starred)
+
+    monkeypatch.setattr(b.marks, "apply_remote", failing)
+    told: list[SyncNews] = []
+    arrived = threading.Event()
+    b.journal._news = lambda news: (told.append(news), news.read and arrived.set())
+    a.marks.mark(["link:one"])
+    a.sync_now()
+    b.journal._poll_seconds = 0.05
+    b.journal.start()
+    assert arrived.wait(15) and b.marks.is_read("link:one")
+    errors = [notice for news in told for notice in news.notices]
+    assert errors == ["Syncing read marks hit an error (disk on fire); krant goes on."]
+    assert "sync journal round failed" in caplog.text and "disk on fire" in caplog.text

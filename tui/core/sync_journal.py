@@ -314,6 +314,12 @@ class Merged:
     def winner(self, key: str, kind: str) -> Entry | None:
         return self._winners[kind].get(key)
 
+    def every(self) -> dict[tuple[str, str], Entry]:
+        """Every winner, by (key, kind)."""
+        return {
+            (key, kind): entry for kind, of_kind in self._winners.items() for key, entry in of_kind.items()
+        }
+
     def keys(self, kind: str) -> KeysView[str]:
         """Every post a change of this kind is known for."""
         return self._winners[kind].keys()
@@ -365,6 +371,8 @@ class SyncJournal:
         self._outbox = state_dir / f"{OUTBOX_PREFIX}{uuid.uuid4().hex}{JOURNAL_SUFFIX}"
         self._outbox_lock: int | None = None
         self._seeded = False
+        self._unfinished = False
+        """A round stopped by an error after merging: the next one applies every winner, not just its own."""
         self._trouble: str | None = None
         self._notices: list[str] = [notice] if notice else []
         self._round = threading.Lock()
@@ -425,16 +433,12 @@ class SyncJournal:
                 os.close(self._outbox_lock)
                 self._outbox_lock = None
 
-    def wake(self) -> None:
-        """Look at the sync folder now rather than at the next poll."""
-        self._wake.set()
-
     def _run(self) -> None:
         told = False
         while not self._stopping.is_set():
-            self._watch()
             self._wake.clear()
             try:
+                self._watch()
                 news = self.sync_now()
             except Exception as error:  # never silent, never fatal: logged, told once, tried again
                 log.exception("sync journal round failed")
@@ -486,11 +490,15 @@ class SyncJournal:
             self._notices += damaged
             with self._lock:
                 won = self._merged.add(arrived)
+                if self._unfinished:  # the last round failed midway: every winner may not be applied
+                    won = self._merged.every()
+            self._unfinished = True
             read_count, star_count = self._apply(won)
             if not self._seeded:
-                self._seeded = True
                 self._seed()
+                self._seeded = True
                 self._write_pending()
+            self._unfinished = False
             return self._news_of(read_count, star_count)
 
     def _read_new(self) -> tuple[list[Entry], list[str]]:
