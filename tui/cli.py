@@ -349,7 +349,11 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
         return parser
     sync_folder = {"type": lambda text: Path(text).expanduser(), "help": argparse.SUPPRESS}
     if command == "marks":
-        parser.add_argument("action", choices=("export", "import"))
+        parser.add_argument(
+            "action",
+            choices=("export", "import"),
+            help="export writes the marks to FILE; import reads them from it",
+        )
         parser.add_argument("file", metavar="FILE", help="the JSON lines file; - for stdout or stdin")
         parser.add_argument("--folder", help="the posts folder whose marks these are (default: ./posts)")
         parser.add_argument("--sync-folder", **sync_folder)
