@@ -49,13 +49,8 @@ def _script(name: str, *arguments: str, timeout: float = 600) -> str:
 
 
 COVERED = {
-    "run.py",
-    "probe.py",
-    "generate.py",
-    "live_latency.py",
-    "load_with_changes.py",
-    "stories.py",
-    "query_probe.py",
+    "run.py", "probe.py", "generate.py", "live_latency.py", "load_with_changes.py", "stories.py",
+    "sync_journal.py", "query_probe.py",
 }
 """The scripts the tests below run at a tiny size."""
 
@@ -183,3 +178,14 @@ def test_the_stories_benchmark_prints_its_figures_for_a_few_posts() -> None:
         line for line in printed.split("10% of them")[1].splitlines() if line.strip().startswith("rows")
     )
     assert 250 < int(rows.split()[-1]) < 300, printed  # some posts were copies: fewer rows than posts
+
+
+def test_the_sync_journal_benchmark_prints_its_figures() -> None:
+    out = _script("sync_journal.py", "--marks", "50", "--rounds", "3")
+    for line in (
+        "first look on a new machine:",
+        "a look when nothing changed:",
+        "a later start",
+        "a mark until the other machine holds it",
+    ):
+        assert line in out, out

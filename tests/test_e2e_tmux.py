@@ -81,22 +81,29 @@ class Terminal:
         )
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
+def terminal_under(base: Path) -> Terminal:
+    """A terminal of our own whose krant keeps its state, cache and config below `base`."""
     environment = {
         **os.environ,
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(base / "state"),
+        "XDG_CACHE_HOME": str(base / "cache"),
+        "XDG_CONFIG_HOME": str(base / "config"),
         "TERM": "xterm-256color",
     }
     # pytest-xdist workers carry COLUMNS=80 and LINES=24, and Textual takes those over the terminal's
     # real size: krant would draw 80×24 inside a 120×40 window.
     for name in ("TMUX", "COLUMNS", "LINES"):
         environment.pop(name, None)
-    terminal = Terminal(f"krant-test-{uuid.uuid4().hex[:12]}", environment)
+    return Terminal(f"krant-test-{uuid.uuid4().hex[:12]}", environment)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    terminal = terminal_under(tmp_path)
     yield terminal
-    subprocess.run(["tmux", "-L", terminal.socket, "kill-server"], env=environment, capture_output=True)
+    subprocess.run(
+        ["tmux", "-L", terminal.socket, "kill-server"], env=terminal.environment, capture_output=True
+    )
 
 
 def notices(screen: str) -> str:

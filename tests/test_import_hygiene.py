@@ -121,6 +121,7 @@ def test_the_core_holds_what_the_house_says_it_does() -> None:
         "date_format", "watcher", "updates", "arrivals", "loader", "locations", "settings", "store_files",
         "story",
         "resume",
+        "sync_journal",
     }  # fmt: skip
     assert {f"{CORE}.{name}" for name in wanted} <= set(CORE_MODULES)
 

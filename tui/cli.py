@@ -21,13 +21,13 @@ from tui.core.library import ALL, Library
 from tui.core.locations import Locations
 from tui.core.post import Post, Problem
 from tui.core.query import MarkSnapshot, Query, QueryError, parse
-from tui.core.read_marks import stored_marks
+from tui.core.read_marks import ReadMarks, store_path, stored_marks
 from tui.core.reading import read_post_text
 from tui.core.sanitize import clean_line
 from tui.core.saved_searches import SearchesStore
 
 DEFAULT_FOLDER = Path("posts")
-SUBCOMMANDS = ("list", "show", "check", "config")
+SUBCOMMANDS = ("list", "show", "check", "config", "marks")
 POST_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
 """What a post file is named like: given where a folder is expected, `krant show` is suggested."""
 CATEGORY_COLUMN_CAP = 30
@@ -265,7 +265,13 @@ def command_open(arguments: argparse.Namespace) -> int:
     folder = folder_argument(arguments.path, loaded.config)
     from tui.ui.app import run_app
 
-    return run_app(folder, poll=arguments.poll, include_unpublished=arguments.all, config=loaded)
+    return run_app(
+        folder,
+        poll=arguments.poll,
+        include_unpublished=arguments.all,
+        config=loaded,
+        sync_folder=arguments.sync_folder or loaded.config.sync_folder,
+    )
 
 
 def configured(arguments: argparse.Namespace) -> LoadedConfig:
@@ -332,6 +338,100 @@ def config_lines(loaded: LoadedConfig) -> list[str]:
     return lines
 
 
+def command_marks(arguments: argparse.Namespace) -> int:
+    config = configured(arguments).config
+    folder = folder_argument(arguments.folder, config)
+    state_dir = Locations.default().state_dir
+    if arguments.action == "export":
+        return export_marks(folder, state_dir, arguments.file)
+    return import_marks(folder, state_dir, arguments.file, arguments.sync_folder or config.sync_folder)
+
+
+def export_marks(folder: Path, state_dir: Path, file: str) -> int:
+    """Write every post the store has read or starred as a JSON line: key, read, starred (by key)."""
+    if store_path(folder, state_dir).is_file():
+        with ReadMarks.open(folder, state_dir) as marks:
+            notice, read, starred = marks.notice, marks.read_keys(), marks.starred_keys()
+    else:  # nothing marked yet: no store is made for it
+        notice, read, starred = None, frozenset(), frozenset()
+    if notice:
+        print(f"krant: warning: {notice}", file=sys.stderr)
+    text = "".join(
+        json.dumps({"key": key, "read": key in read, "starred": key in starred}) + "\n"
+        for key in sorted(read | starred)
+    )
+    if file == "-":
+        sys.stdout.write(text)
+    else:
+        try:
+            Path(file).write_text(text, encoding="ascii")
+        except OSError as error:
+            raise UsageError(f"cannot write {file}: {error.strerror or error}") from error
+    print(f"krant: exported {len(read):,} read and {len(starred):,} starred posts", file=sys.stderr)
+    return 0
+
+
+def import_marks(folder: Path, state_dir: Path, file: str, sync_folder: Path | None) -> int:
+    """Set the marks and stars a file of JSON lines gives (as `export` writes them) in the store, and in
+    the sync journal when there is one; posts the file does not name keep theirs."""
+    from tui.core.sync_journal import SyncJournal
+
+    try:
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read {file}: {error.strerror or error}") from error
+    changes: dict[str, dict[str, bool]] = {"read": {}, "starred": {}}
+    skipped = 0
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            key, values = marks_record(line)
+        except ValueError as error:
+            print(f"{shown(file)} line {number}: {error}", file=sys.stderr)
+            skipped += 1
+            continue
+        for kind, value in values.items():
+            changes[kind][key] = value
+    with ReadMarks.open(folder, state_dir) as marks:
+        if marks.notice:
+            print(f"krant: warning: {marks.notice}", file=sys.stderr)
+        journal = SyncJournal(sync_folder, state_dir, marks) if sync_folder is not None else None
+        if journal is not None:
+            journal.attach()
+        for value in (True, False):
+            marks.mark([key for key, read in changes["read"].items() if read == value], value)
+            marks.star([key for key, star in changes["starred"].items() if star == value], value)
+        if journal is not None:
+            for notice in journal.sync_now().notices:
+                print(f"krant: warning: {notice}", file=sys.stderr)
+            journal.stop()
+    print(
+        f"krant: imported {len(changes['read']):,} read marks and {len(changes['starred']):,} stars"
+        + (f" ({skipped:,} lines skipped)" if skipped else ""),
+        file=sys.stderr,
+    )
+    return 1 if skipped else 0
+
+
+def marks_record(line: bytes) -> tuple[str, dict[str, bool]]:
+    """The key and the marks (`read`, `starred`) of one line of a marks file.
+
+    Raises:
+        ValueError: the line is not such a record (says why).
+    """
+    try:
+        record = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ValueError("not JSON") from error
+    if not isinstance(record, dict) or not isinstance(record.get("key"), str) or not record["key"]:
+        raise ValueError('not an object with a "key"')
+    values = {kind: record[kind] for kind in ("read", "starred") if kind in record}
+    if not values or not all(isinstance(value, bool) for value in values.values()):
+        raise ValueError('no "read" or "starred" of true or false')
+    return record["key"], values
+
+
 class _Version(argparse.Action):
     """`--version`, which reads the version only when asked (importlib.metadata slows every start)."""
 
@@ -352,11 +452,16 @@ DESCRIPTIONS = {
         "Print where the config file is and the settings in effect, as TOML (mistakes in the file on "
         "stderr, exit 1 if any)."
     ),
+    "marks": (
+        'Move read marks and stars by hand, as JSON lines ({"key": …, "read": …, "starred": …}): '
+        "`export` writes every post the folder's store has read or starred, `import` sets the marks a file "
+        "gives (posts it does not name keep theirs). FILE may be - for stdout or stdin."
+    ),
 }
 EPILOGS = {
     None: (
-        "Scripting: krant list [PATH], krant show FILE…, krant check [PATH]; settings: krant config. "
-        "Each has its own --help. PATH may be a name from the config's [folders]."
+        "Scripting: krant list [PATH], krant show FILE…, krant check [PATH], krant marks export|import FILE; "
+        "settings: krant config. Each has its own --help. PATH may be a name from the config's [folders]."
     ),
     "list": (
         "A story filed in several files (the same link) is one line. --json gives every field of each post "
@@ -389,6 +494,17 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
             "--markdown", action="store_true", help="print the Markdown the reader draws the article from"
         )
         return parser
+    sync_folder = {"type": lambda text: Path(text).expanduser(), "help": argparse.SUPPRESS}
+    if command == "marks":
+        parser.add_argument(
+            "action",
+            choices=("export", "import"),
+            help="export writes the marks to FILE; import reads them from it",
+        )
+        parser.add_argument("file", metavar="FILE", help="the JSON lines file; - for stdout or stdin")
+        parser.add_argument("--folder", help="the posts folder whose marks these are (default: ./posts)")
+        parser.add_argument("--sync-folder", **sync_folder)
+        return parser
     parser.add_argument(
         "path", nargs="?", help="the posts folder, or a name from the config's [folders] (default: ./posts)"
     )
@@ -408,6 +524,7 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
         )
     elif command is None:
         parser.add_argument("--poll", action="store_true", help="watch the folder by polling")
+        parser.add_argument("--sync-folder", **sync_folder)
     return parser
 
 
@@ -432,7 +549,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "list":
         arguments_list = _query_values_attached(arguments_list)
     arguments = parser.parse_args(arguments_list[1:] if command else arguments_list)
-    run = {"list": command_list, "show": command_show, "check": command_check, "config": command_config}.get(
+    run = {
+        "list": command_list,
+        "show": command_show,
+        "check": command_check,
+        "config": command_config,
+        "marks": command_marks,
+    }.get(
         command or "", command_open
     )
     try:

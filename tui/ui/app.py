@@ -73,6 +73,7 @@ from tui.ui.messages import (
     FolderChanged,
     IndexChanged,
     LoadFailed,
+    MarksSynced,
     PipeReady,
     PostsLoaded,
     ResumeNotSaved,
@@ -83,6 +84,7 @@ from tui.ui.screens.links import LinksScreen
 from tui.ui.screens.main import WIDE_COLUMNS, MainScreen
 from tui.ui.screens.prompt import PromptScreen
 from tui.ui.screens.reader import ReaderScreen
+from tui.ui.sync_updates import SyncUpdates
 from tui.ui.textual_internals import add_bindings, normalized_key, sub_title_without_repaint
 from tui.ui.widgets.article_body import ArticleBody
 from tui.ui.widgets.article_view import ArticleView
@@ -179,6 +181,7 @@ class KrantApp(App[None]):
         watch: bool = True,
         poll: bool = False,
         config: LoadedConfig | None = None,
+        sync_folder: Path | None = None,
     ) -> None:
         super().__init__()
         self.loaded_config = config or LoadedConfig(Config(), [], default_path())
@@ -235,6 +238,18 @@ class KrantApp(App[None]):
         """The place to go back to, until it is gone to (or the user has pressed a key first)."""
         self._reopen_scroll: tuple[str, int] | None = None
         """The article reopened at start and how far it was scrolled then."""
+        sync_folder = sync_folder if sync_folder is not None else self.config.sync_folder
+        self.sync = (
+            SyncUpdates(
+                sync_folder,
+                locations.state_dir,
+                read_marks,
+                lambda news: self.post_message(MarksSynced(news)),
+            )
+            if sync_folder is not None
+            else None
+        )
+        """Marks and stars shared with other machines through the sync folder, when one is set."""
         self.arrivals_notice_delay = ARRIVALS_NOTICE_DELAY
         """Seconds over which arrivals are gathered into one notice."""
         self._index_notice_shown: str | None = None
@@ -320,6 +335,8 @@ class KrantApp(App[None]):
         if not self.config.sidebar:
             self.main.add_class("-sidebar-hidden")
         self._load_folder()
+        if self.sync is not None:
+            self.sync.start()  # its news redraws the panes, so once they are there
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # what `_keep_out_of_collections` set aside may be collected again
@@ -331,6 +348,8 @@ class KrantApp(App[None]):
         self.main.search.close()
         self.main.saved.close()
         self.index.close()
+        if self.sync is not None:
+            self.sync.stop()
         self.read_marks.close()
 
     def _start_theme(self, chosen: str | None) -> None:
@@ -899,6 +918,15 @@ class KrantApp(App[None]):
         else:
             self._show_state_notice()
 
+    @on(MarksSynced)
+    def _marks_synced(self, message: MarksSynced) -> None:
+        """Other machines' marks or stars arrived (already in the store), or the journal has news."""
+        assert self.sync is not None
+        if self.sync.received(message.news, self.unread):
+            self.marks_changed()
+        for notice in message.news.notices:
+            self.notify(notice, title="Sync", severity="warning", markup=False, timeout=10)
+
     def action_toggle_read(self) -> None:
         post = self.current_post()
         if post is None:
@@ -1424,6 +1452,7 @@ def make_app(
     index: PostIndex | None = None,
     desktop: Desktop | None = None,
     config: LoadedConfig | None = None,
+    sync_folder: Path | None = None,
 ) -> KrantApp:
     """Build the app with its parts: tests pass a tmp folder, tmp locations and a fixed clock.
 
@@ -1443,12 +1472,20 @@ def make_app(
         watch=watch,
         poll=poll,
         config=config,
+        sync_folder=sync_folder,
     )
 
 
 def run_app(
-    folder: Path, *, poll: bool = False, include_unpublished: bool = False, config: LoadedConfig | None = None
+    folder: Path,
+    *,
+    poll: bool = False,
+    include_unpublished: bool = False,
+    config: LoadedConfig | None = None,
+    sync_folder: Path | None = None,
 ) -> int:
     """Run krant on a folder until the user quits; the exit status for the shell."""
-    make_app(folder, poll=poll, include_unpublished=include_unpublished, config=config).run()
+    make_app(
+        folder, poll=poll, include_unpublished=include_unpublished, config=config, sync_folder=sync_folder
+    ).run()
     return 0

@@ -10,6 +10,7 @@ from tui.core.article import Article
 from tui.core.desktop import Outcome
 from tui.core.loader import LoadBatch
 from tui.core.search import Order, SearchHit
+from tui.core.sync_journal import SyncNews
 from tui.core.updates import FolderUpdate
 
 
@@ -105,3 +106,10 @@ class ResumeNotSaved(Message):
     """Where the reader left off could not be written (said once, until it can be again)."""
 
     notice: str
+
+
+@dataclass
+class MarksSynced(Message):
+    """The sync journal's thread applied other machines' marks or stars to the store, or has a notice."""
+
+    news: SyncNews
