@@ -462,3 +462,20 @@ async def test_krant_list_query_finds_what_slash_finds_on_the_same_folder(
             await search_for(pilot, app, query)
             assert [post.title for post in app.main.article_list.posts] == listed[query], query
             await pilot.press("escape")
+
+
+async def test_is_starred_finds_the_posts_starred_with_s(tmp_path: Path) -> None:
+    app = new_app(copy_seed(tmp_path), tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        app.main.article_list.focus()
+        starred = app.main.article_list.posts[1]
+        app.main.article_list.move_cursor(1)
+        await pilot.press("s")
+        assert await until(pilot, lambda: app.unread.is_starred(starred))
+        await search_for(pilot, app, "is:starred")
+        assert [post.path for post in app.main.article_list.posts] == [starred.path]
+        await pilot.press("escape")
+        await search_for(pilot, app, "-is:starred")
+        assert starred.path not in [post.path for post in app.main.article_list.posts]
+        assert app.main.article_list.row_count == 1
