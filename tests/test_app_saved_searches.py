@@ -24,7 +24,7 @@ from ui_helpers import (
 from tui.core.locations import Locations
 from tui.core.saved_searches import SEARCHES_FILE
 from tui.ui.app import KrantApp, make_app
-from tui.ui.screens.name_prompt import NamePrompt
+from tui.ui.screens.prompt import PromptScreen
 from tui.ui.widgets.sidebar import EntryKind
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
@@ -69,9 +69,9 @@ async def save_as(pilot: Pilot[None], app: KrantApp, query: str, name: str) -> N
     await pilot.press("slash", *query)
     assert await until(pilot, lambda: f"for '{query}'" in app.sub_title), app.sub_title
     await pilot.press("ctrl+s")
-    assert await until(pilot, lambda: isinstance(app.screen, NamePrompt))
+    assert await until(pilot, lambda: isinstance(app.screen, PromptScreen))
     await pilot.press(*name, "enter")
-    assert await until(pilot, lambda: not isinstance(app.screen, NamePrompt))
+    assert await until(pilot, lambda: not isinstance(app.screen, PromptScreen))
 
 
 async def test_ctrl_s_saves_the_query_and_the_sidebar_lists_it_with_counts(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ async def test_the_palette_renames_and_removes_the_saved_search_shown(tmp_path: 
         sidebar.move_cursor(sidebar.index_of((EntryKind.SAVED, "Rust")))
         await open_palette(pilot, app)
         await pilot.press(*"Rename saved", "enter")
-        assert await until(pilot, lambda: isinstance(app.screen, NamePrompt))
+        assert await until(pilot, lambda: isinstance(app.screen, PromptScreen))
         await pilot.press(*["backspace"] * 4, *"Roest", "enter")
         await until_shown(pilot, app, "Roest")
         assert entry(app, "Rust") is None and entry(app, "Roest") is not None
@@ -194,7 +194,7 @@ async def test_a_query_with_a_mistake_is_not_saved(tmp_path: Path) -> None:
         await until_shown(pilot, app, "'(' without ')'")
         await pilot.press("ctrl+s")
         assert await until(pilot, lambda: any("cannot be saved" in notice for notice in notices)), notices
-        assert not isinstance(app.screen, NamePrompt) and not saved_file(tmp_path).exists()
+        assert not isinstance(app.screen, PromptScreen) and not saved_file(tmp_path).exists()
 
 
 RULES = """\

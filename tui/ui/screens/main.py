@@ -21,12 +21,13 @@ from tui.core.index import PostIndex
 from tui.core.library import ALL, Library
 from tui.core.post import Post
 from tui.core.query import MarkSnapshot
+from tui.core.sanitize import clean_line
 from tui.core.saved_searches import SearchesStore
 from tui.core.unread import UnreadCounts
 from tui.ui.list_pane import Entry, ListContent
 from tui.ui.messages import SearchFinished
 from tui.ui.saved_views import SavedCounted, SavedViews
-from tui.ui.screens.name_prompt import NamePrompt
+from tui.ui.screens.prompt import PromptScreen
 from tui.ui.search_mode import SearchMode
 from tui.ui.textual_internals import KeyFooter, QuietHeader, focused_without_repaint
 from tui.ui.widgets.article_list import ArticleList
@@ -54,6 +55,18 @@ def sidebar_entries(library: Library, unread: UnreadCounts) -> list[SidebarEntry
     if library.problems:
         entries.append(SidebarEntry(EntryKind.PROBLEMS, "Problems", len(library.problems)))
     return entries
+
+
+NAME_KEYS = "Enter: save    Esc: cancel"
+NAME_LIMIT = 80
+"""Characters a saved search's name may have: it is a sidebar entry."""
+
+
+def _name(typed: str | None) -> str | None:
+    """A name as typed for a saved search, clean of controls and spaces around it; None if none is left."""
+    if typed is None:
+        return None
+    return clean_line(typed).strip()[:NAME_LIMIT] or None
 
 
 class MainScreen(Screen[None]):
@@ -394,11 +407,12 @@ class MainScreen(Screen[None]):
             self.notify("Type a query first, then save it (ctrl+s).", markup=False)
             return
 
-        def named(name: str | None) -> None:
+        def named(typed: str | None) -> None:
+            name = _name(typed)
             if name is not None:
                 self.notify(self.saved.save(name, query), markup=False)
 
-        self.app.push_screen(NamePrompt(f"Save '{query}' as:"), named)
+        self.app.push_screen(PromptScreen(f"Save '{query}' as:", keys=NAME_KEYS), named)
 
     def saved_search_commands(self) -> Iterator[SystemCommand]:
         """The palette's saved search commands: save the query searched, rename or remove the one shown."""
@@ -425,14 +439,15 @@ class MainScreen(Screen[None]):
         if old is None:
             return
 
-        def named(new: str | None) -> None:
+        def named(typed: str | None) -> None:
+            new = _name(typed)
             if new is not None and new != old:
                 self.notify(self.saved.rename(old, new), markup=False)
                 self.content = self.content.but(entry=(EntryKind.SAVED, new))
                 self.refresh_sidebar()
                 self.saved.changed(now=True)
 
-        self.app.push_screen(NamePrompt(f"Rename '{old}' to:", old), named)
+        self.app.push_screen(PromptScreen(f"Rename '{old}' to:", value=old, keys=NAME_KEYS), named)
 
     def remove_saved_search(self) -> None:
         name = self.chosen_saved_search()

@@ -1,4 +1,4 @@
-"""A line of text asked for in a small modal box (the command `|` sends the article to)."""
+"""A line of text asked for in a small modal box (the command `|` sends the article to, a search's name)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+RUN_KEYS = "Enter: run    Esc: cancel"
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -34,16 +36,26 @@ class PromptScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
-    def __init__(self, question: str, placeholder: str = "") -> None:
+    def __init__(
+        self,
+        question: str,
+        placeholder: str = "",
+        *,
+        value: str = "",
+        keys: str = "Enter: run    Esc: cancel",
+    ) -> None:
         super().__init__()
         self.question = question
         self.placeholder = placeholder
+        self.value = value
+        """What the box holds at first (a name to change)."""
+        self.keys = keys
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content(self.question), id="prompt-question")
-            yield Input(placeholder=self.placeholder, id="prompt-input")
-            yield Static(Content("Enter: run    Esc: cancel"), id="prompt-keys")
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static(Content(self.keys), id="prompt-keys")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
