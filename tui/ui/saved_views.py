@@ -58,7 +58,9 @@ class SavedCounted(Message):
     """The posts hide rules find (None without such rules)."""
     highlighted: frozenset[str] = frozenset()
     arrived_read: tuple[str, ...] = ()
-    """Keys of posts that arrived unread and a read rule finds: to mark read."""
+    """Posts that arrived unread and a read rule finds: to mark read."""
+    complete: bool = True
+    """False when the count failed (its error is the worker's): nothing to show, the next may start."""
 
 
 class SavedViews:
@@ -86,6 +88,9 @@ class SavedViews:
         """The posts found for a saved search, when it was last shown: newest first."""
         self._request = 0
         self._timer: Timer | None = None
+        self._running = False
+        """A count is under way: the next waits for it (a slow count never piles threads up)."""
+        self._again = False
         self._counted_marks: tuple[object, ...] | None = None
         self._highlighted: frozenset[str] = frozenset()
         self._marked_by_rule: set[str] = set()
@@ -172,6 +177,9 @@ class SavedViews:
         self._timer = None
         if not self.searches.searches and not self.searches.rules:
             return
+        if self._running:
+            self._again = True
+            return
         queries: dict[str, Query] = {}
         for search in self.searches.searches:
             query = saved_query(search.query)
@@ -186,10 +194,10 @@ class SavedViews:
         marks = self._marks(asked | {"read"})  # counts tell the unread
         self._counted_marks = self._marks_identity()
         self._request += 1
+        self._running = True
         self._pane.run_worker(
             partial(self._count_in_thread, self._request, queries, rules, marks, self._shown()),
             thread=True,
-            exclusive=True,
             exit_on_error=False,
             group="saved-searches",
             name="saved-searches",
@@ -209,33 +217,42 @@ class SavedViews:
         def found(rule: Node | None) -> list[str]:
             return [] if rule is None else index.matching(Query("", rule), marks=marks)
 
-        with self._lock:
-            if self._closed:
-                return
-            muted = frozenset(found(rules["hide"])) if rules["hide"] is not None else None
-            highlighted = frozenset(found(rules["highlight"]))
-            arrived = found(rules["read"])
-            counts = {
-                name: index.count(query, marks=marks, include_unpublished=include)
-                for name, query in queries.items()
-            }
-            paths = index.matching(queries[shown], marks=marks) if shown in queries else []
-        get = self._library.get  # (only to tell keys: a post gone meanwhile is left alone)
-        keys = tuple(post.key for path in arrived if (post := get(path)) is not None)
-        self._pane.post_message(SavedCounted(request, counts, shown, tuple(paths), muted, highlighted, keys))
+        done = SavedCounted(request, {}, None, (), complete=False)
+        try:
+            with self._lock:
+                if self._closed:
+                    return
+                muted = frozenset(found(rules["hide"])) if rules["hide"] is not None else None
+                highlighted = frozenset(found(rules["highlight"]))
+                arrived = tuple(found(rules["read"]))
+                counts = {
+                    name: index.count(query, marks=marks, include_unpublished=include)
+                    for name, query in queries.items()
+                }
+                paths = tuple(index.matching(queries[shown], marks=marks)) if shown in queries else ()
+            done = SavedCounted(request, counts, shown, paths, muted, highlighted, arrived)
+        finally:  # even when it failed: the next count may start
+            self._pane.post_message(done)
 
     def counted(self, message: SavedCounted) -> None:
-        """Show the counts (and the shown search's posts), unless a newer count is on its way."""
+        """Show the counts (and the shown search's posts), then count again if something changed meanwhile."""
         if message.request != self._request:
             return
-        self._apply_rules(message)
-        self._counts = dict(message.counts)
-        if message.shown is not None:
-            get = self._library.get
-            self._posts[message.shown] = [post for path in message.paths if (post := get(path)) is not None]
-        self._pane.refresh_sidebar()
-        if message.shown is not None and message.shown == self._shown():
-            self._pane.show_list(keep_selection=True)
+        self._running = False
+        if message.complete:
+            self._apply_rules(message)
+            self._counts = dict(message.counts)
+            if message.shown is not None:
+                get = self._library.get
+                self._posts[message.shown] = [
+                    post for path in message.paths if (post := get(path)) is not None
+                ]
+            self._pane.refresh_sidebar()
+            if message.shown is not None and message.shown == self._shown():
+                self._pane.show_list(keep_selection=True)
+        if self._again:
+            self._again = False
+            self.changed(now=True)
 
     def _apply_rules(self, message: SavedCounted) -> None:
         pane, library = self._pane, self._library
@@ -247,7 +264,9 @@ class SavedViews:
         if message.highlighted != self._highlighted:
             self._highlighted = message.highlighted
             pane.article_list.refresh()
-        keys = [key for key in message.arrived_read if key not in self._marked_by_rule]
+        get = library.get
+        arrived = (post.key for path in message.arrived_read if (post := get(path)) is not None)
+        keys = [key for key in arrived if key not in self._marked_by_rule]
         if keys:
             self._marked_by_rule.update(keys)
             self._unread.mark(keys, True)
