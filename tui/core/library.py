@@ -134,6 +134,11 @@ class Library:
     def get(self, path: str | os.PathLike[str]) -> Post | None:
         return self._by_path.get(os.fspath(path))
 
+    @property
+    def muted_count(self) -> int:
+        """How many posts hide rules keep out (without sorting them, for the sidebar's every redraw)."""
+        return len(self._muted_posts)
+
     def muted_posts(self) -> list[Post]:
         """The posts a hide rule keeps out (see `mute`), newest first."""
         return sorted(self._muted_posts.values(), key=_sort_key)

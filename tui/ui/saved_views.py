@@ -111,8 +111,8 @@ class SavedViews:
 
     def entries(self) -> list[SidebarEntry]:
         """The heading and an entry per saved search (a query with a mistake shows `!`), then Muted."""
-        muted = self._library.muted_posts()
-        tail = [SidebarEntry(EntryKind.MUTED, MUTED, len(muted))] if muted else []
+        muted = self._library.muted_count
+        tail = [SidebarEntry(EntryKind.MUTED, MUTED, muted)] if muted else []
         if not self.searches.searches:
             return tail
         entries = [SidebarEntry(EntryKind.HEADING, HEADING, 0)]
