@@ -283,3 +283,23 @@ async def test_marking_a_saved_search_read_marks_its_posts_only(tmp_path: Path) 
         await pilot.press("y")
         assert await until(pilot, lambda: "0/3" in sidebar_line(app, "Rust")), screen_text(app)
         assert [post.title for post in app.library.posts if app.unread.is_unread(post)] == ["Vier"]
+
+
+async def test_a_story_is_listed_once_whichever_of_its_posts_a_saved_search_finds(tmp_path: Path) -> None:
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    link = "https://example.org/verhaal"
+    write_post(folder, "2024-01-02-nieuw.md", "Het verhaal", "2024-01-02 10:00:00", "nieuw", link=link)
+    write_post(folder, "2024-01-01-oud.md", "Het verhaal (eerder)", "2024-01-01 10:00:00", "oud", link=link)
+    write_post(folder, "2024-01-03-ander.md", "Iets anders", "2024-01-03 10:00:00", "oud")
+    saved_file(tmp_path, '[[search]]\nname = "Oud"\nquery = "cat:oud"\n')
+    app = new_app(folder, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_loaded(pilot, app)
+        sidebar = app.main.sidebar
+        assert await until(pilot, lambda: sidebar.index_of((EntryKind.SAVED, "Oud")) is not None)
+        sidebar.move_cursor(sidebar.index_of((EntryKind.SAVED, "Oud")))
+        assert await until(
+            pilot,
+            lambda: [post.title for post in app.main.article_list.posts] == ["Iets anders", "Het verhaal"],
+        ), [post.title for post in app.main.article_list.posts]

@@ -184,7 +184,8 @@ def _posts_found(
         index.update_texts(entries)
         library = Library(folder, include_unpublished)
         library.apply(result for result, _text in entries)
-        found = set(index.matching(query, marks=marks))
+        rows = (library.row_of(path) for path in index.matching(query, marks=marks))
+        found = {post.path for post in rows if post is not None}  # a story by its row, whichever copy matched
     finally:
         index.close()
     return library, [post for post in library.view(category or ALL) if post.path in found]
@@ -555,9 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": command_check,
         "config": command_config,
         "marks": command_marks,
-    }.get(
-        command or "", command_open
-    )
+    }.get(command or "", command_open)
     try:
         return run(arguments)
     except UsageError as error:

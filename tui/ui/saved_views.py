@@ -243,10 +243,9 @@ class SavedViews:
             self._apply_rules(message)
             self._counts = dict(message.counts)
             if message.shown is not None:
-                get = self._library.get
-                self._posts[message.shown] = [
-                    post for path in message.paths if (post := get(path)) is not None
-                ]
+                row_of = self._library.row_of  # a story once, by its row, whichever copy matched
+                rows = {post.path: post for path in message.paths if (post := row_of(path)) is not None}
+                self._posts[message.shown] = sorted(rows.values(), key=lambda post: post.sort_key)
             self._pane.refresh_sidebar()
             if message.shown is not None and message.shown == self._shown():
                 self._pane.show_list(keep_selection=True)
