@@ -212,7 +212,9 @@ async def test_a_commands_title_and_failure_and_its_when(tmp_path: Path):
     app = configured_app(
         tmp_path,
         f'[[commands]]\nname = "Title"\nkey = "T"\nrun = {json.dumps(command + " 3 {title}")}\n'
-        f'[[commands]]\nname = "Video"\nkey = "V"\nrun = "true"\nwhen = "category:video"\n',
+        f'[[commands]]\nname = "Video"\nkey = "V"\nrun = "true"\nwhen = "category:video"\n'
+        f'[[commands]]\nname = "Here"\nkey = "W"\nrun = {json.dumps(command + " 0 {title}")}\n'
+        'when = "(cat:Buitenland OR tag:video) -is:starred"\n',
     )
     notices = record_notices(app)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -221,6 +223,11 @@ async def test_a_commands_title_and_failure_and_its_when(tmp_path: Path):
         assert await until(pilot, lambda: "Video is only for posts matching category:video." in notices), (
             notices
         )
+        await pilot.press("W")  # the newest post is in buitenland, and not starred: its `when` finds it
+        assert await until(pilot, lambda: any("exited with status 0" in notice for notice in notices))
+        assert json.loads(out.read_text())["argv"] == ["0", NEWER_TITLE]
+        await pilot.press("s", "W")  # starred now: the query no longer finds it
+        assert await until(pilot, lambda: any(notice.startswith("Here is only for") for notice in notices))
         await pilot.press("T")
         assert await until(pilot, lambda: any("exited with status 3" in notice for notice in notices)), (
             notices

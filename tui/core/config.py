@@ -50,7 +50,7 @@ class CommandSpec:
     terminal: bool = False
     """Whether the program uses the terminal: krant suspends itself while it runs."""
     when: str | None = None
-    """Only for posts matching this filter (evaluated by the app, see `user_commands.applies`)."""
+    """Only for posts this query (the filter language of `/`, `tui.core.query`) finds, when set."""
     run: str = ""
     """The command line as written, to show (control characters taken out)."""
     entry: int = field(default=0, compare=False)
@@ -449,26 +449,15 @@ def _command(item: dict[str, object], entry: int, reader: _Reader) -> CommandSpe
     )
 
 
-def when_terms(when: str) -> list[tuple[str, str]]:
-    """The terms of a command's `when`: (`category` or `tag`, name) pairs, any of which must match."""
-    terms = []
-    for word in shlex.split(when):
-        kind, _, name = word.partition(":")
-        terms.append((kind, name))
-    return terms
-
-
 def _bad_when(when: str) -> str | None:
+    """What is wrong with a command's `when` (a query of the filter language), or None."""
+    from tui.core.query import QueryError, parse  # only a config with commands pays for it
+
     try:
-        terms = when_terms(when)
-    except ValueError as error:
-        return f"cannot split it ({error})"
-    if not terms:
-        return "it is empty"
-    for kind, name in terms:
-        if kind not in ("category", "tag") or not name:
-            return f"each term must be category:NAME or tag:NAME, not {kind + (':' + name if name else '')!r}"
-    return None
+        query = parse(when, prefix_last=False)
+    except QueryError as error:
+        return f"{error.message} (at character {error.start + 1} of {when!r})"
+    return "it is empty" if query.empty else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -597,7 +586,7 @@ DEFAULT_FILE = """\
 # Your own commands: a key that runs a program with the post's fields as its arguments, never through a
 # shell ({link}, {path}, {title}, {categories}, {date}). `terminal = true` for a program that uses the
 # terminal (krant steps aside while it runs); otherwise it runs in the background and krant says how it
-# ended. `when` limits it to posts in a category or with a tag ("category:video tag:talk": either).
+# ended. `when` limits it to the posts a query of the search box finds ("cat:video OR tag:talk").
 # [[commands]]
 # name = "Watch"
 # key = "V"

@@ -12,7 +12,6 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tui.core.config import CommandSpec, when_terms
 from tui.core.desktop import Outcome
 from tui.core.post import Post
 
@@ -39,21 +38,6 @@ def missing_fields(spec: Sequence[str], post: Post) -> list[str]:
         for name in ("link",)
         if any("{" + name + "}" in argument for argument in spec) and not fields[name]
     ]
-
-
-def applies(spec: CommandSpec, post: Post) -> bool:
-    """Whether a command is for this post: no `when`, or any of its `category:`/`tag:` terms matches.
-
-    The hook for the filter language (`tui/core/query.py`): once it lands, `when` can be any query.
-    """
-    if spec.when is None:
-        return True
-    categories = {each.casefold() for each in post.categories}
-    tags = {each.casefold() for each in post.tags}
-    return any(
-        name.casefold() in (categories if kind == "category" else tags)
-        for kind, name in when_terms(spec.when)
-    )
 
 
 def run_in_background(argv: Sequence[str]) -> Outcome:

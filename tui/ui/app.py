@@ -43,6 +43,7 @@ from tui.core.library import ALL, Change, Library
 from tui.core.loader import load_batches, prepare_workers
 from tui.core.locations import Locations
 from tui.core.post import Post, Problem
+from tui.core.query import MarkSnapshot, Query, parse
 from tui.core.read_marks import ReadMarks
 from tui.core.reading import read_post_text, site_of
 from tui.core.resume import Place, Resume, Snapshot
@@ -53,7 +54,6 @@ from tui.core.site import folder_name
 from tui.core.unread import UnreadCounts, find_unread, next_with_unread
 from tui.core.updates import FolderUpdates
 from tui.core.user_commands import (
-    applies,
     editor_command,
     fields_of,
     missing_fields,
@@ -69,6 +69,7 @@ from tui.ui.messages import (
     ArticleLoaded,
     BrowserDone,
     ClipboardDone,
+    CommandChecked,
     CommandDone,
     FolderChanged,
     IndexChanged,
@@ -1247,13 +1248,33 @@ class KrantApp(App[None]):
         if post is None:
             self.notify(f"{spec.name}: no article chosen.", markup=False)
             return
-        if not applies(spec, post):
-            self.notify(f"{spec.name} is only for posts matching {spec.when}.", markup=False)
-            return
         missing = missing_fields(spec.argv, post)
         if missing:
             self.notify(f"{spec.name}: this article has no {missing[0]}.", markup=False)
             return
+        if spec.when is None:
+            self._run_command(spec, post)
+        else:  # a query, run in the index (a thread): does it find this post (or a copy of its story)?
+            paths = frozenset(each.path for each in self.library.copies(post))
+            query = parse(spec.when, prefix_last=False)
+            self._check_command(number, post, paths, query, self.main.marks_now(query.states))
+
+    @work(thread=True, exit_on_error=False, group="commands", name="check a command's when")
+    def _check_command(
+        self, number: int, post: Post, paths: frozenset[str], query: Query, marks: MarkSnapshot
+    ) -> None:
+        found = not paths.isdisjoint(self.index.matching(query, marks=marks))
+        self.post_message(CommandChecked(number, post, found))
+
+    @on(CommandChecked)
+    def _command_checked(self, message: CommandChecked) -> None:
+        spec = self.commands[message.number]
+        if message.applies:
+            self._run_command(spec, message.post)
+        else:
+            self.notify(f"{spec.name} is only for posts matching {spec.when}.", markup=False)
+
+    def _run_command(self, spec: CommandSpec, post: Post) -> None:
         argv = spec.arguments(fields_of(post))
         if spec.terminal:
             self._run_on_terminal(spec.name, argv)

@@ -9,6 +9,7 @@ from textual.message import Message
 from tui.core.article import Article
 from tui.core.desktop import Outcome
 from tui.core.loader import LoadBatch
+from tui.core.post import Post
 from tui.core.search import Order, SearchHit
 from tui.core.sync_journal import SyncNews
 from tui.core.updates import FolderUpdate
@@ -81,6 +82,15 @@ class ClipboardDone(Message):
 
     text: str
     outcome: Outcome
+
+
+@dataclass
+class CommandChecked(Message):
+    """Whether a command's `when` query finds the post it was asked for (checked in a thread)."""
+
+    number: int
+    post: Post
+    applies: bool
 
 
 @dataclass
