@@ -15,6 +15,17 @@ TEST_ZONE = "Europe/Amsterdam"
 """The seeds are Dutch news: in this zone their local times are the times in their front matter."""
 
 
+@pytest.fixture(autouse=True)
+def own_platform_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets config, state and cache folders of its own: a test that runs krant (or its CLI)
+    without giving it folders never reads the developer's config.toml, searches.toml or read marks, and
+    never writes beside them."""
+    base = tmp_path_factory.mktemp("platform")
+    for name in ("CONFIG", "STATE", "CACHE", "DATA"):
+        monkeypatch.setenv(f"XDG_{name}_HOME", str(base / name.lower()))
+    return base
+
+
 @pytest.fixture
 def local_zone() -> Iterator[str]:
     """Make local time deterministic (TZ plus `time.tzset`), and put the old zone back afterwards."""
