@@ -80,7 +80,7 @@ async def test_a_category_whose_last_post_went_says_it_is_empty(tmp_path: Path):
         assert app.main.sidebar.selected.name == "nieuws"
         (older,) = app.main.article_list.posts
         app.update_library(removed=[older.path])
-        await until_shown(pilot, app, "No posts in the category nieuws.", "1 posts · 1 categories")
+        await until_shown(pilot, app, "No posts in the category nieuws.", "1 post · 1 category")
         await pilot.press("[")  # moving away lets the empty category go
         await until_gone(pilot, app, "nieuws")
 

@@ -200,7 +200,7 @@ def test_check_lists_problems_and_warnings_and_fails(capsys, write_post, posts_f
     assert lines[0].startswith("bad.md: invalid YAML front matter")
     assert not any(line.startswith("2019-05-15-undated.md") for line in lines)  # Jekyll's way: nothing to fix
     assert any(line.startswith("draft.md: warning: unreadable date") for line in lines)
-    assert err == "2 posts, 1 problems\n"
+    assert err == "2 posts, 1 problem\n"
 
 
 def test_check_and_list_of_a_hostile_folder_stay_one_safe_line_each(capsys, tmp_path: Path) -> None:

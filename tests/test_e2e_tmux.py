@@ -169,7 +169,7 @@ def test_a_post_of_one_long_paragraph_opens_with_its_text_and_krant_goes_idle(te
     words = " ".join(f"woord{number}" for number in range(1_000))[:8_100]
     (folder / "2024-01-01-lang.md").write_text(f"---\ntitle: Een lange alinea\n---\n{words}\n\nEinde.\n")
     terminal.tmux("new-session", "-d", "-s", "krant", "-x", "120", "-y", "40", f"{KRANT} {folder}; sleep 60")
-    terminal.wait_for("1 posts")
+    terminal.wait_for("1 post · ")
     terminal.press("Enter")
     terminal.wait_for("Een lange alinea", "woord0 woord1 woord2", seen=article_pane)
     shell = int(terminal.tmux("list-panes", "-t", "krant", "-F", "#{pane_pid}").split()[0])

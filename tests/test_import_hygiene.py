@@ -120,6 +120,7 @@ def test_the_core_holds_what_the_house_says_it_does() -> None:
         "body_text", "document", "article", "library", "read_marks", "unread", "index", "search",
         "date_format", "watcher", "updates", "arrivals", "loader", "locations", "settings", "store_files",
         "story",
+        "wording",
         "resume",
         "sync_journal",
     }  # fmt: skip

@@ -25,6 +25,7 @@ from tui.core.read_marks import ReadMarks, store_path, stored_marks
 from tui.core.reading import read_post_text
 from tui.core.sanitize import clean_line
 from tui.core.saved_searches import SearchesStore
+from tui.core.wording import how_many
 
 DEFAULT_FOLDER = Path("posts")
 SUBCOMMANDS = ("list", "show", "check", "config", "marks")
@@ -257,7 +258,7 @@ def command_check(arguments: argparse.Namespace) -> int:
         for warning in post.warnings:
             print(f"{post.relpath}: warning: {warning}")
     posts, problems = len(every_post), len(library.problems)
-    print(f"{posts} posts, {problems} problems", file=sys.stderr)
+    print(f"{how_many(posts, 'post')}, {how_many(problems, 'problem')}", file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -61,6 +61,7 @@ from tui.core.user_commands import (
     run_in_background,
     run_in_terminal,
 )
+from tui.core.wording import how_many
 from tui.ui.article_text import article_text
 from tui.ui.commands import CategoryCommands
 from tui.ui.keys import actions_of, key_shown, keymap_for_textual
@@ -540,9 +541,9 @@ class KrantApp(App[None]):
             done, total = self._progress
             verb = "Checking" if self._checking else "Reading"
             return (f"{verb} {done:,} of {total:,}" if total else "Reading posts…") + only_unread
-        parts = [f"{len(self.library):,} posts", f"{len(self.library.categories()):,} categories"]
+        parts = [how_many(len(self.library), "post"), how_many(len(self.library.categories()), "category")]
         if self.library.problems:
-            parts.append(f"{len(self.library.problems):,} problems")
+            parts.append(how_many(len(self.library.problems), "problem"))
         parts.append(f"{self.unread.total:,} unread")
         return " · ".join(parts) + only_unread
 
