@@ -284,6 +284,31 @@ def test_an_unknown_action_is_a_problem(tmp_path: Path):
     ]
 
 
+def test_a_key_name_textual_does_not_know_is_a_problem_and_the_others_are_used(tmp_path: Path):
+    from tui.ui.textual_internals import normalized_key
+
+    text = (
+        '[keys]\n"app.quit" = ["ctrll+q", "Q", "ctrl+shift+f5"]\n"app.next" = "pgdn"\n'
+        '"list.down" = ["?", "space"]\n'
+    )
+    keys = check_keys(loaded(text, tmp_path), ACTIONS, normalized_key)
+    assert keys.keymap == {"app.quit": ["Q", "ctrl+shift+f5"], "list.down": ["?", "space"]}
+    assert keys.problems == [
+        "config.toml line 2: keys: app.quit: 'ctrll+q' is no key name (such as j, ?, ctrl+q, pagedown, f1)",
+        "config.toml line 3: keys: app.next: 'pgdn' is no key name (such as j, ?, ctrl+q, pagedown, f1)",
+    ]
+    result = loaded('[[commands]]\nname = "A"\nkey = "ctl+v"\nrun = "x"\n', tmp_path)
+    actions = dict(ACTIONS)
+    for command in result.config.commands:
+        actions[command.id] = Action(command.id, "app", (command.key,), command.name, command.entry)
+    keys = check_keys(result, actions, normalized_key)
+    assert keys.dropped_commands == {"command.a"}
+    assert keys.problems == [
+        "config.toml line 3: commands: 'ctl+v' is no key name (such as V, ctrl+v, f5); the command is left"
+        " out"
+    ]
+
+
 def test_a_command_on_a_key_taken_is_left_out(tmp_path: Path):
     text = (
         '[[commands]]\nname = "A"\nkey = "V"\nrun = "x"\n\n[[commands]]\nname = "B"\nkey = "n"\nrun = "x"\n'

@@ -484,7 +484,7 @@ class CheckedKeys:
 
 
 def check_keys(
-    loaded: LoadedConfig, actions: Mapping[str, Action], normalize: Callable[[str], str]
+    loaded: LoadedConfig, actions: Mapping[str, Action], normalize: Callable[[str], str | None]
 ) -> CheckedKeys:
     """The `[keys]` entries and commands that can be used, and a problem for each that cannot: an
     unknown action, or a key that two actions of one namespace would share (the user's entry or command
@@ -492,7 +492,8 @@ def check_keys(
 
     Args:
         actions: every action by id, the user's commands too (the UI collects them from the bindings).
-        normalize: a key's canonical name (`?` → `question_mark`), as the UI's toolkit knows them.
+        normalize: a key's canonical name (`?` → `question_mark`), as the UI's toolkit knows them; None
+            for a name it does not know (`ctrll+q`), which would be a key that never arrives.
     """
     problems: list[str] = []
     keymap: dict[str, list[str]] = {}
@@ -500,15 +501,27 @@ def check_keys(
         if action not in actions:
             message = f"keys: unknown action {action!r} (krant config --keys lists them)"
             problems.append(loaded.problem(message, action, "keys"))
-        else:
-            keymap[action] = keys
+            continue
+        known = [key for key in keys if normalize(key) is not None]
+        for key in keys:
+            if normalize(key) is None:
+                message = f"keys: {action}: {key!r} is no key name (such as j, ?, ctrl+q, pagedown, f1)"
+                problems.append(loaded.problem(message, action, "keys"))
+        if known:
+            keymap[action] = known
     dropped: set[str] = set()
+    for action in actions.values():
+        if action.command is not None and any(normalize(key) is None for key in action.keys):
+            dropped.add(action.id)
+            key = action.keys[0]
+            message = f"commands: {key!r} is no key name (such as V, ctrl+v, f5); the command is left out"
+            problems.append(loaded.problem(message, "key", "commands", action.command))
     while True:
         owners: dict[tuple[str, str], list[Action]] = {}
         for action in actions.values():
             if action.id not in dropped:
                 for key in keymap.get(action.id, action.keys):
-                    owners.setdefault((action.namespace, normalize(key)), []).append(action)
+                    owners.setdefault((action.namespace, normalize(key) or key), []).append(action)
         clash = next(
             (
                 (key, sharing)

@@ -199,7 +199,13 @@ class KrantApp(App[None]):
         add_bindings(
             self,
             (
-                Binding(normalized_key(each.key), f"run_command({number})", each.name, show=False, id=each.id)
+                Binding(
+                    normalized_key(each.key) or each.key,
+                    f"run_command({number})",
+                    each.name,
+                    show=False,
+                    id=each.id,
+                )
                 for number, each in enumerate(self.commands)
             ),
         )

@@ -57,7 +57,7 @@ def actions_of(holders: Iterable[type[DOMNode]], commands: Sequence[CommandSpec]
 
 def keymap_for_textual(keymap: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """The keymap as `App.set_keymap` takes it: each action's keys in one text, comma-separated."""
-    return {action: ",".join(normalized_key(key) for key in keys) for action, keys in keymap.items()}
+    return {action: ",".join(normalized_key(key) or key for key in keys) for action, keys in keymap.items()}
 
 
 def key_shown(key: str) -> str:

@@ -8,6 +8,7 @@ keys are looked at again, and at 100,000 posts those costs were most of what ope
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any, Self
 
@@ -228,12 +229,30 @@ class KeyFooter(Footer):
 # Keys and bindings -------------------------------------------------------------------------------
 
 
-def normalized_key(key: str) -> str:
+def normalized_key(key: str) -> str | None:
     """A key as Textual names it in bindings (`?` → `question_mark`, `,` → `comma`), so a keymap's keys
-    compare with the bindings' own (Textual's `App.set_keymap` does this privately with the same call)."""
+    compare with the bindings' own (Textual's `App.set_keymap` does this privately with the same call);
+    None for a name Textual has no key for (`ctrll+q`, `pgdn`): such a binding would never fire."""
     from textual.keys import _character_to_key
 
-    return _character_to_key(key) if len(key) == 1 else key
+    if len(key) == 1:
+        return _character_to_key(key)
+    *modifiers, base = key.split("+")
+    if not set(modifiers) <= _MODIFIERS or not (len(base) == 1 or base in _key_names()):
+        return None
+    return key
+
+
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+@functools.cache
+def _key_names() -> frozenset[str]:
+    """The names Textual gives keys that are no single character (`pagedown`, `f5`, `question_mark`)."""
+    from textual.keys import Keys, _character_to_key
+
+    names = {key.value.rsplit("+", 1)[-1] for key in Keys}
+    return frozenset(names | {_character_to_key(chr(code)) for code in range(32, 127)})
 
 
 def add_bindings(node: DOMNode, bindings: Iterable[Binding]) -> None:
