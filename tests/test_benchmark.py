@@ -172,6 +172,7 @@ def test_the_sync_journal_benchmark_prints_its_figures() -> None:
 def test_the_mark_many_benchmark_prints_its_figures() -> None:
     out = _script("mark_many.py", "--posts", "300", "--runs", "1")
     assert "300 posts (" in out, out
-    for label in ("ReadMarks.mark, every key", "its write, until stored", "UnreadCounts recount, every post read"):
+    labels = ("ReadMarks.mark, every key", "its write, until stored", "UnreadCounts recount, every post read")
+    for label in labels:
         row = next(line for line in out.splitlines() if label in line)
         float(row.split()[-1].replace(",", ""))  # a figure

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,9 +45,21 @@ def saves_marks(state: ReadMarks, folder: Path, state_dir: Path) -> bool:
     """Whether a mark made now reaches the store on disk, rather than staying in memory only."""
     probe = "probe:is-this-saved"
     state.mark([probe], True)
+    state.flush()
     saved = probe in stored_marks(folder, state_dir).read
     state.mark([probe], False)
+    state.flush()
     return saved
+
+
+def until(condition: Callable[[], bool], timeout: float = 15.0) -> bool:
+    """Wait until `condition` holds (for what a store's writer thread does); whether it came to hold."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def write_post(path: Path, title: str, link: str | None = None) -> Post:
@@ -152,10 +166,12 @@ def test_refresh_picks_up_marks_from_another_window(folder: Path, state_dir: Pat
     with ReadMarks.open(folder, state_dir) as mine, ReadMarks.open(folder, state_dir) as theirs:
         assert mine.refresh() is False
         theirs.mark(["link:a", "link:b"])
+        theirs.flush()
         assert mine.refresh() is True
         assert mine.read_keys() == {"link:a", "link:b"}
         assert mine.refresh() is False
         theirs.mark(["link:a"], read=False)
+        theirs.flush()
         assert mine.refresh() is True
         assert mine.read_keys() == {"link:b"}
 
@@ -163,6 +179,7 @@ def test_refresh_picks_up_marks_from_another_window(folder: Path, state_dir: Pat
 def test_own_marks_do_not_count_as_changes_from_elsewhere(folder: Path, state_dir: Path) -> None:
     with ReadMarks.open(folder, state_dir) as mine, ReadMarks.open(folder, state_dir) as theirs:
         mine.mark(["link:a"])
+        mine.flush()
         assert mine.refresh() is False
         assert theirs.refresh() is True
         assert theirs.is_read("link:a")
@@ -364,10 +381,12 @@ def test_a_failed_save_keeps_the_mark_and_retries(
         monkeypatch.setattr(state_module, "_write_marks", read_only)
         state.mark(["link:a"])
         assert state.is_read("link:a")
+        assert state.flush() is False
         assert state.notice is not None and "Could not save" in state.notice
         monkeypatch.undo()
-        state.refresh()
-        assert state.notice is None
+        state.refresh()  # has the writer try again, without waiting for it
+        assert until(lambda: "link:a" in stored_marks(folder, state_dir).read)
+        assert state.flush() is True and state.notice is None
     with ReadMarks.open(folder, state_dir) as state:
         assert state.read_keys() == {"link:a"}
 
@@ -380,10 +399,13 @@ def test_a_store_locked_by_another_window_delays_but_keeps_marks(
         other = sqlite3.connect(store_path(folder, state_dir), isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         state.mark(["link:a"])
+        assert state.is_read("link:a")  # at once, while the write waits for the other window
+        assert state.flush() is False
         assert state.notice is not None and "locked" in state.notice
         other.execute("ROLLBACK")
         other.close()
         state.mark(["link:b"])
+        assert state.flush() is True
         assert state.notice is None
     with ReadMarks.open(folder, state_dir) as state:
         assert state.read_keys() == {"link:a", "link:b"}
@@ -403,8 +425,10 @@ def test_damage_found_while_running_starts_a_new_store_with_the_session_marks(
 
     with ReadMarks.open(folder, state_dir) as state:
         state.mark(["link:a"])
+        state.flush()
         monkeypatch.setattr(state_module, "_write_marks", malformed_once)
         state.mark(["link:b"])
+        state.flush()
         assert state.notice is not None and "damaged" in state.notice
         assert saves_marks(state, folder, state_dir)
     assert len(corrupt_copies(state_dir)) == 1
@@ -417,9 +441,11 @@ def test_a_window_follows_when_another_replaced_the_store(
 ) -> None:
     with ReadMarks.open(folder, state_dir) as first, ReadMarks.open(folder, state_dir) as second:
         first.mark(["link:a"])
+        first.flush()
         second.refresh()
         keep_aside(store_path(folder, state_dir))  # what a window does with a damaged store
         second.mark(["link:b"])
+        second.flush()
         first.refresh()
         assert first.read_keys() == {"link:a", "link:b"}
     with ReadMarks.open(folder, state_dir) as state:
