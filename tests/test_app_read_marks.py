@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from textual.pilot import Pilot
 from ui_helpers import (  # noqa: F401 (amsterdam: a fixture)
     amsterdam,
     eventually,
+    many_posts,
     new_app,
     notifications,
     record_notices,
@@ -22,9 +24,12 @@ from ui_helpers import (  # noqa: F401 (amsterdam: a fixture)
 )
 
 import tui.ui.app
+from tui.core import read_marks
+from tui.core.loader import LoadBatch
 from tui.core.locations import Locations
 from tui.core.read_marks import ReadMarks, store_path, stored_marks
 from tui.ui.app import KrantApp
+from tui.ui.messages import PostsLoaded
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.reader import ReaderScreen
 
@@ -430,6 +435,7 @@ async def test_the_store_is_closed_on_quit(tmp_path: Path):
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await wait_loaded(pilot, app)
         state.mark(["probe:before"], True)
+        state.flush()
         assert "probe:before" in stored_marks(folder, Locations.under(tmp_path).state_dir).read
         await pilot.press("q")
         await pilot.pause()
@@ -465,3 +471,33 @@ async def test_a_new_store_notice_is_shown_once_when_it_appears(tmp_path: Path):
         warnings = [each for each in notifications(app) if each.severity == "warning"]
         assert [each.message for each in warnings] == [state.trouble]
         assert await until(pilot, lambda: "[b]disk full[/b]" in " ".join(screen_text(app).split()))
+
+
+async def test_quitting_right_after_A_on_many_posts_keeps_every_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(read_marks, "BUSY_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(tui.ui.app, "MARKS_REFRESH_SECONDS", 3600)  # nothing tries the store again by itself
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    posts = many_posts(folder, 30_000)
+    app = new_app(folder, tmp_path)
+    store = store_path(folder, Locations.under(tmp_path).state_dir)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        app.post_message(PostsLoaded(LoadBatch(tuple(posts), len(posts), len(posts))))
+        await until_shown(pilot, app, "30,000 posts")
+        other = sqlite3.connect(store, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another window is writing
+        await pilot.press("A")
+        await confirming(pilot, app, "Mark all 30,000 posts as read?")
+        await pilot.press("y")
+        await until_shown(pilot, app, "Marked all 30,000 posts as read (u undoes).")
+        assert re.search(r"^ All +0/30,000 ", screen_text(app), re.MULTILINE), screen_text(app)
+        assert await until(pilot, lambda: app.read_marks.notice is not None)  # the write found it locked
+        other.execute("ROLLBACK")
+        other.close()
+        assert stored_marks(folder, Locations.under(tmp_path).state_dir).read == frozenset()
+        await pilot.press("q")  # with every mark still waiting to be written
+    with ReadMarks.open(folder, Locations.under(tmp_path).state_dir) as state:
+        assert state.read_keys() == {post.key for post in posts}

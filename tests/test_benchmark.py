@@ -50,7 +50,7 @@ def _script(name: str, *arguments: str, timeout: float = 600) -> str:
 
 COVERED = {
     "run.py", "probe.py", "generate.py", "live_latency.py", "load_with_changes.py", "stories.py",
-    "sync_journal.py", "query_probe.py",
+    "sync_journal.py", "query_probe.py", "mark_many.py",
 }
 """The scripts the tests below run at a tiny size."""
 
@@ -189,3 +189,12 @@ def test_the_sync_journal_benchmark_prints_its_figures() -> None:
         "a mark until the other machine holds it",
     ):
         assert line in out, out
+
+
+def test_the_mark_many_benchmark_prints_its_figures() -> None:
+    out = _script("mark_many.py", "--posts", "300", "--runs", "1")
+    assert "300 posts (" in out, out
+    labels = ("ReadMarks.mark, every key", "its write, until stored", "UnreadCounts recount, every post read")
+    for label in labels:
+        row = next(line for line in out.splitlines() if label in line)
+        float(row.split()[-1].replace(",", ""))  # a figure

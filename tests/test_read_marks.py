@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,9 +45,21 @@ def saves_marks(state: ReadMarks, folder: Path, state_dir: Path) -> bool:
     """Whether a mark made now reaches the store on disk, rather than staying in memory only."""
     probe = "probe:is-this-saved"
     state.mark([probe], True)
+    state.flush()
     saved = probe in stored_marks(folder, state_dir).read
     state.mark([probe], False)
+    state.flush()
     return saved
+
+
+def until(condition: Callable[[], bool], timeout: float = 15.0) -> bool:
+    """Wait until `condition` holds (for what a store's writer thread does); whether it came to hold."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def write_post(path: Path, title: str, link: str | None = None) -> Post:
@@ -152,10 +166,12 @@ def test_refresh_picks_up_marks_from_another_window(folder: Path, state_dir: Pat
     with ReadMarks.open(folder, state_dir) as mine, ReadMarks.open(folder, state_dir) as theirs:
         assert mine.refresh() is False
         theirs.mark(["link:a", "link:b"])
+        theirs.flush()
         assert mine.refresh() is True
         assert mine.read_keys() == {"link:a", "link:b"}
         assert mine.refresh() is False
         theirs.mark(["link:a"], read=False)
+        theirs.flush()
         assert mine.refresh() is True
         assert mine.read_keys() == {"link:b"}
 
@@ -163,6 +179,7 @@ def test_refresh_picks_up_marks_from_another_window(folder: Path, state_dir: Pat
 def test_own_marks_do_not_count_as_changes_from_elsewhere(folder: Path, state_dir: Path) -> None:
     with ReadMarks.open(folder, state_dir) as mine, ReadMarks.open(folder, state_dir) as theirs:
         mine.mark(["link:a"])
+        mine.flush()
         assert mine.refresh() is False
         assert theirs.refresh() is True
         assert theirs.is_read("link:a")
@@ -364,10 +381,12 @@ def test_a_failed_save_keeps_the_mark_and_retries(
         monkeypatch.setattr(state_module, "_write_marks", read_only)
         state.mark(["link:a"])
         assert state.is_read("link:a")
+        assert state.flush() is False
         assert state.notice is not None and "Could not save" in state.notice
         monkeypatch.undo()
-        state.refresh()
-        assert state.notice is None
+        state.refresh()  # has the writer try again, without waiting for it
+        assert until(lambda: "link:a" in stored_marks(folder, state_dir).read)
+        assert state.flush() is True and state.notice is None
     with ReadMarks.open(folder, state_dir) as state:
         assert state.read_keys() == {"link:a"}
 
@@ -380,10 +399,13 @@ def test_a_store_locked_by_another_window_delays_but_keeps_marks(
         other = sqlite3.connect(store_path(folder, state_dir), isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         state.mark(["link:a"])
+        assert state.is_read("link:a")  # at once, while the write waits for the other window
+        assert state.flush() is False
         assert state.notice is not None and "locked" in state.notice
         other.execute("ROLLBACK")
         other.close()
         state.mark(["link:b"])
+        assert state.flush() is True
         assert state.notice is None
     with ReadMarks.open(folder, state_dir) as state:
         assert state.read_keys() == {"link:a", "link:b"}
@@ -403,8 +425,10 @@ def test_damage_found_while_running_starts_a_new_store_with_the_session_marks(
 
     with ReadMarks.open(folder, state_dir) as state:
         state.mark(["link:a"])
+        state.flush()
         monkeypatch.setattr(state_module, "_write_marks", malformed_once)
         state.mark(["link:b"])
+        state.flush()
         assert state.notice is not None and "damaged" in state.notice
         assert saves_marks(state, folder, state_dir)
     assert len(corrupt_copies(state_dir)) == 1
@@ -417,9 +441,11 @@ def test_a_window_follows_when_another_replaced_the_store(
 ) -> None:
     with ReadMarks.open(folder, state_dir) as first, ReadMarks.open(folder, state_dir) as second:
         first.mark(["link:a"])
+        first.flush()
         second.refresh()
         keep_aside(store_path(folder, state_dir))  # what a window does with a damaged store
         second.mark(["link:b"])
+        second.flush()
         first.refresh()
         assert first.read_keys() == {"link:a", "link:b"}
     with ReadMarks.open(folder, state_dir) as state:
@@ -545,3 +571,89 @@ def test_a_state_disk_full_at_start_keeps_marks_in_memory_and_saves_them_when_th
         with ReadMarks.open(folder, state_dir) as state:
             assert state.read_keys() == {"link:new"} | ({"link:old"} if store_before else set())
         assert corrupt_copies(state_dir) == []
+
+
+BIG = [f"link:https://example.com/2024/{number}" for number in range(100_000)]
+"""What `A` on All marks in a folder of 100,000 posts."""
+
+
+def test_a_big_mark_returns_before_the_store_has_it_and_flush_saves_every_one(
+    folder: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(state_module, "BUSY_TIMEOUT_SECONDS", 60.0)
+    with ReadMarks.open(folder, state_dir) as state:
+        other = sqlite3.connect(store_path(folder, state_dir), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another window is writing: nothing can be written for now
+        previous = state.mark(BIG)
+        # Back at once (a write on this thread would have waited up to a minute for the other window),
+        # with every mark in memory and none on disk yet.
+        assert state.read_keys() == set(BIG) and all(state.is_read(key) for key in BIG[::1000])
+        assert state.notice is None
+        assert stored_marks(folder, state_dir).read == frozenset()
+        other.execute("ROLLBACK")
+        other.close()
+        assert state.flush() is True
+        assert stored_marks(folder, state_dir).read == set(BIG)
+        state.restore(previous)  # `u`: written by close
+    with ReadMarks.open(folder, state_dir) as state:
+        assert state.read_keys() == frozenset()
+
+
+def test_close_saves_every_mark_still_waiting_to_be_written(
+    folder: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(state_module, "BUSY_TIMEOUT_SECONDS", 0.05)
+    with ReadMarks.open(folder, state_dir) as state:
+        state.mark(BIG[:1])
+        state.star(BIG[:10])
+    state = ReadMarks.open(folder, state_dir)
+    other = sqlite3.connect(store_path(folder, state_dir), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    state.mark(BIG)
+    assert until(lambda: state.notice is not None and "locked" in state.notice)
+    # The writer tried, found the store locked, and waits for the next change or refresh to try again.
+    other.execute("ROLLBACK")
+    other.close()
+    assert BIG[1] not in stored_marks(folder, state_dir).read
+    state.close()
+    with ReadMarks.open(folder, state_dir) as state:
+        assert state.read_keys() == set(BIG)
+        assert state.starred_keys() == set(BIG[:10])
+
+
+def test_on_change_hears_every_change_at_once_in_order_and_not_remote_ones(
+    folder: Path, state_dir: Path
+) -> None:
+    heard: list[tuple[dict[str, bool], dict[str, bool]]] = []
+    with ReadMarks.open(folder, state_dir) as state:
+        state.on_change = lambda read, starred: heard.append((read, starred))
+        state.mark(BIG)
+        state.toggle(BIG[0])
+        state.star(["link:c"])
+        state.apply_remote({"link:remote": True}, {"link:remote": True})
+        assert heard == [(dict.fromkeys(BIG, True), {}), ({BIG[0]: False}, {}), ({}, {"link:c": True})]
+        assert state.flush() is True
+    assert stored_marks(folder, state_dir).read == {*BIG[1:], "link:remote"}
+
+
+def test_a_disk_that_fills_while_marking_keeps_the_marks_and_saves_them_when_there_is_room(
+    folder: Path, tmp_path: Path
+) -> None:
+    keys = [f"link:https://example.com/{number}/" + "x" * 100 for number in range(3000)]
+    with small_disk(tmp_path / "disk", size="1m") as disk:
+        state_dir = disk / "krant"
+        with ReadMarks.open(folder, state_dir) as state:
+            state.mark(["link:before"])
+            assert state.flush() is True
+            ballast = fill(disk)
+            state.mark(keys)  # written by the writer thread, onto a full disk
+            assert state.read_keys() == {"link:before", *keys}
+            assert state.flush() is False
+            assert state.notice is not None and "Could not save" in state.notice
+            assert state.read_keys() == {"link:before", *keys}  # kept in memory
+            ballast.unlink()
+            state.refresh()  # has the writer try again
+            assert until(lambda: set(keys) <= stored_marks(folder, state_dir).read)
+            assert state.flush() is True and state.notice is None
+        with ReadMarks.open(folder, state_dir) as state:
+            assert state.read_keys() == {"link:before", *keys}

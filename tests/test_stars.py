@@ -60,15 +60,20 @@ def test_refresh_picks_up_stars_from_another_window(posts_folder: Path, state_di
         mine.star(["link:mine"])
         theirs.star(["link:theirs"])
         theirs.mark(["link:read"])
+        mine.flush()  # a refresh does not wait for a write under way (it looks next time)
+        theirs.flush()
         assert mine.refresh() is True
         assert mine.starred_keys() == {"link:mine", "link:theirs"}
         assert mine.read_keys() == {"link:read"}
         assert mine.refresh() is False
         theirs.star(["link:mine"], starred=False)
+        theirs.flush()
         assert mine.refresh() is True and not mine.is_starred("link:mine")
         # A read mark there does not touch a star here, nor the other way round.
         mine.star(["link:read"])
         theirs.mark(["link:read"], read=False)
+        mine.flush()
+        theirs.flush()
         mine.refresh()
         assert mine.is_starred("link:read") and not mine.is_read("link:read")
 

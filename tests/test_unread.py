@@ -13,6 +13,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.core import unread as unread_module
 from tui.core.library import Library
 from tui.core.post import Post
 from tui.core.read_marks import ReadMarks
@@ -82,8 +83,17 @@ operations = st.one_of(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(operations, max_size=40))
-def test_counts_follow_posts_and_marks(steps: list[tuple]) -> None:
+# The share of changed keys above which every story is counted afresh: always, sometimes, never.
+@given(st.lists(operations, max_size=40), st.sampled_from([0.0, unread_module.RECOUNT_SHARE, 100.0]))
+def test_counts_follow_posts_and_marks(steps: list[tuple], share: float) -> None:
+    default, unread_module.RECOUNT_SHARE = unread_module.RECOUNT_SHARE, share
+    try:
+        follow_posts_and_marks(steps)
+    finally:
+        unread_module.RECOUNT_SHARE = default
+
+
+def follow_posts_and_marks(steps: list[tuple]) -> None:
     library = Library(ROOT)
     state = ReadMarks.in_memory(ROOT)
     counts = UnreadCounts(state)

@@ -396,14 +396,17 @@ def import_marks(folder: Path, state_dir: Path, file: str, sync_folder: Path | N
         for kind, value in values.items():
             changes[kind][key] = value
     with ReadMarks.open(folder, state_dir) as marks:
-        if marks.notice:
-            print(f"krant: warning: {marks.notice}", file=sys.stderr)
+        opened_with = marks.notice
+        if opened_with:
+            print(f"krant: warning: {opened_with}", file=sys.stderr)
         journal = SyncJournal(sync_folder, state_dir, marks) if sync_folder is not None else None
         if journal is not None:
             journal.attach()
         for value in (True, False):
             marks.mark([key for key, read in changes["read"].items() if read == value], value)
             marks.star([key for key, star in changes["starred"].items() if star == value], value)
+        if not marks.flush() and marks.notice not in (None, opened_with):  # written by the store's thread
+            print(f"krant: warning: {marks.notice}", file=sys.stderr)
         if journal is not None:
             for notice in journal.sync_now().notices:
                 print(f"krant: warning: {notice}", file=sys.stderr)

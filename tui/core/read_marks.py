@@ -1,11 +1,13 @@
 """Which posts are read or starred: one small SQLite store per posts folder, safe to share between windows.
 
 The store lives in krant's state directory (never in the posts folder) and is keyed by `Post.key`, so a
-renamed or moved post keeps its mark. Every change is one short transaction that touches only the posts it
-changes, so two krant windows on the same folder never lose each other's marks; `ReadMarks.refresh` picks
-up what the other window did. A damaged or unwritable store never stops krant: the bad file is kept aside
-(with every mark still readable in its intact pages carried over), `ReadMarks.notice` says what happened,
-and marks go to a new store or, failing that, stay in memory. A store that cannot be written (a full disk,
+renamed or moved post keeps its mark. A change is made in memory at once and written by the store's own
+writer thread (so marking 100,000 posts never waits for the disk), in one transaction that touches only
+the posts it changes, so two krant windows on the same folder never lose each other's marks;
+`ReadMarks.refresh` picks up what the other window did, and `close` (or `flush`) waits for the writes.
+A damaged or unwritable store never stops krant: the bad file is kept aside (with every mark still
+readable in its intact pages carried over), `ReadMarks.notice` says what happened, and marks go to a new
+store or, failing that, stay in memory. A store that cannot be written (a full disk,
 a read-only folder) is not damage: its marks are read, new ones are kept in memory, and the disk is tried
 again now and then, so they are saved once it has room.
 
@@ -21,7 +23,8 @@ Usage from the UI (all methods are thread-safe and never raise for storage probl
     state.on_change = journal                   # told of every local change (read, starred)
     state.apply_remote(read, starred)           # changes from elsewhere, without telling on_change
     if state.refresh(): redraw()                # now and then: marks made by another window
-    state.close()
+    state.flush()                               # wait until the store holds every change so far
+    state.close()                               # flushes too
 """
 
 from __future__ import annotations
@@ -135,9 +138,14 @@ def stored_marks(folder: Path, state_dir: Path) -> StoredMarks:
 class ReadMarks:
     """The read marks and stars of one posts folder: in memory, backed by a SQLite store when it can be.
 
-    Create with `ReadMarks.open`. Reads (`is_read`, `read_keys`, `is_starred`) come from memory; each change
-    is written at once in one small transaction. Storage errors never raise: they set `notice`, and marks
-    that could not be saved yet are kept and written on the next change or refresh.
+    Create with `ReadMarks.open`. Reads (`is_read`, `read_keys`, `is_starred`) come from memory, and so
+    does each change: it is written by a writer thread (started on the first change, one per store),
+    which takes every change waiting at that moment into one transaction. Storage errors never raise: they
+    set `notice`, and marks that could not be saved yet are kept and written on the next change or refresh.
+
+    Two locks: `_lock` guards what is in memory and is held only briefly; `_write_lock` guards the
+    connection (every statement) and is held for a whole write. Whoever needs both takes `_write_lock`
+    first, and nothing holding `_lock` ever waits for `_write_lock`.
     """
 
     def __init__(self, path: Path, folder: Path) -> None:
@@ -146,11 +154,17 @@ class ReadMarks:
         """Where the store is (or would be); a damaged one is kept next to it as `<name>.corrupt-<time>`."""
         self._folder = folder
         self._lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self._writer: threading.Thread | None = None
+        self._wanted = threading.Event()
+        """Set when there are changes to write (or on close, to end the writer)."""
+        self._closed = False
         self._db: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None
         self._read: set[str] = set()
         self._frozen: frozenset[str] | None = None
         self._pending: dict[str, bool] = {}
+        """Changes not written yet (a write under way has taken its own: they are back here if it fails)."""
         self._starred: set[str] = set()
         self._frozen_stars: frozenset[str] | None = None
         self._pending_stars: dict[str, bool] = {}
@@ -171,7 +185,7 @@ class ReadMarks:
         Either way `notice` says so.
         """
         state = cls(store_path(folder, state_dir), folder)
-        with state._lock:
+        with state._write_lock, state._lock:
             state._open_store()
         return state
 
@@ -212,28 +226,28 @@ class ReadMarks:
             return self._frozen
 
     def mark(self, keys: Iterable[str], read: bool = True) -> dict[str, bool]:
-        """Mark posts read or unread in one transaction, and return their previous marks (for undo).
+        """Mark posts read or unread (written in one transaction), and return their previous marks (for undo).
 
         Only keys whose mark changes are written, so other windows' marks on the rest stay untouched.
         """
+        self._look()
         with self._lock:
-            self._refresh_locked()
             before = {key: key in self._read for key in keys}
             self._change({key: read for key, was in before.items() if was != read})
             return before
 
     def toggle(self, key: str) -> bool:
         """Flip one post between read and unread; returns the new mark."""
+        self._look()
         with self._lock:
-            self._refresh_locked()
             read = key not in self._read
             self._change({key: read})
             return read
 
     def restore(self, marks: Mapping[str, bool]) -> None:
         """Put back marks that `mark` returned, exactly: each key gets its recorded mark."""
+        self._look()
         with self._lock:
-            self._refresh_locked()
             self._change({key: read for key, read in marks.items() if (key in self._read) != read})
 
     def is_starred(self, key: str) -> bool:
@@ -248,25 +262,25 @@ class ReadMarks:
             return self._frozen_stars
 
     def star(self, keys: Iterable[str], starred: bool = True) -> dict[str, bool]:
-        """Star or unstar posts in one transaction, and return whether each was starred before (for undo)."""
+        """Star or unstar posts (written in one transaction), and return whether each was starred before."""
+        self._look()
         with self._lock:
-            self._refresh_locked()
             before = {key: key in self._starred for key in keys}
             self._change(stars={key: starred for key, was in before.items() if was != starred})
             return before
 
     def toggle_star(self, key: str) -> bool:
         """Star an unstarred post or unstar a starred one; returns whether it is starred now."""
+        self._look()
         with self._lock:
-            self._refresh_locked()
             starred = key not in self._starred
             self._change(stars={key: starred})
             return starred
 
     def restore_stars(self, previous: Mapping[str, bool]) -> None:
         """Put back the stars that `star` returned, exactly."""
+        self._look()
         with self._lock:
-            self._refresh_locked()
             self._change(
                 stars={key: starred for key, starred in previous.items() if (key in self._starred) != starred}
             )
@@ -276,8 +290,8 @@ class ReadMarks:
 
         Returns whether any mark or star here changed.
         """
+        self._look()
         with self._lock:
-            self._refresh_locked()
             return self._change(
                 {key: value for key, value in read.items() if (key in self._read) != value},
                 {key: value for key, value in starred.items() if (key in self._starred) != value},
@@ -287,20 +301,45 @@ class ReadMarks:
     def refresh(self) -> bool:
         """Pick up marks another window saved since the last look; True if any mark here changed.
 
-        Cheap when nothing happened (one `PRAGMA data_version`), so the UI can call it every few seconds.
-        It also retries saving marks that could not be saved before.
+        Cheap when nothing happened (one `PRAGMA data_version`), so the UI can call it every few seconds;
+        it never waits for a write under way (it returns False, and the next call looks). It also has
+        marks that could not be saved before tried again.
         """
+        if not self._write_lock.acquire(blocking=False):
+            return False
+        try:
+            changed = self._refresh_locked()
+        finally:
+            self._write_lock.release()
         with self._lock:
-            return self._refresh_locked()
+            self._wake()
+        return changed
+
+    def flush(self) -> bool:
+        """Write every change made so far, waiting for a write under way; whether the store holds them all.
+
+        False when some could not be saved (`notice` says why; they are kept and tried again later) or
+        there is no store to save them in (`in_memory`, or marks kept in memory after trouble).
+        """
+        with self._write_lock:
+            self._write_pending()
+            with self._lock:
+                return self._db is not None and not (self._pending or self._pending_stars)
 
     def close(self) -> None:
-        """Save anything still unsaved and close the store. Marks made afterwards stay in memory only."""
-        with self._lock:
-            if self._pending or self._pending_stars:
-                self._save()
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+        """Save anything still unsaved (waiting for the writer) and close the store. Marks made afterwards
+        stay in memory only."""
+        with self._write_lock:
+            self._write_pending()
+            with self._lock:
+                self._closed = True
+                self._wanted.set()  # the writer ends
+                writer, self._writer = self._writer, None
+                if self._db is not None:
+                    self._db.close()
+                    self._db = None
+        if writer is not None:
+            writer.join(timeout=10)
 
     def __enter__(self) -> ReadMarks:
         return self
@@ -308,10 +347,19 @@ class ReadMarks:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def _look(self) -> None:
+        """Refresh before a change, so it starts from what other windows did; skipped while a write is
+        under way (what the refresh would have found arrives with the next one)."""
+        if self._write_lock.acquire(blocking=False):
+            try:
+                self._refresh_locked()
+            finally:
+                self._write_lock.release()
+
     def _change(
         self, read: dict[str, bool] | None = None, stars: dict[str, bool] | None = None, *, tell: bool = True
     ) -> bool:
-        """Apply changed marks and stars here and save them; whether there were any."""
+        """Apply changed marks and stars here and have them saved; whether there were any. Under `_lock`."""
         read, stars = read or {}, stars or {}
         if not read and not stars:
             return False
@@ -323,7 +371,7 @@ class ReadMarks:
             _apply(self._starred, stars)
             self._frozen_stars = None
             self._pending_stars.update(stars)
-        self._save()
+        self._wake()
         listener = self.on_change
         if tell and listener is not None:
             # Under the lock, so a listener sees changes in the order they were made; it must not block.
@@ -333,60 +381,97 @@ class ReadMarks:
     def _flags(self) -> tuple[frozenset[str], frozenset[str]]:
         return frozenset(self._read), frozenset(self._starred)
 
-    def _save(self) -> None:
-        """Write the pending marks in one short transaction; on failure keep them for the next try."""
-        if self._db is None or not (self._pending or self._pending_stars):
+    def _wake(self) -> None:
+        """Have the writer write what is pending (started here the first time). Under `_lock`.
+
+        Without a store there is nothing to write to: pending changes wait for `_attach` to write them.
+        """
+        if self._db is None or self._closed or not (self._pending or self._pending_stars):
             return
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write_in_background, name="krant-marks", daemon=True)
+            self._writer.start()
+        self._wanted.set()
+
+    def _write_in_background(self) -> None:
+        """The writer thread: each time it is woken, write every change pending then."""
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            if self._closed:
+                return
+            with self._write_lock:
+                self._write_pending()
+
+    def _write_pending(self) -> None:
+        """Write the pending marks in one transaction; on failure keep them for the next try.
+
+        Under `_write_lock`, not `_lock`: changes made meanwhile wait in `_pending` for the next write.
+        """
+        with self._lock:
+            db = self._db
+            if db is None or not (self._pending or self._pending_stars):
+                return
+            marks, stars = self._pending, self._pending_stars
+            self._pending, self._pending_stars = {}, {}
         try:
-            seq = _write_marks(self._db, self._pending, self._pending_stars)
-        except sqlite3.OperationalError as error:
-            # Locked by another window for too long, disk full, made read-only: nothing is lost yet.
-            self._notice = _notice(f"Could not save read marks ({_reason(error)}); krant will keep trying.")
-            return
+            seq = _write_marks(db, marks, stars)
         except sqlite3.DatabaseError as error:
-            self._replace_store(_reason(error))
+            with self._lock:
+                # Back to pending; a change made since is newer and wins.
+                self._pending, self._pending_stars = marks | self._pending, stars | self._pending_stars
+                if isinstance(error, sqlite3.OperationalError):
+                    # Locked by another window for too long, disk full, made read-only: nothing is lost.
+                    self._notice = _notice(
+                        f"Could not save read marks ({_reason(error)}); krant will keep trying."
+                    )
+                else:
+                    self._replace_store(_reason(error))
             return
-        self._pending.clear()
-        self._pending_stars.clear()
-        self._notice = self._lasting_notice
+        with self._lock:
+            self._notice = self._lasting_notice
         if seq == self._seen_seq + 1:
             # No other window wrote in between, so there is nothing of theirs to fetch up to here.
             self._seen_seq = seq
 
     def _refresh_locked(self) -> bool:
-        if self._db is None:
-            return self._retry_store()
-        if self._store_was_replaced():
-            before = self._flags()
-            self._replace_store(None)
-            return before != self._flags()
-        self._save()
-        if self._db is None:
-            return False
+        """`refresh`, under `_write_lock` (the rows are read outside `_lock`, so the UI is not held up).
+
+        It writes nothing itself: pending changes are the writer's (`refresh` wakes it). `_db` is changed
+        only under `_write_lock`, so it stays the one read here.
+        """
+        with self._lock:
+            if self._db is None:
+                return self._retry_store()
+            if self._store_was_replaced():
+                before = self._flags()
+                self._replace_store(None)
+                return before != self._flags()
+            db = self._db
         try:
-            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            version = db.execute("PRAGMA data_version").fetchone()[0]
             if version == self._data_version:
                 return False
-            rows = self._db.execute(
-                "SELECT key, read, seq FROM marks WHERE seq > ?", (self._seen_seq,)
-            ).fetchall()
-            star_rows = self._db.execute(
+            rows = db.execute("SELECT key, read, seq FROM marks WHERE seq > ?", (self._seen_seq,)).fetchall()
+            star_rows = db.execute(
                 "SELECT key, starred, seq FROM stars WHERE seq > ?", (self._seen_seq,)
             ).fetchall()
         except sqlite3.OperationalError:
             return False
         except sqlite3.DatabaseError as error:
-            before = self._flags()
-            self._replace_store(_reason(error))
-            return before != self._flags()
-        self._data_version = version
-        changed_read = self._take_rows(rows, self._read, self._pending)
-        changed_stars = self._take_rows(star_rows, self._starred, self._pending_stars)
-        if changed_read:
-            self._frozen = None
-        if changed_stars:
-            self._frozen_stars = None
-        return changed_read or changed_stars
+            with self._lock:
+                before = self._flags()
+                self._replace_store(_reason(error))
+                return before != self._flags()
+        with self._lock:
+            self._data_version = version
+            changed_read = self._take_rows(rows, self._read, self._pending)
+            changed_stars = self._take_rows(star_rows, self._starred, self._pending_stars)
+            if changed_read:
+                self._frozen = None
+            if changed_stars:
+                self._frozen_stars = None
+            return changed_read or changed_stars
 
     def _take_rows(
         self, rows: Iterable[tuple[object, int, int]], flagged: set[str], pending: dict[str, bool]

@@ -12,10 +12,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from tui.core.library import Change, Library
 from tui.core.post import Post
 from tui.core.read_marks import ReadMarks
+
+RECOUNT_SHARE = 0.2
+"""When more than this share of the stories' keys changed mark at once, every story is counted afresh
+(measured at 100,000 posts: a fresh count takes some 20 ms, counting story by story as long at ~20%)."""
 
 
 class UnreadCounts:
@@ -39,6 +44,9 @@ class UnreadCounts:
         not here): one lookup tells a row drawn whether it is read."""
         self._rows_by_key: dict[str, str | list[str]] = {}
         """The rows whose read state a key decides: one path, or a list when stories share a key."""
+        self._in_stories: Counter[str] = Counter()
+        """The keys of stories with several posts (how many such stories each is in): the only keys that
+        bring others along when marked."""
         self._unread: Counter[str] = Counter()
         self._unread_all = 0
         self._read_keys = state.read_keys()
@@ -136,6 +144,7 @@ class UnreadCounts:
             counted = _Counted(row.path, keys, categories, tuple(each.path for each in copies[1:]))
             for each in copies:
                 self._stories[each.path] = counted
+            self._in_stories.update(keys)
         for key in keys:
             self._remember_row(key, row.path)
         if self._read_keys.isdisjoint(keys):
@@ -187,6 +196,10 @@ class UnreadCounts:
             keys, categories, paths = story.keys, story.categories, (row_path, *story.copies)
             for each in paths:
                 del self._stories[each]
+            self._in_stories.subtract(keys)
+            for key in keys:
+                if not self._in_stories[key]:
+                    del self._in_stories[key]
         for key in keys:
             rows = self._rows_of(key)
             rows.remove(row_path)
@@ -248,12 +261,13 @@ class UnreadCounts:
     def _with_copies(self, keys: Iterable[str]) -> list[str]:
         """The keys, and the keys of every other post in their stories."""
         every = dict.fromkeys(keys)
-        if self._stories:
-            for key in list(every):
-                for row in self._rows_of(key):
-                    story = self._stories.get(row)
-                    if story is not None:
-                        every.update(dict.fromkeys(story.keys))
+        copies: list[str] = []
+        for key in every.keys() & self._in_stories.keys():  # a set operation, for `A` on 100,000 keys
+            for row in self._rows_of(key):
+                story = self._stories.get(row)
+                if story is not None:
+                    copies.extend(story.keys)
+        every.update(dict.fromkeys(copies))
         return list(every)
 
     def _sync(self) -> bool:
@@ -268,25 +282,62 @@ class UnreadCounts:
         now = self.state.read_keys()
         if now is self._read_keys:
             return False
-        before = self._read_keys
+        before, self._read_keys = self._read_keys, now
         changed = now ^ before
-        self._read_keys = now
-        rows: set[str] = set()
-        for key in changed:
-            rows.update(self._rows_of(key))
-        for path in rows:
-            story = self._stories.get(path)
-            if story is None:
-                categories = self._rows[path].categories
-                step = -1 if self._rows[path].key in now else 1
-            else:
-                categories = story.categories
-                was_read, is_read = not before.isdisjoint(story.keys), not now.isdisjoint(story.keys)
-                if was_read == is_read:
-                    continue
-                step = -1 if is_read else 1
-            self._count(categories, step)
+        if len(changed) > len(self._rows) * RECOUNT_SHARE:
+            self._recount()
+        else:
+            self._recount_rows(changed, before)
         return bool(changed)
+
+    def _recount_rows(self, changed: Iterable[str], before: frozenset[str]) -> None:
+        """Count again the stories whose keys changed mark (and whose read state did with them)."""
+        now, stories, rows, rows_of = self._read_keys, self._stories, self._rows, self._rows_by_key.get
+        paths: set[str] = set()
+        for key in changed:
+            known = rows_of(key)
+            if known is None:
+                continue
+            if isinstance(known, list):
+                paths.update(known)
+            else:
+                paths.add(known)
+        read: list[tuple[str, ...]] = []
+        unread: list[tuple[str, ...]] = []
+        for path in paths:
+            story = stories.get(path) if stories else None
+            if story is None:
+                row = rows[path]
+                (read if row.key in now else unread).append(row.categories)
+                continue
+            is_read = not now.isdisjoint(story.keys)
+            if is_read != (not before.isdisjoint(story.keys)):
+                (read if is_read else unread).append(story.categories)
+        self._unread_all += len(unread) - len(read)
+        counts = self._unread
+        counts.update(chain.from_iterable(unread))
+        if read:
+            counts.subtract(chain.from_iterable(read))
+            for category in set(chain.from_iterable(read)):
+                if counts[category] <= 0:
+                    del counts[category]
+
+    def _recount(self) -> None:
+        """Count every story afresh: cheaper than story by story when most of them changed (`A` on All)."""
+        read, stories = self._read_keys, self._stories
+        unread: list[tuple[str, ...]] = []
+        if not stories:
+            unread = [row.categories for row in self._rows.values() if row.key not in read]
+        else:
+            for path, row in self._rows.items():
+                story = stories.get(path)
+                if story is None:
+                    if row.key not in read:
+                        unread.append(row.categories)
+                elif read.isdisjoint(story.keys):
+                    unread.append(story.categories)
+        self._unread = Counter(chain.from_iterable(unread))
+        self._unread_all = len(unread)
 
 
 @dataclass(frozen=True, slots=True)
