@@ -18,6 +18,7 @@ from ui_helpers import (
     footer_keys,
     new_app,
     notifications,
+    open_palette,
     record_notices,
     screen_text,
     until,
@@ -33,6 +34,7 @@ from tui.core.locations import Locations
 from tui.core.settings import SettingsStore
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.article_body import ArticleBody
+from tui.ui.widgets.sidebar import EntryKind
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("amsterdam")]
 
@@ -273,3 +275,24 @@ async def test_pipe_asks_for_a_command_and_says_when_it_cannot_step_aside(tmp_pa
         assert await until(pilot, lambda: isinstance(app.focused, Input))
         await pilot.press("escape")
         assert await until(pilot, lambda: app.screen is app.main)
+
+
+async def test_names_with_markup_in_the_palette_show_as_written_and_never_crash_it(tmp_path: Path):
+    """The palette reads its entries as markup: `[/]` in a command's or a saved search's name closed krant."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "searches.toml").write_text('[[search]]\nname = "[/]Irak[b]"\nquery = "irak"\n')
+    app = configured_app(
+        tmp_path, '[[commands]]\nname = "x[/]"\nkey = "V"\nrun = "notify-send [krant] {title}"\n'
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_loaded(pilot, app)
+        await until_shown(pilot, app, "[/]Irak[b]")  # in the sidebar, as written
+        await open_palette(pilot, app)
+        await pilot.press(*"x[")
+        await until_shown(pilot, app, "x[/]", "notify-send [krant] {title}")
+        await pilot.press("escape")
+        app.main.choose_entry((EntryKind.SAVED, "[/]Irak[b]"))
+        await open_palette(pilot, app)
+        await pilot.press(*"rename")
+        await until_shown(pilot, app, "Give '[/]Irak[b]' another name")
+    assert app.return_code is None

@@ -23,6 +23,7 @@ from textual import events, on, work
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.markup import escape
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES
 from textual.timer import Timer
@@ -1379,7 +1380,8 @@ class KrantApp(App[None]):
         )
         yield SystemCommand("Pipe to a command", "Send the article's text to a command", self.action_pipe)
         for number, spec in enumerate(self.commands):
-            yield SystemCommand(spec.name, spec.run, partial(self.action_run_command, number))
+            # The palette reads titles and help as markup: the user's text is escaped (`[/]` crashed it).
+            yield SystemCommand(escape(spec.name), escape(spec.run), partial(self.action_run_command, number))
         yield SystemCommand(
             "Star / unstar",
             "Save the article for later (Starred in the sidebar), or unstar it",

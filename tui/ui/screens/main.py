@@ -14,6 +14,7 @@ from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 
@@ -415,7 +416,11 @@ class MainScreen(Screen[None]):
         self.app.push_screen(PromptScreen(f"Save '{query}' as:", keys=NAME_KEYS), named)
 
     def saved_search_commands(self) -> Iterator[SystemCommand]:
-        """The palette's saved search commands: save the query searched, rename or remove the one shown."""
+        """The palette's saved search commands: save the query searched, rename or remove the one shown.
+
+        The palette reads its titles and help as markup: a name from searches.toml is escaped (`[/]`
+        crashed it).
+        """
         if self.content.searching:
             yield SystemCommand(
                 "Save search", "Save this query under a name, in the sidebar", self.save_search
@@ -423,10 +428,10 @@ class MainScreen(Screen[None]):
         name = self.chosen_saved_search()
         if name is not None:
             yield SystemCommand(
-                "Rename saved search", f"Give '{name}' another name", self.rename_saved_search
+                "Rename saved search", f"Give '{escape(name)}' another name", self.rename_saved_search
             )
             yield SystemCommand(
-                "Remove saved search", f"Remove '{name}' from the sidebar", self.remove_saved_search
+                "Remove saved search", f"Remove '{escape(name)}' from the sidebar", self.remove_saved_search
             )
 
     def chosen_saved_search(self) -> str | None:
