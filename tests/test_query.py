@@ -292,3 +292,35 @@ def test_krant_list_leaves_out_what_hide_rules_find_and_never_moves_the_rules_fi
     captured = capsys.readouterr()
     assert "Buy this" in captured.out and "is not valid TOML" in captured.err
     assert rules.read_text(encoding="utf-8") == "[[rule]\n"  # left as it is: listing only reads
+
+
+def test_deep_nesting_is_a_mistake_and_many_minuses_are_one_term() -> None:
+    """Python's stack ran out at 300 parentheses (krant closed on a saved search holding them)."""
+    text = "(" * 300 + "rust" + ")" * 300
+    with pytest.raises(QueryError) as raised:
+        parse(text)
+    assert raised.value.message == "more than 32 parentheses inside each other"
+    assert parse("(" * 32 + "rust" + ")" * 32).words
+    assert parse("-" * 10_000 + "rust").root == parse("rust").root
+    assert parse("-" * 9_999 + "rust").root == parse("-rust").root
+
+
+@pytest.mark.parametrize(
+    ("text", "finds_all"),
+    [
+        ("newer:999999y", True),
+        ("older:999999y", False),
+        ("after:0001-01-01", True),
+        ("before:0001-01-01", False),
+        ("before:9999-12-31", True),
+        ("after:9999-12-31", False),
+    ],
+)
+def test_dates_beyond_every_post_find_all_or_nothing_and_never_raise(
+    index: PostIndex, text: str, finds_all: bool
+) -> None:
+    """`newer:999999y` made a date SQLite cannot hold, `after:0001-01-01` one Python cannot place."""
+    every = len(index.matching("after:1970-01-02 OR before:1970-01-02", now=NOW))
+    found = index.matching(text, now=NOW)
+    assert len(found) == (every if finds_all else 0)
+    assert index.count(text, now=NOW, include_unpublished=True)[0] == len(found)

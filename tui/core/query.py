@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 from tui.core.search import MAX_TERMS, Part, fold, parts_fts, query_parts
@@ -43,6 +43,10 @@ AGE_UNITS = {"h": 3_600, "d": 86_400, "w": 7 * 86_400, "m": 30 * 86_400, "y": 36
 """`newer:`/`older:` units in seconds: hours, days, weeks, months (30 days) and years (365 days)."""
 SEPARATOR = "\x1f"
 """Between the folded names of the index's `fcategories` and `ftags` columns (and around them)."""
+
+
+MAX_DEPTH = 32
+"""Parentheses deeper than this are a mistake (nobody writes them; Python's stack would run out)."""
 
 
 class QueryError(ValueError):
@@ -277,6 +281,7 @@ class _Parser:
     prefix_last: bool
     at: int = 0
     words: int = field(default=0)
+    depth: int = 0
 
     def peek(self) -> _Token | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -315,21 +320,27 @@ class _Parser:
         return _joined(All, terms)
 
     def unary(self) -> Node | None:
-        token = self.tokens[self.at]
-        if token.kind != "-":
-            return self.primary()
-        self.at += 1
-        following = self.peek()
-        if following is None or following.kind in (")", "OR"):
-            raise QueryError("'-' needs a term after it", token.start, token.end)
-        term = self.unary()
-        return Not(term) if term is not None else None
+        # `--a` is `a` again: a loop, so ten thousand minuses cannot exhaust the stack.
+        negated = False
+        while (token := self.tokens[self.at]).kind == "-":
+            self.at += 1
+            following = self.peek()
+            if following is None or following.kind in (")", "OR"):
+                raise QueryError("'-' needs a term after it", token.start, token.end)
+            negated = not negated
+        term = self.primary()
+        return Not(term) if negated and term is not None else term
 
     def primary(self) -> Node | None:
         token = self.tokens[self.at]
         self.at += 1
         if token.kind == "(":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:  # each level is frames of Python's stack, here and compiling
+                message = f"more than {MAX_DEPTH} parentheses inside each other"
+                raise QueryError(message, token.start, token.end)
             inner = self.any_of()
+            self.depth -= 1
             close = self.peek()
             if close is None:
                 raise QueryError("'(' without ')'", token.start, token.end)
@@ -387,6 +398,10 @@ def _joined(kind: type[All] | type[Any], terms: list[Node]) -> Node | None:
 
 
 _DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+FIRST_YEAR = 1900
+"""`after:` and `before:` days earlier than this year count as its first day (no post is older)."""
+LONGEST_AGE = 500 * 366 * 86_400
+"""The longest age `newer:`/`older:` mean (seconds): any longer one is as long."""
 _AGE = re.compile(r"(\d{1,6})([hdwmy])", re.IGNORECASE)
 
 
@@ -395,14 +410,18 @@ def _day(value: str) -> date | None:
     if match is None:
         return None
     try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
+        day = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
+    return day if FIRST_YEAR <= day.year else date(FIRST_YEAR, 1, 1)  # earlier is before every post
 
 
 def _age(value: str) -> int | None:
     match = _AGE.fullmatch(value)
-    return None if match is None else int(match[1]) * AGE_UNITS[match[2].lower()]
+    if match is None:
+        return None
+    # Ages beyond any post's (999999y) are cut to one, so the dates they make stay dates SQLite can hold.
+    return min(int(match[1]) * AGE_UNITS[match[2].lower()], LONGEST_AGE)
 
 
 def _conjuncts(node: Node | None) -> tuple[Node, ...]:
@@ -569,8 +588,11 @@ class _Compiler:
 
 
 def local_day_start(day: date) -> float:
-    """The timestamp at which a day starts in the local time zone."""
-    return datetime(day.year, day.month, day.day).astimezone().timestamp()
+    """The timestamp at which a day starts in the local time zone (in UTC for a day it cannot place)."""
+    try:
+        return datetime(day.year, day.month, day.day).astimezone().timestamp()
+    except (OverflowError, ValueError, OSError):  # 9999-12-31 in a zone east of UTC
+        return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
 
 
 def state_function(marks: MarkState, states: Sequence[str] | frozenset[str]) -> Callable[[str, str], bool]:
