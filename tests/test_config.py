@@ -401,3 +401,12 @@ def test_a_commands_name_and_line_are_shown_without_controls_but_run_exactly(tmp
     (spec,) = result.config.commands
     assert "\x1b" not in spec.name and "\x1b" not in spec.run and spec.name.startswith("Evil")
     assert spec.argv == ("echo", "\x1b]52;x", "{title}")
+
+
+def test_a_home_folder_of_an_unknown_user_and_deep_nesting_are_problems_not_crashes(tmp_path: Path):
+    result = loaded('folder = "~nosuchuser-krant/news"\nsidebar = false\n', tmp_path)
+    assert result.problems == ["config.toml line 1: folder: no home folder is known for '~nosuchuser-krant'"]
+    assert result.config.folder is None and result.config.sidebar is False
+    deep = loaded("x = " + "[" * 5_000 + "]" * 5_000 + "\n", tmp_path)
+    assert deep.problems == ["config.toml: nested too deeply to read; using the defaults"]
+    assert deep.config == Config()

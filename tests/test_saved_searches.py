@@ -124,3 +124,11 @@ def test_any_searches_make_a_valid_file(pairs: list[tuple[str, str]]) -> None:
     searches = Searches(tuple(SavedSearch(name, query) for name, query in pairs))
     data = tomllib.loads(searches_text(searches))
     assert len(data.get("search", [])) == len(pairs)
+
+
+def test_a_file_nested_too_deeply_for_tomllib_is_kept_aside_too(tmp_path: Path) -> None:
+    """tomllib raises RecursionError (not its decode error) on arrays a few thousand deep."""
+    (tmp_path / SEARCHES_FILE).write_text("x = " + "[" * 5_000 + "]" * 5_000 + "\n", encoding="utf-8")
+    store = SearchesStore(tmp_path, clock=lambda: datetime(2024, 5, 1, 12, 0, 0))
+    [notice] = store.read().notices
+    assert "nested too deeply" in notice and (tmp_path / "searches.toml.corrupt-20240501-120000").exists()

@@ -205,7 +205,11 @@ class _Reader:
         if not value.strip():
             self.note(f"{key} must be a folder, not empty text", key, section)
             return None
-        return Path(value).expanduser()
+        try:
+            return Path(value).expanduser()
+        except RuntimeError:  # `~someone` for a user this machine does not know
+            self.note(f"{key}: no home folder is known for {value.split('/', 1)[0]!r}", key, section)
+            return None
 
 
 def load_config(path: Path | None = None) -> LoadedConfig:
@@ -236,6 +240,8 @@ def parse_config(raw: bytes, path: Path) -> LoadedConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return LoadedConfig(Config(), [_decode_problem(path, error)], path, text)
+    except RecursionError:  # arrays in arrays a thousand deep: tomllib's parser recurses
+        return LoadedConfig(Config(), [f"{path.name}: nested too deeply to read; using the defaults"], path)
     loaded = LoadedConfig(Config(), [], path, text)
     return LoadedConfig(_read(data, _Reader(loaded)), loaded.problems, path, text)
 

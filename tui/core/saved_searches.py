@@ -127,8 +127,9 @@ class SearchesStore:
             return LoadedSearches(notices=(f"Could not read {self.path}: {error.strerror or error}.",))
         try:
             data = tomllib.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            reason = clean_line(str(error))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as error:
+            # RecursionError: arrays in arrays a thousand deep (tomllib's parser recurses).
+            reason = clean_line(str(error)) if not isinstance(error, RecursionError) else "nested too deeply"
             if not repair:
                 return LoadedSearches(
                     notices=(f"{self.path} is not valid TOML ({reason}); its rules are not used.",)
