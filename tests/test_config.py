@@ -410,3 +410,11 @@ def test_a_home_folder_of_an_unknown_user_and_deep_nesting_are_problems_not_cras
     deep = loaded("x = " + "[" * 5_000 + "]" * 5_000 + "\n", tmp_path)
     assert deep.problems == ["config.toml: nested too deeply to read; using the defaults"]
     assert deep.config == Config()
+
+
+def test_commands_named_in_other_scripts_each_have_their_own_id(tmp_path: Path):
+    text = '[[commands]]\nname = "Видео"\nkey = "V"\nrun = "mpv {link}"\n\n'
+    text += '[[commands]]\nname = "Статья"\nkey = "S"\nrun = "x {path}"\n'
+    result = loaded(text, tmp_path)
+    assert result.problems == []
+    assert [command.id for command in result.config.commands] == ["command.видео", "command.статья"]

@@ -59,7 +59,8 @@ class CommandSpec:
     @property
     def id(self) -> str:
         """Its binding id, by which `[keys]` could bind it and `krant config --keys` lists it."""
-        return "command." + re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+        # Letters of any script (`Видео` and `Статья` were both `command.`), digits, and `-` between them.
+        return "command." + (re.sub(r"[\W_]+", "-", self.name.casefold()).strip("-") or str(self.entry + 1))
 
     def arguments(self, fields: Mapping[str, str]) -> list[str]:
         """The argument list for one post: each `{field}` replaced in place, `{{`/`}}` as braces."""
