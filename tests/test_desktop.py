@@ -76,3 +76,9 @@ def test_copy_says_when_no_tool_is_there_or_none_worked(bin_folder: Path) -> Non
     program(bin_folder, "xclip", status=1)
     outcome = Desktop({"PATH": str(bin_folder), "DISPLAY": ":0"}, "linux").copy("text")
     assert not outcome.done and outcome.program == "xclip" and outcome.reason == "it exited with status 1"
+
+
+def test_a_nul_in_the_configured_browser_is_reported_not_raised(bin_folder: Path) -> None:
+    outcome = Desktop({"PATH": str(bin_folder)}, "linux", browser=("fire\x00fox", "{link}")).open_url("https://x/")
+    assert not outcome.done and outcome.reason == "it could not be started (embedded null byte)"
+    assert outcome.program == "fire fox"  # shown in a notice: the control character made harmless

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tui.core.config import fill
+from tui.core.sanitize import clean_line
 
 WAIT_SECONDS = 5.0
 """How long a browser launcher or clipboard tool may take; one still running then is taken as working
@@ -33,7 +34,7 @@ class Outcome:
 
 
 def _run(command: list[str], text: str | None = None) -> Outcome:
-    program = os.path.basename(command[0])
+    program = clean_line(os.path.basename(command[0]))  # shown in a notice
     try:
         completed = subprocess.run(
             command,
@@ -47,8 +48,8 @@ def _run(command: list[str], text: str | None = None) -> Outcome:
         )
     except subprocess.TimeoutExpired:
         return Outcome(True, program)
-    except OSError as error:
-        return Outcome(False, program, f"it could not be started ({error.strerror or error})")
+    except (OSError, ValueError) as error:  # ValueError: a NUL in an argument (from config.toml)
+        return Outcome(False, program, f"it could not be started ({_why(error)})")
     if completed.returncode != 0:
         return Outcome(False, program, f"it exited with status {completed.returncode}")
     return Outcome(True, program)
@@ -57,7 +58,7 @@ def _run(command: list[str], text: str | None = None) -> Outcome:
 def _start(command: list[str]) -> Outcome:
     """Start the user's own browser: its exit status if it ends within `WAIT_SECONDS`; still running then
     (a browser's first window), it is left running and taken as working."""
-    program = os.path.basename(command[0])
+    program = clean_line(os.path.basename(command[0]))  # shown in a notice
     try:
         process = subprocess.Popen(
             command,
@@ -66,8 +67,8 @@ def _start(command: list[str]) -> Outcome:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-    except OSError as error:
-        return Outcome(False, program, f"it could not be started ({error.strerror or error})")
+    except (OSError, ValueError) as error:  # ValueError: a NUL in an argument (from config.toml)
+        return Outcome(False, program, f"it could not be started ({_why(error)})")
     try:
         status = process.wait(WAIT_SECONDS)
     except subprocess.TimeoutExpired:
@@ -152,3 +153,7 @@ class Desktop:
                 return outcome
             failed = failed or outcome
         return failed or Outcome(False, None, "no clipboard tool (wl-copy, xclip, xsel, pbcopy) was found")
+
+
+def _why(error: OSError | ValueError) -> str:
+    return (error.strerror if isinstance(error, OSError) else None) or str(error)
