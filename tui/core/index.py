@@ -16,6 +16,7 @@ writes); worker processes of a cold start write with `store_entries` on connecti
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -79,6 +80,7 @@ REFILL_CHUNK = 500
 """Files read and indexed at a time when an index emptied by damage is filled again."""
 
 _T = TypeVar("_T")
+_MEMORY_NAMES = itertools.count()
 
 _log = logging.getLogger(__name__)
 
@@ -184,6 +186,9 @@ class PostIndex:
         self._switching = threading.RLock()
         """Held while the index moves (to memory, back to disk, to a new file after damage)."""
         self._generation = 0
+        self._memory_name = f"krant-index-{next(_MEMORY_NAMES)}"
+        """This index's shared in-memory database (with the generation): never another's, not even one of
+        an index gone but not yet collected (its id could be this one's, and its tables still there)."""
         """Bumped on every move: a thread's connection of an older generation is closed by that thread."""
         self._keeper: sqlite3.Connection | None = None
         self._disk: Path | None = None
@@ -201,7 +206,7 @@ class PostIndex:
 
     def _connect(self) -> sqlite3.Connection:
         if self.database is None:
-            memory = f"file:krant-index-{id(self)}-{self._generation}?mode=memory&cache=shared"
+            memory = f"file:{self._memory_name}-{self._generation}?mode=memory&cache=shared"
             connection = sqlite3.connect(memory, uri=True, check_same_thread=False)
             # A shared cache locks tables: readers that take no read locks never stop a writer.
             connection.execute("PRAGMA read_uncommitted = 1")
