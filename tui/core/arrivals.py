@@ -13,22 +13,23 @@ from collections.abc import Iterable
 
 from tui.core.library import Change, Library
 from tui.core.post import Post
+from tui.core.wording import how_many
 
 
 def arrival_notice(counts: Counter[str]) -> str:
     """One line for posts that arrived, by category: `3 new posts in buitenland`."""
     total = sum(counts.values())
-    noun = "new post" if total == 1 else "new posts"
+    arrived = how_many(total, "new post")
     if len(counts) == 1:
         (category,) = counts
-        return f"{total} {noun} in {category}"
+        return f"{arrived} in {category}"
     if len(counts) <= 3:
         parts = ", ".join(
             f"{count} in {category}"
             for category, count in sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
         )
-        return f"{total} {noun}: {parts}"
-    return f"{total} {noun} in {len(counts)} categories"
+        return f"{arrived}: {parts}"
+    return f"{arrived} in {len(counts)} categories"
 
 
 def renamed(change: Change) -> dict[str, Post]:

@@ -32,9 +32,20 @@ class Outcome:
     reason: str = ""
     """Why it did not work, in words that end a sentence (`it exited with status 3`)."""
 
+    @classmethod
+    def not_started(cls, command: Sequence[str], error: OSError | ValueError) -> Outcome:
+        """A program that could not be started (ValueError: a NUL in an argument, from config.toml)."""
+        why = (error.strerror if isinstance(error, OSError) else None) or str(error)
+        return cls(False, program_name(command), f"it could not be started ({why})")
+
+
+def program_name(command: Sequence[str]) -> str:
+    """The program a command runs, as a notice names it (control characters taken out)."""
+    return clean_line(os.path.basename(command[0]))
+
 
 def _run(command: list[str], text: str | None = None) -> Outcome:
-    program = clean_line(os.path.basename(command[0]))  # shown in a notice
+    program = program_name(command)
     try:
         completed = subprocess.run(
             command,
@@ -48,8 +59,8 @@ def _run(command: list[str], text: str | None = None) -> Outcome:
         )
     except subprocess.TimeoutExpired:
         return Outcome(True, program)
-    except (OSError, ValueError) as error:  # ValueError: a NUL in an argument (from config.toml)
-        return Outcome(False, program, f"it could not be started ({_why(error)})")
+    except (OSError, ValueError) as error:
+        return Outcome.not_started(command, error)
     if completed.returncode != 0:
         return Outcome(False, program, f"it exited with status {completed.returncode}")
     return Outcome(True, program)
@@ -58,7 +69,7 @@ def _run(command: list[str], text: str | None = None) -> Outcome:
 def _start(command: list[str]) -> Outcome:
     """Start the user's own browser: its exit status if it ends within `WAIT_SECONDS`; still running then
     (a browser's first window), it is left running and taken as working."""
-    program = clean_line(os.path.basename(command[0]))  # shown in a notice
+    program = program_name(command)
     try:
         process = subprocess.Popen(
             command,
@@ -67,8 +78,8 @@ def _start(command: list[str]) -> Outcome:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-    except (OSError, ValueError) as error:  # ValueError: a NUL in an argument (from config.toml)
-        return Outcome(False, program, f"it could not be started ({_why(error)})")
+    except (OSError, ValueError) as error:
+        return Outcome.not_started(command, error)
     try:
         status = process.wait(WAIT_SECONDS)
     except subprocess.TimeoutExpired:
@@ -154,6 +165,3 @@ class Desktop:
             failed = failed or outcome
         return failed or Outcome(False, None, "no clipboard tool (wl-copy, xclip, xsel, pbcopy) was found")
 
-
-def _why(error: OSError | ValueError) -> str:
-    return (error.strerror if isinstance(error, OSError) else None) or str(error)

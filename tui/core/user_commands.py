@@ -12,9 +12,8 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tui.core.desktop import Outcome
+from tui.core.desktop import Outcome, program_name
 from tui.core.post import Post
-from tui.core.sanitize import clean_line
 
 READ_ONLY_EDITORS = {"vi": "-R", "vim": "-R", "nvim": "-R", "nano": "-v"}
 """Editors that can open a file to look at only, and the option that does it (`e` must not change posts)."""
@@ -59,12 +58,11 @@ def run_in_terminal(argv: Sequence[str], text: str | None = None) -> Outcome:
 
 def _run(argv: Sequence[str], **options: Any) -> Outcome:
     """Run a program until it ends; how it ended, in words that end a sentence."""
-    program = clean_line(os.path.basename(argv[0]))  # shown in a notice
     try:
         status = subprocess.run(list(argv), check=False, **options).returncode
-    except (OSError, ValueError) as error:  # ValueError: a NUL in an argument (from config.toml)
-        return Outcome(False, program, f"it could not be started ({_why(error)})")
-    return Outcome(status == 0, program, f"it exited with status {status}")
+    except (OSError, ValueError) as error:
+        return Outcome.not_started(argv, error)
+    return Outcome(status == 0, program_name(argv), f"it exited with status {status}")
 
 
 def editor_command(path: str, environment: Mapping[str, str] | None = None) -> list[str]:
@@ -92,6 +90,3 @@ def pipe_command(text: str) -> list[str]:
         raise ValueError("no command given")
     return argv
 
-
-def _why(error: OSError | ValueError) -> str:
-    return (error.strerror if isinstance(error, OSError) else None) or str(error)
